@@ -1,0 +1,666 @@
+"""Load and validate everything in `data/`.
+
+`load()` returns a `Dataset` or raises `DataError` listing *all* problems at once,
+each as `file:row:field: message (value)`. Rows are line numbers in the file, so a
+maintainer can jump straight to them; YAML problems give the key path instead.
+
+Order of work: read each file (encoding, shape), coerce types cell by cell, run the
+pandera / pydantic schemas, then run the cross-file checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from analysis import schemas
+from analysis.paths import data_dir
+
+#: Units that count things: their values can never be negative.
+COUNT_UNITS = {
+    "organisations", "companies", "people", "clusters", "applications", "projects", "patents",
+    "regions", "countries", "parks", "seats", "count", "years", "rank", "km",
+}
+#: Units of distributions whose totals are checked against `sums_to`.
+PRACTICE_FILE = re.compile(r"^(BP-\d{3})-[a-z0-9]+(-[a-z0-9]+)*\.md$")
+PRACTICE_SECTIONS = ("## What was done", "## Why it matters for the Russian pilot clusters")
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    row: str
+    field: str
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.row}:{self.field}: {self.message}"
+        if self.value is not None and self.value == self.value:  # NaN is not worth printing
+            shown = str(self.value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            text += f" ({shown})"
+        return text
+
+
+class DataError(Exception):
+    """Raised by `load()` with every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=_problem_order)
+        super().__init__(f"{len(self.problems)} problem(s) in the data")
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{len(self.problems)} problem(s) found; nothing was built.")
+        return "\n".join(lines)
+
+
+def _problem_order(p: Problem) -> tuple:
+    row = int(p.row) if p.row.isdigit() else 0
+    return (p.file, row, p.row, p.field, p.message)
+
+
+@dataclass
+class Practice:
+    path: Path
+    meta: schemas.PracticeFrontMatter
+    body: str
+
+
+@dataclass
+class Dataset:
+    root: Path
+    tables: dict[str, pd.DataFrame]
+    observations: pd.DataFrame
+    vocab: schemas.Vocabularies
+    signs: schemas.SignModel
+    programme: schemas.Programme
+    distribution_meta: dict[str, schemas.DistributionMeta]
+    practices: list[Practice] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        """A table by its name without extension, e.g. `ds["clusters"]`."""
+        if name == "observations":
+            return self.observations
+        return self.tables[f"{name}.csv"]
+
+    @property
+    def sign_table(self) -> pd.DataFrame:
+        rows = [
+            {"group": g.id, "group_label": g.label, "sign": s.id, "label": s.label,
+             "definition": s.definition, "order": i}
+            for i, (g, s) in enumerate(((g, s) for g in self.signs.groups for s in g.signs), 1)
+        ]
+        return pd.DataFrame(rows)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    if not path.exists():
+        problems.append(Problem(rel, "-", "-", "file is missing"))
+        return None
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(rel, "-", "-", f"file is too large ({len(raw):,} bytes; at most {MAX_FILE_BYTES:,})"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, str(line), "-", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"))
+        return None
+    if not text.strip():
+        problems.append(Problem(rel, "1", "-", "file is empty; it needs at least a header row"))
+        return None
+    return text
+
+
+def _read_csv(path: Path, rel: str, problems: list[Problem]) -> tuple[pd.DataFrame, list[int]] | None:
+    """Read a CSV as strings; return the frame and the line number of each row."""
+    text = _read_text(path, rel, problems)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        problems.append(Problem(rel, "1", "-", f"cannot read the header: {exc}"))
+        return None
+    header = [h.strip() for h in header]
+    records, lines = [], []
+    start = reader.line_num + 1
+    try:
+        for rec in reader:
+            if rec and any(c.strip() for c in rec):
+                if len(rec) != len(header):
+                    problems.append(Problem(rel, str(start), "-", f"row has {len(rec)} fields but the header has {len(header)}; check for unquoted commas"))
+                else:
+                    records.append([c.strip() for c in rec])
+                    lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(rel, str(start), "-", f"cannot read the row: {exc}"))
+        return None
+    dupes = {h for h in header if header.count(h) > 1}
+    for h in sorted(dupes):
+        problems.append(Problem(rel, "1", h, "column appears more than once"))
+    if dupes:
+        return None
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    return frame.replace({"": None}), lines
+
+
+def _columns(model: type[pa.DataFrameModel]) -> dict[str, pa.Column]:
+    return model.to_schema().columns
+
+
+def _coerce(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, lines: list[int], problems: list[Problem]) -> pd.DataFrame:
+    """Convert each column to its schema type cell by cell, reporting cells that do not fit."""
+    columns = _columns(model)
+    out = pd.DataFrame(index=frame.index)
+    for name, col in columns.items():
+        if name not in frame.columns:
+            if not col.nullable or name in ("id",):
+                problems.append(Problem(rel, "1", name, "required column is missing"))
+            continue
+        raw = frame[name]
+        kind = str(col.dtype)
+        if kind in ("float64", "Int64"):
+            num = pd.to_numeric(raw, errors="coerce")
+            bad = raw.notna() & num.isna()
+            if kind == "Int64":
+                frac = num.notna() & (num % 1 != 0)
+                bad |= frac
+                num = num.where(~bad)
+            for i in raw[bad].index:
+                what = "a whole number" if kind == "Int64" else "a number"
+                hint = " (use a point for decimals and no thousands separators)" if "," in str(raw[i]) else ""
+                problems.append(Problem(rel, str(lines[i]), name, f"not {what}{hint}", raw[i]))
+            out[name] = num.astype("Int64") if kind == "Int64" else num.astype("float64")
+        elif kind == "bool":
+            low = raw.str.lower()
+            bad = ~low.isin(["true", "false"])
+            for i in raw[bad].index:
+                problems.append(Problem(rel, str(lines[i]), name, "must be true or false", raw[i]))
+            out[name] = low.eq("true")
+        else:
+            out[name] = raw.astype(object)
+    for extra in frame.columns.difference(list(columns)):
+        problems.append(Problem(rel, "1", extra, "unknown column; add it to the schema in analysis/schemas.py or remove it"))
+    return out
+
+
+_HINTS = {
+    schemas.SLUG: "use lower-case letters, digits and hyphens",
+    schemas.SNAKE: "use lower-case letters, digits and underscores",
+    schemas.TERM: "use lower-case letters, digits, hyphens and underscores",
+    schemas.SOURCE_LIST: "source ids separated by ';'",
+    schemas.LOCATOR: "start with the document number (000, 001, 002, 003 or 004), e.g. '002 Figure 7'",
+}
+
+
+def _check_message(check: str, value: Any) -> str:
+    if check == "not_nullable":
+        return "required value is missing"
+    if check.startswith("str_matches"):
+        pattern = check[len("str_matches('"):-2].replace("\\\\", "\\")
+        return "not in the expected form: " + _HINTS.get(pattern, f"must match {pattern}")
+    if check.startswith("str_length"):
+        limit = re.findall(r"\d+", check)[-1]
+        return f"text is too long ({len(str(value)):,} characters; at most {limit})"
+    if check in ("field_uniqueness", "unique") or check.startswith("multiple_fields_uniqueness"):
+        return "duplicate value; ids must be unique"
+    if check.startswith("isin"):
+        return "not an allowed value: " + check[len("isin("):-1]
+    if check.startswith("greater_than_or_equal_to"):
+        bound = check[len("greater_than_or_equal_to("):-1]
+        return "must not be negative" if bound in ("0", "0.0") else f"must be at least {bound}"
+    if check.startswith("less_than_or_equal_to"):
+        return f"must be at most {check[len('less_than_or_equal_to('):-1]}"
+    return f"fails check {check}"
+
+
+def _run_schema(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, lines: list[int], problems: list[Problem]) -> pd.DataFrame:
+    present = [c for c in _columns(model) if c in frame.columns]
+    try:
+        return model.validate(frame[present], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for case in cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index):
+                if case.check == "column_in_dataframe":
+                    continue  # reported by _coerce in plain words
+                if str(case.check).startswith("multiple_fields_uniqueness"):
+                    continue
+                problems.append(Problem(rel, "-", str(case.column), _check_message(str(case.check), case.failure_case)))
+                continue
+            i = int(case.index)
+            problems.append(Problem(rel, str(lines[i]), str(case.column), _check_message(str(case.check), case.failure_case), case.failure_case))
+        unique = getattr(model.Config, "unique", None)
+        if unique:
+            keys = _key(frame, unique)
+            for i in frame.index[keys.duplicated(keep="first")]:
+                problems.append(Problem(rel, str(lines[i]), "+".join(unique), "duplicate combination; each must appear once", keys[i]))
+        return frame
+
+
+def _read_table(root: Path, rel: str, model: type[pa.DataFrameModel], problems: list[Problem]) -> tuple[pd.DataFrame, list[int]]:
+    read = _read_csv(root / rel, rel, problems)
+    if read is None:
+        return pd.DataFrame(columns=list(_columns(model))), []
+    raw, lines = read
+    typed = _coerce(raw, model, rel, lines, problems)
+    checked = _run_schema(typed, model, rel, lines, problems)
+    checked = checked.copy()
+    checked["_file"] = rel
+    checked["_line"] = lines
+    return checked, lines
+
+
+def _yaml_line_index(text: str) -> dict[str, int]:
+    """Line numbers of top-level keys, for problems in front matter."""
+    return {m.group(1): text[: m.start()].count("\n") + 1 for m in re.finditer(r"^([A-Za-z_]+):", text, re.M)}
+
+
+def _pydantic_problems(exc: ValidationError, rel: str, lines: dict[str, int] | None = None, offset: int = 0) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = err["loc"]
+        path = ""
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        row = "-"
+        if lines is not None and loc and str(loc[0]) in lines:
+            row = str(lines[str(loc[0])] + offset)
+        elif lines is None:
+            row = path.rsplit(".", 1)[0] if "." in path else "-"
+        field_name = str(loc[-1]) if loc else "-"
+        value = err.get("input") if err["type"] != "missing" else None
+        if isinstance(value, (dict, list)):
+            value = None
+        out.append(Problem(rel, row, field_name, err["msg"], value))
+    return out
+
+
+def _read_yaml(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
+    text = _read_text(root / rel, rel, problems)
+    if text is None:
+        return None
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(rel, str(mark.line + 1) if mark else "-", "-", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        problems.extend(_pydantic_problems(exc, rel))
+        return None
+
+
+def _read_distribution_meta(root: Path, problems: list[Problem]) -> dict[str, schemas.DistributionMeta]:
+    rel = "distributions.yml"
+    text = _read_text(root / rel, rel, problems)
+    if text is None:
+        return {}
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(rel, "-", "-", f"not valid YAML: {exc}"))
+        return {}
+    out = {}
+    lines = _yaml_line_index(text)
+    for key, value in doc.items():
+        if not re.match(schemas.SLUG, str(key)):
+            problems.append(Problem(rel, str(lines.get(str(key), "-")), "id", "not in the expected form: " + _HINTS[schemas.SLUG], key))
+        try:
+            out[str(key)] = schemas.DistributionMeta.model_validate(value)
+        except ValidationError as exc:
+            for p in _pydantic_problems(exc, rel):
+                problems.append(Problem(rel, str(lines.get(str(key), "-")), f"{key}.{p.field}", p.message, p.value))
+    return out
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    m = re.match(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", text, re.S)
+    if not m:
+        return None
+    return m.group(1), m.group(2), 1
+
+
+def _read_practices(root: Path, problems: list[Problem]) -> list[Practice]:
+    folder = root / "practices"
+    out: list[Practice] = []
+    if not folder.is_dir():
+        problems.append(Problem("practices/", "-", "-", "folder is missing"))
+        return out
+    for path in sorted(folder.glob("*.md")):
+        rel = f"practices/{path.name}"
+        m = PRACTICE_FILE.match(path.name)
+        if not m:
+            problems.append(Problem(rel, "-", "-", "file name must look like BP-NNN-slug.md"))
+            continue
+        text = _read_text(path, rel, problems)
+        if text is None:
+            continue
+        parts = _split_front_matter(text)
+        if parts is None:
+            problems.append(Problem(rel, "1", "-", "missing YAML front matter between '---' lines"))
+            continue
+        head, body, _ = parts
+        try:
+            doc = yaml.safe_load(head) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(Problem(rel, str(mark.line + 2) if mark else "-", "-", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
+            continue
+        try:
+            meta = schemas.PracticeFrontMatter.model_validate(doc)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, rel, _yaml_line_index(head), offset=1))
+            continue
+        if meta.id != m.group(1):
+            problems.append(Problem(rel, str(_yaml_line_index(head).get("id", 1) + 1), "id", f"id does not match the file name ({m.group(1)})", meta.id))
+        if meta.status == "active":
+            for section in PRACTICE_SECTIONS:
+                if section not in body:
+                    problems.append(Problem(rel, "-", "body", f"missing section '{section}'"))
+        out.append(Practice(path, meta, body.strip()))
+    return out
+
+
+# --- cross-file checks -----------------------------------------------------------------
+
+
+def _where(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[str, str, pd.Series]]:
+    for _, row in frame[mask].iterrows():
+        yield row["_file"], str(row["_line"]), row
+
+
+def _key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """One string per row joining the given columns, with empty cells as ''."""
+    return frame[columns].apply(lambda row: "|".join("" if pd.isna(x) else str(x) for x in row), axis=1)
+
+
+def _check_in(frame: pd.DataFrame, column: str, allowed: set[str], message: str, problems: list[Problem], *, split: str | None = None) -> None:
+    if column not in frame.columns or frame.empty:
+        return
+    for _, row in frame.iterrows():
+        value = row[column]
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        items = str(value).split(split) if split else [str(value)]
+        for item in items:
+            if item not in allowed:
+                problems.append(Problem(row["_file"], str(row["_line"]), column, message, item))
+
+
+def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
+    t = ds.tables
+    v = ds.vocab
+    sources = set(t["sources.csv"]["id"].dropna())
+    clusters = t["clusters.csv"]
+    cluster_ids = set(clusters["id"].dropna())
+    pilot_ids = set(clusters.loc[clusters["kind"] == "pilot", "id"].dropna())
+    group_ids = set(t["groups.csv"]["id"].dropna())
+    entity_ids = cluster_ids | group_ids
+    indicators = t["indicators.csv"]
+    indicator_unit = dict(zip(indicators["id"], indicators["unit"]))
+    sign_ids = {s.id for g in ds.signs.groups for s in g.signs}
+    factor_ids = set(t["factors.csv"]["code"].dropna())
+    units, quality = set(v.units), set(v.quality)
+
+    clash = cluster_ids & group_ids
+    for cid in sorted(clash):
+        problems.append(Problem("groups.csv", "-", "id", "id is also a cluster id; entity ids must be unique across both files", cid))
+
+    # Sources everywhere.
+    src_msg = "unknown source id; add it to sources.csv"
+    _check_in(clusters, "sources", sources, src_msg, problems, split=";")
+    for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "policy_timeline.csv",
+                 "assessments.csv", "cluster_attributes.csv", "preconditions.csv", "factor_lists.csv", "stakeholders.csv"):
+        _check_in(t[name], "source", sources, src_msg, problems)
+    _check_in(ds.observations, "source", sources, src_msg, problems)
+
+    # Controlled vocabularies.
+    _check_in(clusters, "kind", set(v.cluster_kind), "not a cluster kind in vocabularies.yml", problems)
+    _check_in(clusters, "entity_type", set(v.entity_type), "not an entity type in vocabularies.yml", problems)
+    _check_in(clusters, "industry_group", set(v.industry_group), "not an industry group in vocabularies.yml", problems)
+    for col in ("location_confidence", "industry_group_confidence", "support_group_confidence", "confidence"):
+        _check_in(clusters, col, set(v.confidence), "not a confidence code (S, P or M)", problems)
+    _check_in(clusters, "merged_into", cluster_ids, "unknown cluster id", problems)
+    for _, row in clusters.iterrows():
+        if row["kind"] == "pilot" and pd.isna(row["support_group"]):
+            problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "a pilot cluster needs its support group (1 or 2)"))
+        if row["kind"] != "pilot" and pd.notna(row["support_group"]):
+            problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "only pilot clusters have a support group", row["support_group"]))
+    _check_in(indicators, "unit", units, "not a unit in vocabularies.yml", problems)
+    _check_in(indicators, "direction", set(v.direction), "not a direction in vocabularies.yml", problems)
+    for name in ("benchmarks.csv", "distributions.csv"):
+        _check_in(t[name], "unit", units, "not a unit in vocabularies.yml", problems)
+    for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "policy_timeline.csv", "cluster_attributes.csv"):
+        _check_in(t[name], "quality", quality, "not a quality flag (reported, derived, estimate, ambiguous)", problems)
+    _check_in(t["country_cluster_counts.csv"], "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
+    _check_in(t["benchmarks.csv"], "indicator", set(indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
+    _check_in(t["benchmarks.csv"], "applies_to", set(v.scope), "not a scope in vocabularies.yml", problems)
+
+    # Observations.
+    obs = ds.observations
+    _check_in(obs, "entity", entity_ids, "unknown entity; use a cluster id (clusters.csv) or a group id (groups.csv)", problems)
+    _check_in(obs, "indicator", set(indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
+    _check_in(obs, "unit", units, "not a unit in vocabularies.yml", problems)
+    _check_in(obs, "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
+    _check_in(obs, "scope", set(v.scope), "not a scope in vocabularies.yml", problems)
+    _check_in(obs, "quality", quality, "not a quality flag (reported, derived, estimate, ambiguous)", problems)
+    for f, line, row in _where(obs, pd.Series(True, index=obs.index)):
+        expected = indicator_unit.get(row["indicator"])
+        if expected and row["unit"] in units and row["unit"] != expected:
+            problems.append(Problem(f, line, "unit", f"unit differs from the indicator's unit ({expected})", row["unit"]))
+        if pd.isna(row["value"]) and row["quality"] != "ambiguous":
+            problems.append(Problem(f, line, "value", "value is empty; mark the row quality 'ambiguous' and say why in the note"))
+    _check_values(obs, problems)
+    keys = _key(obs, ["entity", "indicator", "breakdown", "year", "source"])
+    for f, line, row in _where(obs, keys.duplicated(keep="first")):
+        problems.append(Problem(f, line, "entity+indicator+year", "duplicate observation for this source; each figure once", f"{row['entity']} {row['indicator']} {row['year']}"))
+
+    # Provenance notes, wherever a quality flag is set.
+    for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "cluster_attributes.csv"):
+        _check_values(t[name], problems, value_col="clusters" if name == "country_cluster_counts.csv" else "value")
+
+    # Distributions.
+    dist = t["distributions.csv"]
+    meta = ds.distribution_meta
+    _check_in(dist, "distribution", set(meta), "unknown distribution; describe it in distributions.yml", problems)
+    _check_in(dist, "population", entity_ids, "unknown population; use a cluster or group id", problems)
+    for key, m in meta.items():
+        if m.source not in sources:
+            problems.append(Problem("distributions.yml", "-", f"{key}.source", src_msg, m.source))
+        if m.population not in entity_ids:
+            problems.append(Problem("distributions.yml", "-", f"{key}.population", "unknown population", m.population))
+        if m.unit not in units:
+            problems.append(Problem("distributions.yml", "-", f"{key}.unit", "not a unit in vocabularies.yml", m.unit))
+        rows = dist[dist["distribution"] == key]
+        if rows.empty:
+            problems.append(Problem("distributions.yml", "-", key, "distribution has no rows in distributions.csv"))
+            continue
+        for f, line, row in _where(rows, rows["unit"] != m.unit):
+            problems.append(Problem(f, line, "unit", f"unit differs from distributions.yml ({m.unit})", row["unit"]))
+        if m.sums_to is not None:
+            if rows["value"].isna().any():
+                first = rows.iloc[0]
+                problems.append(Problem(first["_file"], str(first["_line"]), "value", f"distribution '{key}' must total {m.sums_to:g} but has empty values"))
+            else:
+                total = float(rows["value"].sum())
+                tolerance = max(0.5, 0.01 * m.sums_to) if m.unit == "percent" else 0.0
+                if abs(total - m.sums_to) > tolerance + 1e-9:
+                    first = rows.iloc[0]
+                    problems.append(Problem(first["_file"], str(first["_line"]), "value", f"values of '{key}' total {total:g}, expected {m.sums_to:g}"))
+    dkeys = _key(dist, ["distribution", "category"])
+    for f, line, row in _where(dist, dkeys.duplicated(keep="first")):
+        problems.append(Problem(f, line, "category", "category appears twice in this distribution", row["category"]))
+
+    # Signs and assessments.
+    seen: set[str] = set()
+    for g in ds.signs.groups:
+        for s in g.signs:
+            if s.id in seen:
+                problems.append(Problem("signs.yml", g.id, "id", "duplicate sign id", s.id))
+            seen.add(s.id)
+    if ds.signs.source not in sources:
+        problems.append(Problem("signs.yml", "-", "source", src_msg, ds.signs.source))
+    ass = t["assessments.csv"]
+    _check_in(ass, "cluster", pilot_ids, "not a pilot cluster id", problems)
+    _check_in(ass, "sign", sign_ids, "unknown sign id; see signs.yml", problems)
+    _check_in(ass, "status", set(v.status), "not a status (meets, partly, fails, unknown)", problems)
+    _check_in(ass, "basis", set(v.basis), "not a basis (stated, inferred)", problems)
+    for f, line, row in _where(ass, ass["status"].isin(["meets", "partly", "fails"])):
+        for col in ("evidence", "source", "locator", "basis"):
+            if pd.isna(row[col]):
+                problems.append(Problem(f, line, col, f"a '{row['status']}' status needs its {col}"))
+    have = set(zip(ass["cluster"], ass["sign"]))
+    for cid in sorted(pilot_ids):
+        for sid in sorted(sign_ids):
+            if (cid, sid) not in have:
+                problems.append(Problem("assessments.csv", "-", "cluster+sign", "missing row; add it with status 'unknown' if nothing is known", f"{cid} {sid}"))
+
+    attrs = t["cluster_attributes.csv"]
+    _check_in(attrs, "entity", cluster_ids, "unknown cluster id", problems)
+    _check_in(attrs, "attribute", set(v.attributes), "not an attribute in vocabularies.yml", problems)
+
+    # Success factors.
+    pre = t["preconditions.csv"]
+    _check_in(pre, "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
+    _check_in(t["factor_lists.csv"], "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
+    _check_in(t["stakeholders.csv"], "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
+    for f, line, row in _where(pre, pre["side"] == "russian"):
+        if row["subject"] not in cluster_ids:
+            problems.append(Problem(f, line, "subject", "unknown cluster id", row["subject"]))
+    for f, line, row in _where(pre, pre["side"] == "foreign"):
+        if not re.match(r"^[A-Z]{2}$", str(row["subject"])):
+            problems.append(Problem(f, line, "subject", "use an ISO 3166 alpha-2 country code", row["subject"]))
+
+    # Programme lists.
+    for block in ("spending_areas", "development_centre_regions", "policy_approaches"):
+        src = getattr(ds.programme, block).source
+        if src not in sources:
+            problems.append(Problem("programme.yml", block, "source", src_msg, src))
+
+    # Practices.
+    obs_keys = set(zip(obs["entity"], obs["indicator"]))
+    obs_year_keys = set(zip(obs["entity"], obs["indicator"], obs["year"]))
+    ids: dict[str, str] = {}
+    for p in ds.practices:
+        rel = f"practices/{p.path.name}"
+        m = p.meta
+        if m.id in ids:
+            problems.append(Problem(rel, "-", "id", f"practice id already used by {ids[m.id]}", m.id))
+        ids[m.id] = rel
+        if m.theme not in sign_ids:
+            problems.append(Problem(rel, "-", "theme", "unknown sign id; see signs.yml", m.theme))
+        if m.origin.cluster and m.origin.cluster not in cluster_ids:
+            problems.append(Problem(rel, "-", "origin.cluster", "unknown cluster id", m.origin.cluster))
+        if m.origin.group and m.origin.group not in group_ids:
+            problems.append(Problem(rel, "-", "origin.group", "unknown group id", m.origin.group))
+        for s in m.sources:
+            if s.source not in sources:
+                problems.append(Problem(rel, "-", "sources", src_msg, s.source))
+        for ev in m.evidence:
+            found = (ev.entity, ev.indicator, ev.year) in obs_year_keys if ev.year else (ev.entity, ev.indicator) in obs_keys
+            if not found:
+                problems.append(Problem(rel, "-", "evidence", "no observation with this entity and indicator", f"{ev.entity} {ev.indicator}"))
+        for cid in m.relevant_to:
+            if cid not in pilot_ids:
+                problems.append(Problem(rel, "-", "relevant_to", "not a pilot cluster id", cid))
+
+
+def _check_values(frame: pd.DataFrame, problems: list[Problem], value_col: str = "value") -> None:
+    """Quality notes, and values that cannot be negative or above 100%."""
+    if frame.empty:
+        return
+    for f, line, row in _where(frame, frame["quality"].isin(["derived", "ambiguous"])):
+        if pd.isna(row.get("note")):
+            problems.append(Problem(f, line, "note", f"a '{row['quality']}' value needs a note saying why"))
+    if value_col not in frame.columns or "unit" not in frame.columns and value_col != "clusters":
+        return
+    units = frame["unit"] if "unit" in frame.columns else pd.Series("clusters", index=frame.index)
+    values = pd.to_numeric(frame[value_col], errors="coerce")
+    for f, line, row in _where(frame, units.isin(COUNT_UNITS) & (values < 0)):
+        problems.append(Problem(f, line, value_col, "a count cannot be negative", row[value_col]))
+    for f, line, row in _where(frame, (units == "percent") & ((values < 0) | (values > 100))):
+        problems.append(Problem(f, line, value_col, "a percentage must be between 0 and 100", row[value_col]))
+    if "value_high" in frame.columns:
+        high = pd.to_numeric(frame["value_high"], errors="coerce")
+        for f, line, row in _where(frame, high.notna() & (high < values)):
+            problems.append(Problem(f, line, "value_high", "upper end of the range is below the value", row["value_high"]))
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Problem]]:
+    """Read and check everything; return the dataset (if readable) and every problem."""
+    root = data_dir(data)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), "-", "-", "data folder not found")]
+
+    vocab = _read_yaml(root, "vocabularies.yml", schemas.Vocabularies, problems)
+    signs = _read_yaml(root, "signs.yml", schemas.SignModel, problems)
+    programme = _read_yaml(root, "programme.yml", schemas.Programme, problems)
+    meta = _read_distribution_meta(root, problems)
+
+    tables = {rel: _read_table(root, rel, model, problems)[0] for rel, (model, _, _) in schemas.TABLES.items()}
+
+    obs_model = schemas.OBSERVATIONS[0]
+    parts = []
+    obs_dir = root / schemas.OBSERVATIONS_DIR
+    files = sorted(obs_dir.glob("*.csv")) if obs_dir.is_dir() else []
+    if not files:
+        problems.append(Problem(f"{schemas.OBSERVATIONS_DIR}/", "-", "-", "no observation files found"))
+    for path in files:
+        rel = f"{schemas.OBSERVATIONS_DIR}/{path.name}"
+        part, _ = _read_table(root, rel, obs_model, problems)
+        expected = path.stem
+        for f, line, row in _where(part, part["source"].notna() & (part["source"] != expected)) if not part.empty else []:
+            problems.append(Problem(f, line, "source", f"each file holds one source's figures; this file is for '{expected}'", row["source"]))
+        parts.append(part)
+    observations = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(_columns(obs_model)) + ["_file", "_line"])
+    if "value_high" not in observations.columns:
+        observations["value_high"] = float("nan")
+
+    practices = _read_practices(root, problems)
+
+    if vocab is None or signs is None or programme is None:
+        return None, problems
+    ds = Dataset(root, tables, observations, vocab, signs, programme, meta, practices)
+    _cross_checks(ds, problems)
+    return ds, problems
+
+
+def validate(data: str | Path | None = None) -> list[Problem]:
+    """Every problem in the data, sorted by file and row; empty when the data is valid."""
+    _, problems = collect(data)
+    return sorted(set(problems), key=_problem_order)
+
+
+def load(data: str | Path | None = None) -> Dataset:
+    """The validated dataset. Raises `DataError` with all problems if anything is wrong."""
+    ds, problems = collect(data)
+    if problems or ds is None:
+        raise DataError(problems)
+    return ds

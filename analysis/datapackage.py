@@ -1,0 +1,104 @@
+"""The Frictionless data package that describes every CSV in `data/`.
+
+The descriptor is generated from the schemas in `analysis.schemas`, so it cannot
+drift from what the validator enforces; a test checks the committed
+`data/datapackage.json` against a fresh generation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import schemas
+from analysis.paths import data_dir
+
+NAME = "cluster-benchmark-data"
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+_TYPES = {"float64": "number", "Int64": "integer", "bool": "boolean"}
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f))
+
+
+def _fields(model: type[pa.DataFrameModel], header: list[str]) -> list[dict]:
+    """Field descriptors in the order of the file's header, as Table Schema requires."""
+    columns = model.to_schema().columns
+    fields = []
+    for name in header:
+        col = columns[name]
+        entry = {"name": name, "type": _TYPES.get(str(col.dtype), "string"), "description": col.description or ""}
+        constraints = {}
+        if not col.nullable:
+            constraints["required"] = True
+        if col.unique:
+            constraints["unique"] = True
+        if constraints:
+            entry["constraints"] = constraints
+        fields.append(entry)
+    return fields
+
+
+def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], title: str, description: str) -> dict:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": _fields(model, _header(root / path)), "missingValues": [""]},
+    }
+
+
+def descriptor(data: str | Path | None = None) -> dict:
+    """The data package descriptor for the data folder."""
+    root = data_dir(data)
+    resources = [
+        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description)
+        for rel, (model, title, description) in schemas.TABLES.items()
+    ]
+    model, title, description = schemas.OBSERVATIONS
+    for path in sorted((root / schemas.OBSERVATIONS_DIR).glob("*.csv")):
+        resources.append(
+            _resource(root, f"observations-{path.stem}", f"{schemas.OBSERVATIONS_DIR}/{path.name}", model,
+                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.")
+        )
+    sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False)
+    return {
+        "name": NAME,
+        "title": "Cluster Benchmark: Russian pilot innovative territorial clusters against world practice",
+        "description": (
+            "Facts and figures about Russia's pilot innovative territorial clusters, foreign clusters and "
+            "international benchmarks, each with its source, locator and quality flag. "
+            "Observations are split into one file per source document."
+        ),
+        "licenses": [LICENCE],
+        "sources": [
+            {"title": f"{r['short_name']}: {r['title']}", **({"path": r["url"]} if r["url"] else {})}
+            for _, r in sources.iterrows()
+        ],
+        "resources": resources,
+    }
+
+
+def render(data: str | Path | None = None) -> str:
+    return json.dumps(descriptor(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(data: str | Path | None = None) -> Path:
+    path = data_dir(data) / "datapackage.json"
+    path.write_text(render(data), encoding="utf-8")
+    return path

@@ -1,0 +1,438 @@
+"""Schemas of the data files.
+
+CSV tables are pandera `DataFrameModel`s; YAML files and practice front matter are
+pydantic models. Field descriptions here are the single source of the data
+dictionary and of `data/datapackage.json`.
+
+Checks that need other files (ids that must exist elsewhere, controlled
+vocabularies) live in `analysis.data`, which runs them after these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SNAKE = r"^[a-z0-9]+(_[a-z0-9]+)*$"
+TERM = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
+SOURCE_LIST = r"^[a-z0-9-]+(;[a-z0-9-]+)*$"
+LOCATOR = r"^(000|001|002|003|004)\b|^reference list\b"
+
+SHORT = 300  # names, labels, titles
+LONG = 2000  # notes, definitions, evidence
+
+
+def _text(description: str, *, nullable: bool = False, max_len: int = SHORT, **kw) -> object:
+    return pa.Field(
+        nullable=nullable,
+        str_length={"max_value": max_len},
+        description=description,
+        **kw,
+    )
+
+
+class _Strict:
+    strict = "filter"  # unknown columns are reported by analysis.data, not dropped silently
+    coerce = True
+
+
+class Sources(pa.DataFrameModel):
+    id: Series[str] = _text("Source id, cited by every other file.", unique=True, str_matches=SLUG)
+    short_name: Series[str] = _text("Short name used in source notes under charts.")
+    authors: Series[str] = _text("Authors, or 'Unknown' for unidentified documents.")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Year of publication (approximate for unidentified documents).")
+    title: Series[str] = _text("Title, or a description for unidentified documents.", max_len=LONG)
+    venue: Series[str] = _text("Journal, series or publisher.", nullable=True)
+    doi: Series[str] = _text("DOI, without the resolver prefix.", nullable=True)
+    url: Series[str] = _text("Permanent URL.", nullable=True, str_matches=r"^https?://")
+    licence: Series[str] = _text("Licence of the document.", nullable=True)
+    identified: Series[bool] = pa.Field(description="False when title and authors are unknown; cite by description.")
+    seed_file: Series[str] = _text("File name of the text in shared/seeds/.", nullable=True)
+    note: Series[str] = _text("Remarks on the source.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Clusters(pa.DataFrameModel):
+    id: Series[str] = _text("Cluster id (slug), used in URLs and never reused.", unique=True, str_matches=SLUG)
+    name: Series[str] = _text("Cluster name in English.")
+    kind: Series[str] = _text("pilot, russian_other or foreign (vocabularies.yml: cluster_kind).")
+    entity_type: Series[str] = _text("What the cluster is: initiative, regional_industry, park, association or special_economic_zone.")
+    country: Series[str] = _text("ISO 3166-1 alpha-2 country code.", str_matches=r"^[A-Z]{2}$")
+    region: Series[str] = _text("Region (federal subject, state or province).", nullable=True)
+    city: Series[str] = _text("Main city or cities.", nullable=True)
+    location_confidence: Series[str] = _text("Confidence of region and city: S, P or M.", nullable=True)
+    industry_group: Series[str] = _text("Industry group (vocabularies.yml: industry_group).")
+    industry_group_confidence: Series[str] = _text("Confidence of the industry group: S, P or M.")
+    support_group: Series[pd.Int64Dtype] = pa.Field(nullable=True, isin=[1, 2], description="Programme support group of a pilot cluster: 1 (subsidies from 2013) or 2 (from 2014).")
+    support_group_confidence: Series[str] = _text("Confidence of the support group: S, P or M.", nullable=True)
+    founded: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1800, le=2100, description="Year the cluster, park or industry was founded.")
+    closed_city: Series[bool] = pa.Field(description="The cluster sits in a closed administrative territorial formation (ZATO).")
+    single_industry_city: Series[bool] = pa.Field(description="The cluster sits in a single-specialism city.")
+    merged_into: Series[str] = _text("Id of the cluster this one merged into.", nullable=True, str_matches=SLUG)
+    confidence: Series[str] = _text("Confidence that the cluster and its name are right: S, P or M.")
+    sources: Series[str] = _text("Source ids, separated by ';'.", str_matches=SOURCE_LIST)
+    locator: Series[str] = _text("Where in the sources the facts are.", max_len=LONG)
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Groups(pa.DataFrameModel):
+    id: Series[str] = _text("Group id (slug).", unique=True, str_matches=SLUG)
+    label: Series[str] = _text("Name of the group.")
+    kind: Series[str] = _text("programme, population, survey, country or company.", isin=["programme", "population", "survey", "country", "company"])
+    description: Series[str] = _text("What the group covers.", max_len=LONG)
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Indicators(pa.DataFrameModel):
+    id: Series[str] = _text("Indicator id (snake_case).", unique=True, str_matches=SNAKE)
+    label: Series[str] = _text("Label shown to readers.")
+    unit: Series[str] = _text("Unit id (vocabularies.yml: units).")
+    group: Series[str] = _text("Topic the indicator belongs to.", str_matches=SNAKE)
+    direction: Series[str] = _text("higher_better, lower_better or neutral.")
+    definition: Series[str] = _text("What is counted.", max_len=LONG)
+    note: Series[str] = _text("Remarks, e.g. what it must not be compared with.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class _Provenance(pa.DataFrameModel):
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    locator: Series[str] = _text("Document number and figure, table, footnote or section.", str_matches=LOCATOR, max_len=LONG)
+    quality: Series[str] = _text("reported, derived, estimate or ambiguous.")
+    note: Series[str] = _text("Remarks; required when quality is derived or ambiguous.", nullable=True, max_len=LONG)
+
+
+class Observations(_Provenance):
+    entity: Series[str] = _text("Cluster id or group id.", str_matches=SLUG)
+    indicator: Series[str] = _text("Indicator id.", str_matches=SNAKE)
+    breakdown: Series[str] = _text("Product, field or sub-group the value refers to, when an entity has several values of one indicator for the same year.", nullable=True, str_matches=TERM)
+    value: Series[float] = pa.Field(nullable=True, description="The figure; empty when the source gives none that can be read.")
+    value_high: Series[float] = pa.Field(nullable=True, description="Upper end when the source gives a range.")
+    unit: Series[str] = _text("Unit id (vocabularies.yml: units).")
+    qualifier: Series[str] = _text("exact, about, more_than, less_than, at_least or at_most.")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year of the value.")
+    scope: Series[str] = _text("What is measured: initiative, regional_industry, programme, survey, country or company.")
+    cited_work: Series[str] = _text("The work the source itself cites for the figure.", nullable=True)
+
+    class Config(_Strict):
+        pass
+
+
+class Benchmarks(_Provenance):
+    id: Series[str] = _text("Benchmark id (slug).", unique=True, str_matches=SLUG)
+    indicator: Series[str] = _text("Indicator the benchmark applies to.", nullable=True, str_matches=SNAKE)
+    label: Series[str] = _text("Label shown to readers.")
+    comparator: Series[str] = _text("How to read the value: range, at_least, more_than, average.", isin=["range", "at_least", "more_than", "less_than", "average"])
+    value: Series[float] = pa.Field(description="Reference value (lower end of a range).")
+    value_high: Series[float] = pa.Field(nullable=True, description="Upper end of a range.")
+    unit: Series[str] = _text("Unit id.")
+    applies_to: Series[str] = _text("Scope the benchmark applies to.")
+    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+
+    class Config(_Strict):
+        pass
+
+
+class CountryClusterCounts(_Provenance):
+    country: Series[str] = _text("ISO 3166-1 alpha-2 code.", str_matches=r"^[A-Z]{2}$")
+    country_name: Series[str] = _text("Country name.")
+    clusters: Series[float] = pa.Field(ge=0, description="Number of clusters.")
+    qualifier: Series[str] = _text("exact, about, more_than...")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year.")
+    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+
+    class Config(_Strict):
+        pass
+
+
+class Distributions(_Provenance):
+    distribution: Series[str] = _text("Distribution id (distributions.yml).", str_matches=SLUG)
+    population: Series[str] = _text("Group or cluster the distribution describes.", str_matches=SLUG)
+    category: Series[str] = _text("Category id within the distribution.", str_matches=TERM)
+    label: Series[str] = _text("Category label shown to readers.")
+    value: Series[float] = pa.Field(nullable=True, ge=0, description="Share or count; empty when it cannot be read.")
+    unit: Series[str] = _text("Unit id.")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year.")
+    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+    order: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Display order within the distribution.")
+
+    class Config(_Strict):
+        pass
+
+
+class PolicyTimeline(_Provenance):
+    id: Series[str] = _text("Event id (slug).", unique=True, str_matches=SLUG)
+    date: Series[str] = _text("ISO date (YYYY-MM-DD); the first day of the month or year when less precise.", str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    date_precision: Series[str] = _text("day, month or year.", isin=["day", "month", "year"])
+    kind: Series[str] = _text("law, government_order, resolution, decree, programme, study or milestone.", isin=["law", "government_order", "resolution", "decree", "programme", "study", "milestone"])
+    title: Series[str] = _text("Title of the act or event.")
+    number: Series[str] = _text("Official number of the act.", nullable=True)
+    description: Series[str] = _text("What it did, in our words.", max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Assessments(pa.DataFrameModel):
+    cluster: Series[str] = _text("Pilot cluster id.", str_matches=SLUG)
+    sign: Series[str] = _text("Sign id (signs.yml).", str_matches=SLUG)
+    status: Series[str] = _text("meets, partly, fails or unknown.")
+    evidence: Series[str] = _text("What the source shows, in our words.", nullable=True, max_len=LONG)
+    source: Series[str] = _text("Source id of the evidence.", nullable=True, str_matches=SLUG)
+    locator: Series[str] = _text("Where the evidence is.", nullable=True, str_matches=LOCATOR, max_len=LONG)
+    basis: Series[str] = _text("stated (the cluster is named) or inferred (from a statement about a named group).", nullable=True)
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        unique = ["cluster", "sign"]
+
+
+class ClusterAttributes(pa.DataFrameModel):
+    entity: Series[str] = _text("Cluster id.", str_matches=SLUG)
+    attribute: Series[str] = _text("Attribute id (vocabularies.yml: attributes).", str_matches=SNAKE)
+    value: Series[str] = _text("Attribute value.")
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    locator: Series[str] = _text("Where in the source.", str_matches=LOCATOR, max_len=LONG)
+    quality: Series[str] = _text("reported, derived, estimate or ambiguous.")
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        unique = ["entity", "attribute"]
+
+
+class Factors(pa.DataFrameModel):
+    code: Series[str] = _text("Factor code (slug), shared by foreign and Russian preconditions.", unique=True, str_matches=SLUG)
+    label: Series[str] = _text("Label shown to readers.")
+    description: Series[str] = _text("What the factor means.", max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Preconditions(pa.DataFrameModel):
+    side: Series[str] = _text("foreign (subject is a country code) or russian (subject is a cluster id).", isin=["foreign", "russian"])
+    subject: Series[str] = _text("Country code or cluster id.")
+    factor: Series[str] = _text("Factor code.", str_matches=SLUG)
+    item: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Position of the bullet in the source table.")
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    locator: Series[str] = _text("Where in the source.", str_matches=LOCATOR)
+    note: Series[str] = _text("Our paraphrase of the bullet, or remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        unique = ["side", "subject", "item"]
+
+
+class FactorLists(pa.DataFrameModel):
+    list: Series[str] = _text("List id.", str_matches=SLUG)
+    item: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Number of the item in the source's list.")
+    factor: Series[str] = _text("Factor code.", str_matches=SLUG)
+    label: Series[str] = _text("Our paraphrase of the item.", max_len=LONG)
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    locator: Series[str] = _text("Where in the source.", str_matches=LOCATOR)
+
+    class Config(_Strict):
+        unique = ["list", "item"]
+
+
+class Stakeholders(pa.DataFrameModel):
+    stakeholder: Series[str] = _text("Stakeholder id.", str_matches=SLUG)
+    interest: Series[str] = _text("Our paraphrase of one interest.", max_len=LONG)
+    factor: Series[str] = _text("Related factor code.", nullable=True, str_matches=SLUG)
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    locator: Series[str] = _text("Where in the source.", str_matches=LOCATOR)
+
+    class Config(_Strict):
+        pass
+
+
+# --- YAML files ------------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Vocabularies(_Model):
+    """Controlled terms: each section maps a term to its meaning."""
+
+    quality: dict[str, str]
+    confidence: dict[str, str]
+    qualifier: dict[str, str]
+    scope: dict[str, str]
+    cluster_kind: dict[str, str]
+    entity_type: dict[str, str]
+    industry_group: dict[str, str]
+    status: dict[str, str]
+    basis: dict[str, str]
+    direction: dict[str, str]
+    units: dict[str, str]
+    attributes: dict[str, str]
+
+
+class Sign(_Model):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(max_length=SHORT)
+    definition: str = Field(max_length=LONG)
+    locator: str = Field(pattern=LOCATOR)
+
+
+class SignGroup(_Model):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(max_length=SHORT)
+    signs: list[Sign] = Field(min_length=1)
+
+
+class SignModel(_Model):
+    source: str = Field(pattern=SLUG)
+    locator: str
+    groups: list[SignGroup] = Field(min_length=1)
+
+
+class DistributionMeta(_Model):
+    title: str = Field(max_length=SHORT)
+    unit: str
+    population: str = Field(pattern=SLUG)
+    sums_to: Optional[float] = None
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+    description: str = Field(max_length=LONG)
+
+
+class SpendingArea(_Model):
+    id: str = Field(pattern=SLUG)
+    label: str = Field(max_length=SHORT)
+
+
+class CentreRegion(_Model):
+    region: str = Field(max_length=SHORT)
+    type: Literal["federal city", "oblast", "republic", "krai", "autonomous okrug"]
+
+
+class PolicyApproach(_Model):
+    element: str = Field(max_length=SHORT)
+    eu: str = Field(max_length=LONG)
+    east_asia: str = Field(max_length=LONG)
+
+
+class _ListBlock(_Model):
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+    note: str = Field(max_length=LONG)
+
+
+class SpendingAreas(_ListBlock):
+    items: list[SpendingArea] = Field(min_length=1)
+
+
+class CentreRegions(_ListBlock):
+    items: list[CentreRegion] = Field(min_length=1)
+
+
+class PolicyApproaches(_ListBlock):
+    items: list[PolicyApproach] = Field(min_length=1)
+
+
+class Programme(_Model):
+    spending_areas: SpendingAreas
+    development_centre_regions: CentreRegions
+    policy_approaches: PolicyApproaches
+
+
+class EvidenceRef(_Model):
+    entity: str = Field(pattern=SLUG)
+    indicator: str = Field(pattern=SNAKE)
+    year: Optional[int] = None
+
+
+class SourceRef(_Model):
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+
+
+class Origin(_Model):
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    cluster: Optional[str] = Field(default=None, pattern=SLUG)
+    group: Optional[str] = Field(default=None, pattern=SLUG)
+    label: str = Field(max_length=SHORT)
+
+
+class PracticeFrontMatter(_Model):
+    id: str = Field(pattern=r"^BP-\d{3}$")
+    title: str = Field(min_length=5, max_length=SHORT)
+    origin: Origin
+    theme: str = Field(pattern=SLUG)
+    level: Literal["cluster", "programme"]
+    evidence: list[EvidenceRef] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(min_length=1)
+    relevant_to: list[str] = Field(default_factory=list)
+    status: Literal["active", "withdrawn"] = "active"
+    withdrawn_in: Optional[str] = None
+
+    @field_validator("relevant_to")
+    @classmethod
+    def _slugs(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [v for v in value if not re.match(SLUG, v)]
+        if bad:
+            raise ValueError(f"not cluster ids: {', '.join(bad)}")
+        return value
+
+
+class Edition(_Model):
+    edition: str = Field(pattern=r"^\d{4}\.\d+$")
+    date: dt.date
+    summary: str = Field(max_length=SHORT)
+    data_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    commit: str = Field(pattern=r"^[0-9a-f]{7,40}$")
+
+
+class Editions(_Model):
+    editions: list[Edition] = Field(default_factory=list)
+
+
+# --- registry --------------------------------------------------------------------------
+
+#: CSV tables: file name (relative to data/) -> (schema, title, description).
+TABLES: dict[str, tuple[type[pa.DataFrameModel], str, str]] = {
+    "sources.csv": (Sources, "Sources", "The source documents, with full citations."),
+    "clusters.csv": (Clusters, "Clusters", "Russian pilot clusters, other Russian clusters and foreign clusters, with the confidence of each fact."),
+    "groups.csv": (Groups, "Groups", "Aggregate entities that observations describe: programmes, populations, surveys."),
+    "indicators.csv": (Indicators, "Indicators", "What each indicator measures, its unit and direction."),
+    "benchmarks.csv": (Benchmarks, "Benchmarks", "International reference values with their sources."),
+    "country_cluster_counts.csv": (CountryClusterCounts, "Clusters by country", "Number of clusters per country."),
+    "distributions.csv": (Distributions, "Distributions", "Shares and counts by category, Russia and the world."),
+    "policy_timeline.csv": (PolicyTimeline, "Policy timeline", "Laws, orders, programmes and milestones of Russian cluster policy."),
+    "assessments.csv": (Assessments, "Assessments", "Each pilot cluster against each sign of sustainable development."),
+    "cluster_attributes.csv": (ClusterAttributes, "Cluster attributes", "Categorical facts about clusters."),
+    "factors.csv": (Factors, "Success factors", "Shared factor codes for foreign and Russian preconditions."),
+    "preconditions.csv": (Preconditions, "Preconditions", "Preconditions of cluster success by country and by Russian cluster."),
+    "factor_lists.csv": (FactorLists, "Factor lists", "Numbered lists of success factors and characteristics."),
+    "stakeholders.csv": (Stakeholders, "Stakeholder interests", "Interests of stakeholder groups in cluster development."),
+}
+
+#: Observations are one table stored as one file per source document.
+OBSERVATIONS_DIR = "observations"
+OBSERVATIONS = (Observations, "Observations", "Every figure about a cluster or group, in long format.")
+
+#: YAML files: file name -> pydantic model.
+YAML_FILES: dict[str, type[BaseModel]] = {
+    "vocabularies.yml": Vocabularies,
+    "signs.yml": SignModel,
+    "programme.yml": Programme,
+}
