@@ -1,0 +1,310 @@
+"""The shipped data is valid, the known traps are handled, and broken data is reported precisely."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import data
+from analysis.data import DataError, Problem
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _line_of(path: Path, needle: str) -> int:
+    """Line number (1-based) of the first line containing `needle`."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def _edit(path: Path, match: dict, **changes) -> None:
+    header, rows = _rows(path)
+    hits = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert hits, f"no row matching {match} in {path.name}"
+    hits[0].update(changes)
+    _write(path, header, rows)
+
+
+def _has(problems: list[Problem], file: str, row: int | str, field: str, contains: str = "") -> bool:
+    return any(p.file == file and p.row == str(row) and p.field == field and contains in p.message for p in problems)
+
+
+def _explain(problems: list[Problem]) -> str:
+    return "\n".join(map(str, problems))
+
+
+# --- the shipped data --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return data.load()
+
+
+def test_shipped_data_has_no_problems():
+    problems = data.validate()
+    assert problems == [], _explain(problems)
+
+
+def test_all_25_pilot_clusters_are_present(ds):
+    pilots = ds["clusters"].query("kind == 'pilot'")
+    assert len(pilots) == 25
+    assert pilots["support_group"].value_counts().to_dict() == {1: 14, 2: 11}
+
+
+def test_every_pilot_has_a_status_for_every_sign(ds):
+    assert len(ds.sign_table) == 10
+    assert ds.sign_table["group"].nunique() == 3
+    assert len(ds["assessments"]) == 25 * 10
+
+
+def test_footnote_glued_average_is_stored_as_44(ds):
+    obs = ds.observations
+    row = obs[(obs.entity == "ru-pilots") & (obs.indicator == "participants_avg")].iloc[0]
+    assert row.value == 44
+    assert "449" in row.note
+    assert not (obs.value == 449).any()
+
+
+def test_french_programme_funding_is_1_47_billion_euros(ds):
+    obs = ds.observations
+    row = obs[(obs.entity == "fr-poles") & (obs.indicator == "rd_funding")].iloc[0]
+    assert row.value == pytest.approx(1.47)
+    assert row.unit == "eur_bn"
+    assert "1,470" in row.note
+
+
+def test_figure_2_unmatched_value_is_flagged_not_guessed(ds):
+    fig2 = ds["distributions"].query("distribution == 'world-clusters-by-field'")
+    assert len(fig2) == 29
+    flagged = fig2[fig2.quality == "ambiguous"]
+    assert list(flagged.category) == ["maritime-technologies"]
+    assert "footnote" in flagged.iloc[0].note
+    assert (fig2[fig2.quality != "ambiguous"].quality == "reported").all()
+
+
+def test_figure_5_values_that_cannot_be_matched_are_left_empty(ds):
+    fig5 = ds["distributions"].query("distribution == 'ru-governance-mechanisms'")
+    empty = fig5[fig5.value.isna()]
+    assert len(empty) == 4
+    assert (empty.quality == "ambiguous").all()
+    assert empty.note.notna().all()
+
+
+def test_every_observation_has_source_locator_and_quality(ds):
+    obs = ds.observations
+    assert len(obs) >= 100
+    assert obs[["source", "locator", "quality"]].notna().all().all()
+    assert obs.locator.str.match(r"^00[0-4]\b").all()
+
+
+def test_foreign_scale_figures_are_flagged_as_whole_industries(ds):
+    obs = ds.observations
+    for entity in ("seattle-aerospace", "research-triangle", "finland-forest"):
+        scopes = set(obs[obs.entity == entity].scope)
+        assert scopes == {"regional_industry"}, entity
+
+
+def test_there_are_at_least_30_practices_with_unique_ids(ds):
+    ids = [p.meta.id for p in ds.practices]
+    assert len(ids) >= 30
+    assert len(set(ids)) == len(ids)
+    themes = {p.meta.theme for p in ds.practices}
+    assert themes == set(ds.sign_table.sign)
+
+
+def test_practice_bodies_contain_no_hand_typed_figures(ds):
+    for p in ds.practices:
+        numbers = re.findall(r"(?<![\w-])\d[\d,.]*(?![\w-])", p.body)
+        figures = [n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)]
+        assert not figures, f"{p.path.name}: {figures}"
+
+
+# --- broken variants ---------------------------------------------------------------------
+
+
+def test_non_numeric_value_names_file_row_and_field(data_copy):
+    path = data_copy / "observations" / "kutsenko-2015.csv"
+    _edit(path, {"entity": "ru-pilots", "indicator": "participants_avg"}, value="44 orgs")
+    row = _line_of(path, "participants_avg")
+    problems = data.validate(data_copy)
+    assert _has(problems, "observations/kutsenko-2015.csv", row, "value", "not a number"), _explain(problems)
+
+
+def test_thousands_separator_gets_a_hint(data_copy):
+    path = data_copy / "observations" / "kutsenko-2015.csv"
+    _edit(path, {"entity": "fr-poles", "indicator": "rd_funding"}, value="1,470")
+    row = _line_of(path, "rd_funding")
+    problems = data.validate(data_copy)
+    assert _has(problems, "observations/kutsenko-2015.csv", row, "value", "no thousands separators"), _explain(problems)
+
+
+def test_unknown_source_id(data_copy):
+    path = data_copy / "clusters.csv"
+    _edit(path, {"id": "sarov"}, sources="kutsenko-2015;kutsenko-2051")
+    problems = data.validate(data_copy)
+    assert _has(problems, "clusters.csv", _line_of(path, "sarov,"), "sources", "unknown source id"), _explain(problems)
+
+
+def test_duplicate_cluster_id(data_copy):
+    path = data_copy / "clusters.csv"
+    header, rows = _rows(path)
+    _edit(path, {"id": "troitsk"}, id="zelenograd")
+    problems = data.validate(data_copy)
+    assert _has(problems, "clusters.csv", 4, "id", "duplicate"), _explain(problems)
+
+
+def test_missing_required_column(data_copy):
+    path = data_copy / "indicators.csv"
+    header, rows = _rows(path)
+    header.remove("unit")
+    for r in rows:
+        del r["unit"]
+    _write(path, header, rows)
+    problems = data.validate(data_copy)
+    assert _has(problems, "indicators.csv", 1, "unit", "required column is missing"), _explain(problems)
+
+
+def test_negative_count(data_copy):
+    path = data_copy / "observations" / "kutsenko-2015.csv"
+    _edit(path, {"entity": "tomsk-it", "indicator": "participants"}, value="-131")
+    problems = data.validate(data_copy)
+    row = _line_of(path, "tomsk-it,participants")
+    assert _has(problems, "observations/kutsenko-2015.csv", row, "value", "cannot be negative"), _explain(problems)
+
+
+def test_share_total_far_from_100(data_copy):
+    path = data_copy / "distributions.csv"
+    _edit(path, {"distribution": "ru-funding-sources", "category": "member-contributions"}, value="41.4")
+    problems = data.validate(data_copy)
+    first = _line_of(path, "ru-funding-sources,")
+    assert _has(problems, "distributions.csv", first, "value", "total 120"), _explain(problems)
+
+
+def test_practice_id_must_match_file_name(data_copy):
+    path = sorted((data_copy / "practices").glob("BP-*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    wrong = "BP-999"
+    path.write_text(re.sub(r"^id: BP-\d{3}", f"id: {wrong}", text, count=1, flags=re.M), encoding="utf-8")
+    problems = data.validate(data_copy)
+    rel = f"practices/{path.name}"
+    assert any(p.file == rel and p.field == "id" and "does not match the file name" in p.message and p.row == "2" for p in problems), _explain(problems)
+
+
+def test_bad_date(data_copy):
+    path = data_copy / "policy_timeline.csv"
+    _edit(path, {"id": "pilot-list-approved"}, date="28.08.2012")
+    problems = data.validate(data_copy)
+    assert _has(problems, "policy_timeline.csv", _line_of(path, "pilot-list-approved"), "date", "expected form"), _explain(problems)
+
+
+def test_unknown_indicator(data_copy):
+    path = data_copy / "observations" / "ipp-russia.csv"
+    _edit(path, {"indicator": "spending_areas"}, indicator="spending_area")
+    problems = data.validate(data_copy)
+    assert _has(problems, "observations/ipp-russia.csv", _line_of(path, "spending_area,"), "indicator", "unknown indicator"), _explain(problems)
+
+
+def test_unit_outside_the_controlled_list(data_copy):
+    path = data_copy / "benchmarks.csv"
+    _edit(path, {"id": "critical-mass-high"}, unit="orgs")
+    problems = data.validate(data_copy)
+    assert _has(problems, "benchmarks.csv", _line_of(path, "critical-mass-high"), "unit", "not a unit"), _explain(problems)
+
+
+def test_status_without_evidence(data_copy):
+    path = data_copy / "assessments.csv"
+    _edit(path, {"cluster": "zelenograd", "sign": "startup-belt"}, evidence="")
+    problems = data.validate(data_copy)
+    assert _has(problems, "assessments.csv", _line_of(path, "zelenograd,startup-belt"), "evidence", "needs its evidence"), _explain(problems)
+
+
+def test_ambiguous_value_without_note(data_copy):
+    path = data_copy / "distributions.csv"
+    _edit(path, {"distribution": "world-clusters-by-field", "category": "maritime-technologies"}, note="")
+    problems = data.validate(data_copy)
+    assert _has(problems, "distributions.csv", _line_of(path, "maritime-technologies"), "note", "needs a note"), _explain(problems)
+
+
+def test_unquoted_comma_shifts_the_row(data_copy):
+    path = data_copy / "groups.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("new-group,A label, with a comma,population,desc,\n")
+    problems = data.validate(data_copy)
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert _has(problems, "groups.csv", n, "-", "unquoted commas"), _explain(problems)
+
+
+def test_empty_file(data_copy):
+    (data_copy / "factors.csv").write_text("", encoding="utf-8")
+    problems = data.validate(data_copy)
+    assert _has(problems, "factors.csv", 1, "-", "file is empty"), _explain(problems)
+
+
+def test_wrong_encoding(data_copy):
+    path = data_copy / "stakeholders.csv"
+    text = path.read_text(encoding="utf-8") + "business,Réduction des coûts,,anon-2020-success-factors,001 Table 3\n"
+    path.write_bytes(text.encode("latin-1"))
+    problems = data.validate(data_copy)
+    n = len(text.splitlines())
+    assert _has(problems, "stakeholders.csv", n, "-", "not valid UTF-8"), _explain(problems)
+
+
+def test_five_megabyte_text_field(data_copy):
+    path = data_copy / "groups.csv"
+    _edit(path, {"id": "fr-poles"}, description="x" * 5_000_000)
+    problems = data.validate(data_copy)
+    assert _has(problems, "groups.csv", _line_of(path, "fr-poles"), "description", "too long"), _explain(problems)
+
+
+def test_all_problems_are_reported_together(data_copy):
+    _edit(data_copy / "clusters.csv", {"id": "sarov"}, kind="pilots")
+    _edit(data_copy / "observations" / "kutsenko-2015.csv", {"entity": "tomsk-it"}, year="20x2")
+    _edit(data_copy / "policy_timeline.csv", {"id": "concept-2020"}, source="nobody-2000")
+    with pytest.raises(DataError) as err:
+        data.load(data_copy)
+    files = {p.file for p in err.value.problems}
+    assert {"clusters.csv", "observations/kutsenko-2015.csv", "policy_timeline.csv"} <= files
+    assert "problem(s) found" in err.value.report()
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_command_passes_on_shipped_data():
+    result = _cli("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Data OK")
+
+
+def test_validate_command_lists_problems_without_traceback(data_copy):
+    _edit(data_copy / "clusters.csv", {"id": "sarov"}, founded="nineteen")
+    (data_copy / "factors.csv").write_text("", encoding="utf-8")
+    result = _cli("validate", "--data", str(data_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(re.match(r"^clusters\.csv:\d+:founded: not a whole number \(nineteen\)$", line) for line in lines), result.stdout
+    assert "factors.csv:1:-: file is empty; it needs at least a header row" in lines
