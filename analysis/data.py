@@ -564,6 +564,7 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
             problems.append(Problem("programme.yml", block, "source", src_msg, src))
 
     # Practices.
+    benchmark_ids = set(t["benchmarks.csv"]["id"].dropna())
     obs_keys = set(zip(obs["entity"], obs["indicator"]))
     obs_year_keys = set(zip(obs["entity"], obs["indicator"], obs["year"]))
     ids: dict[str, str] = {}
@@ -583,8 +584,13 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
             if s.source not in sources:
                 problems.append(Problem(rel, "-", "sources", src_msg, s.source))
         for ev in m.evidence:
-            found = (ev.entity, ev.indicator, ev.year) in obs_year_keys if ev.year else (ev.entity, ev.indicator) in obs_keys
-            if not found:
+            if ev.benchmark:
+                if ev.benchmark not in benchmark_ids:
+                    problems.append(Problem(rel, "-", "evidence", "unknown benchmark id; see benchmarks.csv", ev.benchmark))
+            elif ev.distribution:
+                if ev.distribution not in meta:
+                    problems.append(Problem(rel, "-", "evidence", "unknown distribution id; see distributions.yml", ev.distribution))
+            elif not ((ev.entity, ev.indicator, ev.year) in obs_year_keys if ev.year else (ev.entity, ev.indicator) in obs_keys):
                 problems.append(Problem(rel, "-", "evidence", "no observation with this entity and indicator", f"{ev.entity} {ev.indicator}"))
         for cid in m.relevant_to:
             if cid not in pilot_ids:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import yaml
 
 from analysis import schemas
 from analysis.paths import data_dir
@@ -77,6 +78,7 @@ def descriptor(data: str | Path | None = None) -> dict:
                       f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.")
         )
     sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False)
+    units = yaml.safe_load((root / "vocabularies.yml").read_text(encoding="utf-8"))["units"]
     return {
         "name": NAME,
         "title": "Cluster Benchmark: Russian pilot innovative territorial clusters against world practice",
@@ -91,6 +93,7 @@ def descriptor(data: str | Path | None = None) -> dict:
             for _, r in sources.iterrows()
         ],
         "resources": resources,
+        "units": {"description": "Labels of the unit ids used in the 'unit' columns.", "labels": units},
     }
 
 

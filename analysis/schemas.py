@@ -16,7 +16,7 @@ from typing import Literal, Optional
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SNAKE = r"^[a-z0-9]+(_[a-z0-9]+)*$"
@@ -354,9 +354,22 @@ class Programme(_Model):
 
 
 class EvidenceRef(_Model):
-    entity: str = Field(pattern=SLUG)
-    indicator: str = Field(pattern=SNAKE)
+    """A figure shown as evidence: an observation, a benchmark or a whole distribution."""
+
+    entity: Optional[str] = Field(default=None, pattern=SLUG)
+    indicator: Optional[str] = Field(default=None, pattern=SNAKE)
     year: Optional[int] = None
+    benchmark: Optional[str] = Field(default=None, pattern=SLUG)
+    distribution: Optional[str] = Field(default=None, pattern=SLUG)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "EvidenceRef":
+        kinds = [bool(self.entity or self.indicator), bool(self.benchmark), bool(self.distribution)]
+        if sum(kinds) != 1:
+            raise ValueError("give either entity and indicator, or benchmark, or distribution")
+        if kinds[0] and not (self.entity and self.indicator):
+            raise ValueError("an observation needs both entity and indicator")
+        return self
 
 
 class SourceRef(_Model):

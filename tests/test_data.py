@@ -133,7 +133,7 @@ def test_there_are_at_least_30_practices_with_unique_ids(ds):
 
 def test_practice_bodies_contain_no_hand_typed_figures(ds):
     for p in ds.practices:
-        numbers = re.findall(r"(?<![\w-])\d[\d,.]*(?![\w-])", p.body)
+        numbers = re.findall(r"(?<![\w-])\d+(?:[.,]\d+)*(?![\w-])", p.body)
         figures = [n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)]
         assert not figures, f"{p.path.name}: {figures}"
 
@@ -308,3 +308,14 @@ def test_validate_command_lists_problems_without_traceback(data_copy):
     lines = result.stdout.splitlines()
     assert any(re.match(r"^clusters\.csv:\d+:founded: not a whole number \(nineteen\)$", line) for line in lines), result.stdout
     assert "factors.csv:1:-: file is empty; it needs at least a header row" in lines
+
+
+def test_practice_evidence_must_point_to_existing_figures(data_copy):
+    path = sorted((data_copy / "practices").glob("BP-031-*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("evidence:\n", "evidence:\n  - entity: upper-austria-cdc\n    indicator: clusters_merged\n  - benchmark: no-such-benchmark\n", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = data.validate(data_copy)
+    rel = f"practices/{path.name}"
+    assert _has(problems, rel, "-", "evidence", "no observation"), _explain(problems)
+    assert _has(problems, rel, "-", "evidence", "unknown benchmark"), _explain(problems)
