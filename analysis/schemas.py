@@ -63,6 +63,7 @@ class Sources(pa.DataFrameModel):
 class Clusters(pa.DataFrameModel):
     id: Series[str] = _text("Cluster id (slug), used in URLs and never reused.", unique=True, str_matches=SLUG)
     name: Series[str] = _text("Cluster name in English.")
+    short_name: Series[str] = _text("Short name for charts and lists.", max_len=40)
     kind: Series[str] = _text("pilot, russian_other or foreign (vocabularies.yml: cluster_kind).")
     entity_type: Series[str] = _text("What the cluster is: initiative, regional_industry, park, association or special_economic_zone.")
     country: Series[str] = _text("ISO 3166-1 alpha-2 country code.", str_matches=r"^[A-Z]{2}$")
@@ -260,6 +261,40 @@ class Stakeholders(pa.DataFrameModel):
         pass
 
 
+class ClusterLocations(pa.DataFrameModel):
+    cluster: Series[str] = _text("Cluster id.", unique=True, str_matches=SLUG)
+    place: Series[str] = _text("Place the point stands for.")
+    lat: Series[float] = pa.Field(ge=-90, le=90, description="Latitude in decimal degrees (WGS 84).")
+    lon: Series[float] = pa.Field(ge=-180, le=180, description="Longitude in decimal degrees (WGS 84).")
+    source: Series[str] = _text("Source id.", str_matches=SLUG)
+    confidence: Series[str] = _text("Confidence: S, P or M.")
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class ClusterFields(pa.DataFrameModel):
+    cluster: Series[str] = _text("Pilot cluster id.", str_matches=SLUG)
+    field: Series[str] = _text("Field of the global distribution (a category of world-clusters-by-field).", str_matches=TERM)
+    basis: Series[str] = _text("What the mapping rests on: name (the cluster's stated specialisation).", isin=["name"])
+    note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        unique = ["cluster", "field"]
+
+
+class CategoryMaps(pa.DataFrameModel):
+    map: Series[str] = _text("Mapping id.", str_matches=SLUG)
+    source_distribution: Series[str] = _text("Distribution whose categories are mapped.", str_matches=SLUG)
+    category: Series[str] = _text("Category of that distribution.", str_matches=TERM)
+    comparable: Series[str] = _text("Shared category both sides are mapped onto.", str_matches=TERM)
+    note: Series[str] = _text("Why the category maps there.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        unique = ["map", "source_distribution", "category"]
+
+
 # --- YAML files ------------------------------------------------------------------------
 
 
@@ -407,6 +442,36 @@ class PracticeFrontMatter(_Model):
         return value
 
 
+class Light(_Model):
+    light: Literal["green", "amber", "red"]
+    min_score: float = Field(ge=0, le=100)
+    label: str = Field(max_length=SHORT)
+
+
+class Scorecard(_Model):
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+    rationale: str = Field(max_length=LONG)
+    points: dict[str, float]
+    lights: list[Light] = Field(min_length=1)
+    ranking: dict[str, str]
+
+    @field_validator("lights")
+    @classmethod
+    def _descending(cls, value: list[Light]) -> list[Light]:
+        mins = [light.min_score for light in value]
+        if mins != sorted(mins, reverse=True) or mins[-1] != 0:
+            raise ValueError("list lights from the highest min_score down to a last one at 0")
+        return value
+
+
+class Specialisation(_Model):
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+    note: str = Field(max_length=LONG)
+    reserve_fields: list[str] = Field(min_length=1)
+
+
 class Edition(_Model):
     edition: str = Field(pattern=r"^\d{4}\.\d+$")
     date: dt.date
@@ -437,6 +502,9 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], str, str]] = {
     "preconditions.csv": (Preconditions, "Preconditions", "Preconditions of cluster success by country and by Russian cluster."),
     "factor_lists.csv": (FactorLists, "Factor lists", "Numbered lists of success factors and characteristics."),
     "stakeholders.csv": (Stakeholders, "Stakeholder interests", "Interests of stakeholder groups in cluster development."),
+    "cluster_locations.csv": (ClusterLocations, "Cluster locations", "Approximate coordinates of each cluster, for the map."),
+    "cluster_fields.csv": (ClusterFields, "Pilot clusters by global field", "Our mapping of each pilot cluster onto the fields of the global cluster distribution."),
+    "category_maps.csv": (CategoryMaps, "Category mappings", "How the categories of Russian and world distributions map onto shared categories for comparison."),
 }
 
 #: Observations are one table stored as one file per source document.
@@ -448,4 +516,6 @@ YAML_FILES: dict[str, type[BaseModel]] = {
     "vocabularies.yml": Vocabularies,
     "signs.yml": SignModel,
     "programme.yml": Programme,
+    "scorecard.yml": Scorecard,
+    "specialisation.yml": Specialisation,
 }

@@ -1,0 +1,53 @@
+"""Static export of charts (SVG, PNG through vl-convert) and of the data behind them (CSV)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec; validated against the schema by Altair."""
+    return chart.to_dict(validate=True)
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    return vlc.vegalite_to_svg(spec(chart))
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    return vlc.vegalite_to_png(spec(chart), scale=scale)
+
+
+def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    """The main table of a chart: the largest inline dataset that is not map geometry."""
+    datasets = spec(chart).get("datasets", {})
+    tables = [rows for rows in datasets.values() if rows and isinstance(rows[0], dict) and "geometry" not in rows[0]]
+    if not tables:
+        raise ValueError("chart has no tabular data")
+    main = max(tables, key=lambda rows: (len(rows[0]), len(rows)))
+    return pd.DataFrame(main)
+
+
+def write(chart: alt.TopLevelMixin, folder: Path, name: str, formats: tuple[str, ...] = ("png", "svg", "csv", "json")) -> dict[str, Path]:
+    """Write the chart's files as `<name>.<format>`; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for fmt in formats:
+        path = folder / f"{name}.{fmt}"
+        if fmt == "png":
+            path.write_bytes(to_png(chart))
+        elif fmt == "svg":
+            path.write_text(to_svg(chart), encoding="utf-8")
+        elif fmt == "csv":
+            chart_data(chart).to_csv(path, index=False, lineterminator="\n")
+        elif fmt == "json":
+            path.write_text(json.dumps(spec(chart), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        else:
+            raise ValueError(f"unknown format {fmt}")
+        out[fmt] = path
+    return out

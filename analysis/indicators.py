@@ -1,0 +1,502 @@
+"""Benchmark analyses: pure pandas functions over a validated `Dataset`.
+
+Each function returns a tidy DataFrame (or a small dict of figures) and reads
+nothing from disk. Derived values carry the inputs they came from, so the site can
+show how each number was made.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data import Dataset
+
+#: Global fields with at least this many clusters count as fields "where the world has many clusters".
+MANY_CLUSTERS = 10
+
+SCOPE_LABELS = {
+    "initiative": "Cluster initiative",
+    "regional_industry": "Whole regional industry or park",
+}
+KIND_LABELS = {"pilot": "Pilot cluster", "russian_other": "Other Russian cluster", "foreign": "Foreign cluster"}
+EVENT_LABELS = {
+    "law": "Law", "government_order": "Government order", "resolution": "Resolution", "decree": "Decree",
+    "programme": "Programme", "study": "Study", "milestone": "Milestone",
+}
+
+
+# --- shared helpers --------------------------------------------------------------------
+
+
+def _obs(ds: Dataset, entity: str | None = None, indicator: str | None = None) -> pd.DataFrame:
+    obs = ds.observations
+    mask = pd.Series(True, index=obs.index)
+    if entity is not None:
+        mask &= obs["entity"] == entity
+    if indicator is not None:
+        mask &= obs["indicator"] == indicator
+    return obs[mask]
+
+
+def value(ds: Dataset, entity: str, indicator: str, year: int | None = None) -> float:
+    """The single value of an observation; raises if there is none or more than one."""
+    rows = _obs(ds, entity, indicator)
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    values = rows["value"].dropna().unique()
+    if len(values) != 1:
+        raise LookupError(f"expected one value for {entity}/{indicator}, found {list(values)}")
+    return float(values[0])
+
+
+def benchmark(ds: Dataset, benchmark_id: str) -> pd.Series:
+    rows = ds["benchmarks"]
+    return rows[rows["id"] == benchmark_id].iloc[0]
+
+
+def distribution(ds: Dataset, distribution_id: str) -> pd.DataFrame:
+    """One distribution with its rows in display order."""
+    d = ds["distributions"]
+    return d[d["distribution"] == distribution_id].sort_values("order").reset_index(drop=True)
+
+
+def source_note(ds: Dataset, *refs: tuple[str, str]) -> str:
+    """'Source: Kutsenko (2015): 002 Figure 7, 002 Figure 8; ...' for (source id, locator) pairs.
+
+    Locators are grouped under their source, in first-seen order, without repeats.
+    """
+    names = dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+    grouped: dict[str, list[str]] = {}
+    for src, loc in refs:
+        locs = grouped.setdefault(src, [])
+        if loc not in locs:
+            locs.append(loc)
+    parts = [f"{names.get(src, src)}: {', '.join(locs)}" for src, locs in grouped.items()]
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def _pilots(ds: Dataset) -> pd.DataFrame:
+    clusters = ds["clusters"]
+    return clusters[clusters["kind"] == "pilot"]
+
+
+# --- 1. critical mass ------------------------------------------------------------------
+
+
+def participants_by_industry(ds: Dataset) -> pd.DataFrame:
+    """Average participants per pilot cluster by industry (002 Figure 1) against the size references.
+
+    `position` places each average against the 30-50 minimum range, the global average of 80
+    and the higher estimate of 100.
+    """
+    d = distribution(ds, "ru-participants-by-industry")
+    low = benchmark(ds, "critical-mass-minimum")
+    avg = benchmark(ds, "global-average-participants")["value"]
+
+    def position(v: float) -> str:
+        if v < low["value"]:
+            return "below the minimum range"
+        if v <= low["value_high"]:
+            return "within the minimum range"
+        if v < avg:
+            return "above the minimum, below the global average"
+        return "at or above the global average"
+
+    out = pd.DataFrame({
+        "industry_group": d["category"],
+        "industry": d["label"],
+        "participants_avg": d["value"],
+        "share_of_global_avg": (d["value"] / avg * 100).round(1),
+        "position": d["value"].map(position),
+        "source": d["source"],
+        "locator": d["locator"],
+    })
+    return out
+
+
+def critical_mass_references(ds: Dataset) -> pd.DataFrame:
+    """The size references drawn on the critical-mass chart."""
+    rows = []
+    for bid in ("critical-mass-minimum", "global-average-participants", "critical-mass-high"):
+        b = benchmark(ds, bid)
+        rows.append({
+            "benchmark": bid, "label": b["label"], "value": b["value"],
+            "value_high": b["value_high"] if pd.notna(b["value_high"]) else None,
+            "cited_work": b["cited_work"], "source": b["source"], "locator": b["locator"],
+        })
+    return pd.DataFrame(rows)
+
+
+def russia_vs_global_average(ds: Dataset) -> dict:
+    """Russia's average participants as a share of the global average (the source calls it 'almost half')."""
+    ru = value(ds, "ru-pilots", "participants_avg")
+    world = value(ds, "greenbook-2012", "participants_avg")
+    return {"russia": ru, "world": world, "share_pct": round(ru / world * 100, 1), "gap": world - ru}
+
+
+def pilot_participants(ds: Dataset) -> pd.DataFrame:
+    """Every participant count recorded for a pilot cluster, with its qualifier ('less_than' 20, ...)."""
+    pilots = _pilots(ds)
+    obs = _obs(ds, indicator="participants")
+    rows = obs[obs["entity"].isin(pilots["id"])].merge(pilots[["id", "name", "industry_group"]], left_on="entity", right_on="id")
+    return rows[["entity", "name", "industry_group", "value", "qualifier", "year", "source", "locator", "quality"]].sort_values(["value", "entity"]).reset_index(drop=True)
+
+
+def clusters_below_20(ds: Dataset) -> pd.DataFrame:
+    """Pilot clusters recorded with fewer than 20 participants."""
+    rows = pilot_participants(ds)
+    return rows[(rows["qualifier"] == "less_than") & (rows["value"] <= 20)].sort_values("name").reset_index(drop=True)
+
+
+# --- 2. business leadership ------------------------------------------------------------
+
+
+def business_share_check(ds: Dataset) -> pd.DataFrame:
+    """Each pilot against the European criterion of more than 50% companies: fails, or unknown."""
+    criterion = benchmark(ds, "business-share-criterion")["value"]
+    pilots = _pilots(ds)[["id", "name", "industry_group"]]
+    obs = _obs(ds, indicator="business_share")
+    merged = pilots.merge(obs[["entity", "value", "qualifier", "locator"]], left_on="id", right_on="entity", how="left")
+
+    def verdict(row) -> str:
+        if pd.isna(row["value"]):
+            return "unknown"
+        below = row["qualifier"] in ("less_than", "at_most") and row["value"] <= criterion
+        return "fails" if below or row["value"] <= criterion else "meets"
+
+    merged["criterion"] = merged.apply(verdict, axis=1)
+    return merged[["id", "name", "industry_group", "value", "qualifier", "criterion", "locator"]].sort_values(["criterion", "name"]).reset_index(drop=True)
+
+
+def sme_shares(ds: Dataset) -> pd.DataFrame:
+    """SME share of participants in Russian pilots, with and without ICT clusters, against the European majority."""
+    rows = [
+        {"measure": "Russian pilots, all", "side": "Russia", "value": value(ds, "ru-pilots", "sme_share"), "kind": "observed"},
+        {"measure": "Russian pilots, ICT clusters excluded", "side": "Russia", "value": value(ds, "ru-pilots", "sme_share_excl_ict"), "kind": "observed"},
+    ]
+    ref = benchmark(ds, "sme-majority")
+    rows.append({"measure": "European model: SMEs are the majority", "side": "World", "value": ref["value"], "kind": "benchmark"})
+    return pd.DataFrame(rows)
+
+
+def board_composition(ds: Dataset) -> pd.DataFrame:
+    """Supervisory board seats of cluster organisations worldwide (002 Figure 6), largest first."""
+    d = distribution(ds, "world-board-composition")
+    return d[["category", "label", "value", "source", "locator", "quality"]].sort_values("value", ascending=False).reset_index(drop=True)
+
+
+# --- 3. governance and funding ---------------------------------------------------------
+
+
+def specialist_org_status(ds: Dataset) -> pd.DataFrame:
+    d = distribution(ds, "ru-specialist-org-status")
+    return d[["category", "label", "value", "source", "locator", "quality"]]
+
+
+def governance_mechanisms(ds: Dataset) -> pd.DataFrame:
+    """Mechanisms giving participants and the state a say (002 Figure 5); unreadable values stay empty."""
+    d = distribution(ds, "ru-governance-mechanisms")
+    return d[["category", "label", "value", "quality", "note", "source", "locator"]]
+
+
+def funding_mapping(ds: Dataset) -> pd.DataFrame:
+    """How the Russian and world funding categories map onto shared categories (shown to readers)."""
+    maps = ds["category_maps"]
+    maps = maps[maps["map"] == "funding"]
+    dist = ds["distributions"]
+    labels = dist[["distribution", "category", "label", "value"]]
+    out = maps.merge(labels, left_on=["source_distribution", "category"], right_on=["distribution", "category"])
+    out["side"] = out["source_distribution"].map({"ru-funding-sources": "Russia", "world-funding-structure": "World"})
+    return out[["side", "category", "label", "value", "comparable", "note"]].reset_index(drop=True)
+
+
+COMPARABLE_LABELS = {
+    "public": "Public budgets (national, regional, local)",
+    "public-and-members": "Public budgets and member fees together",
+    "members": "Member contributions",
+    "services": "Paid services",
+    "international": "International organisations",
+    "other": "Other",
+}
+
+
+def funding_comparison(ds: Dataset) -> pd.DataFrame:
+    """Funding of specialist cluster organisations, Russia against the world, on shared categories.
+
+    The two sides measure different things: the Russian figure (002 Figure 7) is the share of
+    specialist organisations naming each source; the world figure (002 Figure 8) is the share of
+    the budget. Both total 100%, and `measure` says which is which.
+    """
+    m = funding_mapping(ds)
+    grouped = m.groupby(["side", "comparable"], as_index=False).agg(
+        value=("value", "sum"), categories=("label", lambda s: "; ".join(s))
+    )
+    grouped["comparable_label"] = grouped["comparable"].map(COMPARABLE_LABELS)
+    grouped["measure"] = grouped["side"].map({
+        "Russia": "share of specialist organisations by source",
+        "World": "share of the budget of cluster organisations",
+    })
+    order = list(COMPARABLE_LABELS)
+    grouped["order"] = grouped["comparable"].map(order.index)
+    grouped["value"] = grouped["value"].round(1)
+    return grouped.sort_values(["order", "side"]).reset_index(drop=True)
+
+
+def staffing(ds: Dataset) -> dict:
+    """Staff of Russian specialist organisations: average and range."""
+    e = "ru-pilots-specialist-orgs"
+    return {
+        "average": value(ds, e, "specialist_org_staff_avg"),
+        "minimum": value(ds, e, "specialist_org_staff_min"),
+        "maximum": value(ds, e, "specialist_org_staff_max"),
+    }
+
+
+# --- 4. specialisation gap -------------------------------------------------------------
+
+
+def specialisation_gap(ds: Dataset, many: int = MANY_CLUSTERS) -> pd.DataFrame:
+    """Global clusters by field (002 Figure 2) against the Russian pilots mapped onto each field.
+
+    `gap` marks fields with at least `many` clusters worldwide and no Russian pilot;
+    `named_by_source` marks the fields the source itself names as Russian reserves.
+    """
+    world = distribution(ds, "world-clusters-by-field")
+    fields = ds["cluster_fields"]
+    names = dict(zip(ds["clusters"]["id"], ds["clusters"]["name"]))
+    ru = fields.groupby("field")["cluster"].agg(list)
+    out = pd.DataFrame({
+        "field": world["category"],
+        "label": world["label"],
+        "world_clusters": world["value"],
+        "quality": world["quality"],
+    })
+    out["russian_pilots"] = out["field"].map(lambda f: len(ru.get(f, [])))
+    out["pilot_names"] = out["field"].map(lambda f: "; ".join(sorted(names[c] for c in ru.get(f, []))))
+    out["gap"] = (out["world_clusters"] >= many) & (out["russian_pilots"] == 0)
+    out["named_by_source"] = out["field"].isin(ds.specialisation.reserve_fields)
+    out["status"] = out.apply(
+        lambda r: "Many clusters worldwide, no Russian pilot" if r["gap"]
+        else ("Russian pilots present" if r["russian_pilots"] else "Few clusters worldwide, no Russian pilot"),
+        axis=1,
+    )
+    return out.sort_values(["world_clusters", "label"], ascending=[False, True]).reset_index(drop=True)
+
+
+def gap_fields(ds: Dataset, many: int = MANY_CLUSTERS) -> list[str]:
+    gap = specialisation_gap(ds, many)
+    return list(gap.loc[gap["gap"], "field"])
+
+
+# --- 5. sustainability scorecard -------------------------------------------------------
+
+
+def scorecard_matrix(ds: Dataset) -> pd.DataFrame:
+    """Every pilot cluster against every sign, with the points the scorecard rules give."""
+    signs = ds.sign_table
+    ass = ds["assessments"].merge(signs, on="sign")
+    pilots = _pilots(ds).set_index("id")
+    ass["cluster_name"] = ass["cluster"].map(pilots["short_name"])
+    ass["cluster_full_name"] = ass["cluster"].map(pilots["name"])
+    ass["points"] = ass["status"].map(ds.scorecard.points).astype(float)
+    cols = ["cluster", "cluster_name", "cluster_full_name", "group", "group_label", "sign", "label", "order", "status", "points",
+            "evidence", "source", "locator", "basis"]
+    return ass[cols].sort_values(["cluster", "order"]).reset_index(drop=True)
+
+
+def _light(ds: Dataset, score: float) -> str:
+    for light in ds.scorecard.lights:
+        if score >= light.min_score:
+            return light.light
+    return ds.scorecard.lights[-1].light
+
+
+def scores(ds: Dataset) -> pd.DataFrame:
+    """Score, evidence coverage, traffic light and rank of every pilot cluster.
+
+    score = points / (highest points x signs) as a percentage, with `unknown` earning nothing;
+    coverage = share of signs with a known status. Equal scores share a rank (1, 2, 2, 4).
+    """
+    m = scorecard_matrix(ds)
+    top = max(ds.scorecard.points.values())
+    g = m.groupby(["cluster", "cluster_name"])
+    out = g.agg(
+        points=("points", "sum"),
+        signs=("sign", "count"),
+        known=("status", lambda s: int((s != "unknown").sum())),
+        meets=("status", lambda s: int((s == "meets").sum())),
+        partly=("status", lambda s: int((s == "partly").sum())),
+        fails=("status", lambda s: int((s == "fails").sum())),
+        unknown=("status", lambda s: int((s == "unknown").sum())),
+    ).reset_index()
+    out["score"] = (out["points"] / (top * out["signs"]) * 100).round(1)
+    out["coverage"] = (out["known"] / out["signs"] * 100).round(1)
+    for group_id, part in m.groupby("group"):
+        gp = part.groupby("cluster")["points"].sum() / (top * part.groupby("cluster")["sign"].count()) * 100
+        out[f"score_{group_id}"] = out["cluster"].map(gp.round(1))
+    out["light"] = out["score"].map(lambda s: _light(ds, s))
+    out["rank"] = out["score"].rank(method="min", ascending=False).astype(int)
+    return out.sort_values(["rank", "cluster_name"]).reset_index(drop=True)
+
+
+def sign_summary(ds: Dataset) -> pd.DataFrame:
+    """How many pilots meet, partly meet, fail or are unknown on each sign."""
+    m = scorecard_matrix(ds)
+    counts = m.pivot_table(index=["order", "group_label", "sign", "label"], columns="status", values="cluster", aggfunc="count", fill_value=0)
+    for status in ds.vocab.status:
+        if status not in counts.columns:
+            counts[status] = 0
+    return counts[list(ds.vocab.status)].reset_index().sort_values("order").reset_index(drop=True)
+
+
+# --- 6. foreign profiles ---------------------------------------------------------------
+
+
+def _pick(obs: pd.DataFrame, entity: str, indicators: tuple[str, ...]) -> pd.Series | None:
+    for ind in indicators:
+        rows = obs[(obs["entity"] == entity) & (obs["indicator"] == ind) & obs["value"].notna()]
+        if len(rows):
+            return rows.iloc[0]
+    return None
+
+
+def _quality(*rows: pd.Series) -> str:
+    """Quality of a value derived from several inputs: ambiguous if any input is, else derived."""
+    return "ambiguous" if any(r["quality"] == "ambiguous" for r in rows) else "derived"
+
+
+def foreign_key_figures(ds: Dataset) -> pd.DataFrame:
+    """All figures recorded for foreign clusters, with their scope flag."""
+    clusters = ds["clusters"]
+    foreign = clusters[clusters["kind"] == "foreign"][["id", "name", "country"]]
+    obs = ds.observations.merge(foreign, left_on="entity", right_on="id")
+    labels = ds["indicators"].set_index("id")["label"]
+    units = ds.vocab.units
+    out = obs.assign(
+        indicator_label=obs["indicator"].map(labels),
+        unit_label=obs["unit"].map(units),
+        scope_label=obs["scope"].map(SCOPE_LABELS),
+    )
+    cols = ["entity", "name", "country", "indicator", "indicator_label", "value", "unit", "unit_label", "qualifier",
+            "year", "scope", "scope_label", "quality", "source", "locator", "note"]
+    return out[cols].sort_values(["name", "indicator"]).reset_index(drop=True)
+
+
+def normalised_figures(ds: Dataset) -> pd.DataFrame:
+    """Key figures made comparable: employees per organisation, export share of sales, patents per 1,000 employees.
+
+    Computed only where the sources give both inputs. Each row keeps its inputs, its formula, the
+    scope of the inputs (so an industry is never silently compared with an initiative) and a
+    quality flag (derived, or ambiguous when an input is).
+    """
+    obs = ds.observations
+    clusters = ds["clusters"]
+    names = clusters.set_index("id")["short_name"]
+    rows = []
+    for cid in clusters.loc[clusters["kind"] != "pilot", "id"].tolist() + _pilots(ds)["id"].tolist():
+        emp = _pick(obs, cid, ("employees",))
+        orgs = _pick(obs, cid, ("organisations", "companies", "participants", "residents"))
+        if emp is not None and orgs is not None:
+            scope = "initiative" if {emp["scope"], orgs["scope"]} == {"initiative"} else "regional_industry"
+            rows.append({
+                "entity": cid, "name": names[cid], "measure": "employees_per_organisation",
+                "measure_label": "Employees per organisation",
+                "value": round(emp["value"] / orgs["value"], 1),
+                "formula": f"{emp['indicator']} {emp['value']:g} / {orgs['indicator']} {orgs['value']:g}",
+                "scope": scope, "quality": _quality(emp, orgs),
+                "approximate": bool({emp["qualifier"], orgs["qualifier"]} - {"exact"}),
+            })
+        sales = _pick(obs, cid, ("export_share_of_sales",))
+        if sales is not None:
+            rows.append({
+                "entity": cid, "name": names[cid], "measure": "export_share_of_sales",
+                "measure_label": "Export share of sales (%)", "value": sales["value"],
+                "formula": "as reported", "scope": sales["scope"], "quality": sales["quality"],
+                "approximate": sales["qualifier"] != "exact",
+            })
+        patents = _pick(obs, cid, ("patents_granted",))
+        if patents is not None and emp is not None:
+            rows.append({
+                "entity": cid, "name": names[cid], "measure": "patents_per_1000_employees",
+                "measure_label": "Patents granted per 1,000 employees (cumulative)",
+                "value": round(patents["value"] / emp["value"] * 1000, 1),
+                "formula": f"patents_granted {patents['value']:g} / employees {emp['value']:g} x 1,000",
+                "scope": "regional_industry" if "regional_industry" in (patents["scope"], emp["scope"]) else "initiative",
+                "quality": _quality(patents, emp),
+                "approximate": bool({patents["qualifier"], emp["qualifier"]} - {"exact"}),
+            })
+    out = pd.DataFrame(rows)
+    out["scope_label"] = out["scope"].map(SCOPE_LABELS)
+    out["comparable_with_russian_participants"] = out["scope"] == "initiative"
+    return out.sort_values(["measure", "value"], ascending=[True, False]).reset_index(drop=True)
+
+
+# --- 7. success factors ----------------------------------------------------------------
+
+
+def factor_matrix(ds: Dataset) -> pd.DataFrame:
+    """Which factor each country (foreign) or cluster (Russian) names as a precondition."""
+    pre = ds["preconditions"]
+    factors = ds["factors"].set_index("code")["label"]
+    names = ds["clusters"].set_index("id")["short_name"]
+    countries = {"US": "USA", "CA": "Canada", "FI": "Finland", "DE": "Germany"}
+    cells = pre.groupby(["side", "subject", "factor"], as_index=False).agg(items=("item", "count"))
+    cells["subject_label"] = cells.apply(
+        lambda r: countries.get(r["subject"], r["subject"]) if r["side"] == "foreign" else names.get(r["subject"], r["subject"]), axis=1
+    )
+    cells["factor_label"] = cells["factor"].map(factors)
+    cells["side_label"] = cells["side"].map({"foreign": "World", "russian": "Russia"})
+    return cells.sort_values(["side", "subject", "factor"]).reset_index(drop=True)
+
+
+def factor_overlap(ds: Dataset) -> pd.DataFrame:
+    """For each factor, how many foreign countries and Russian clusters name it, and whether it is shared."""
+    m = factor_matrix(ds)
+    counts = m.pivot_table(index="factor", columns="side", values="subject", aggfunc="nunique", fill_value=0)
+    for side in ("foreign", "russian"):
+        if side not in counts.columns:
+            counts[side] = 0
+    counts = counts.reset_index()
+    counts["label"] = counts["factor"].map(ds["factors"].set_index("code")["label"])
+
+    def kind(r) -> str:
+        if r["foreign"] and r["russian"]:
+            return "shared"
+        return "foreign only" if r["foreign"] else "Russian only"
+
+    counts["overlap"] = counts.apply(kind, axis=1)
+    return counts[["factor", "label", "foreign", "russian", "overlap"]].sort_values(
+        ["overlap", "foreign", "russian"], ascending=[True, False, False]).reset_index(drop=True)
+
+
+# --- 8. policy timeline ----------------------------------------------------------------
+
+
+def policy_timeline(ds: Dataset) -> pd.DataFrame:
+    """Laws, orders, programmes and milestones in date order, with a label for the chart."""
+    t = ds["policy_timeline"].copy()
+    t["date"] = pd.to_datetime(t["date"])
+    t["year"] = t["date"].dt.year
+    t["kind_label"] = t["kind"].map(EVENT_LABELS)
+    t["when"] = t.apply(
+        lambda r: r["date"].strftime("%-d %B %Y") if r["date_precision"] == "day"
+        else (r["date"].strftime("%B %Y") if r["date_precision"] == "month" else str(r["year"])),
+        axis=1,
+    )
+    t["label"] = t.apply(lambda r: f"{r['title']}" + (f" (No. {r['number']})" if pd.notna(r["number"]) else ""), axis=1)
+    cols = ["id", "date", "when", "year", "kind", "kind_label", "title", "number", "label", "description", "source", "locator"]
+    return t[cols].sort_values(["date", "id"]).reset_index(drop=True)
+
+
+# --- map -------------------------------------------------------------------------------
+
+
+def cluster_locations(ds: Dataset) -> pd.DataFrame:
+    """Every cluster with its coordinates and the labels the map shows."""
+    c = ds["clusters"][["id", "name", "kind", "country", "region", "city", "industry_group", "support_group"]]
+    loc = ds["cluster_locations"][["cluster", "place", "lat", "lon", "confidence"]]
+    out = c.merge(loc, left_on="id", right_on="cluster").drop(columns="cluster")
+    out["kind_label"] = out["kind"].map(KIND_LABELS)
+    out["industry"] = out["industry_group"].map(ds.vocab.industry_group)
+    out["support_group"] = out["support_group"].astype("Int64")
+    return out.sort_values(["kind", "name"]).reset_index(drop=True)
