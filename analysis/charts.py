@@ -19,14 +19,19 @@ WIDTH = T.SIZES["width"]
 
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
-           description: str, source: str) -> alt.VConcatChart:
-    """Wrap a chart with its title, alt text and a source note at the bottom."""
+           description: str, source: str, data: pd.DataFrame) -> alt.VConcatChart:
+    """Wrap a chart with its title, alt text and a source note at the bottom.
+
+    `data` is the tidy table the chart shows; its columns are recorded so the table can be
+    exported as CSV from the chart alone (`analysis.export.chart_data`).
+    """
     inner = chart.properties(title=alt.Title(title, subtitle=subtitle or ""))
     return alt.vconcat(inner).properties(
         description=description,
         title=alt.Title(wrap(source), orient="bottom", anchor="start", fontSize=T.SIZES["note"],
                         fontWeight=400, color=T.MUTED, offset=12),
-        usermeta={"id": chart_id, "title": title, "source": source, "description": description},
+        usermeta={"id": chart_id, "title": title, "source": source, "description": description,
+                  "data_columns": [str(c) for c in data.columns]},
     )
 
 
@@ -96,7 +101,7 @@ def critical_mass(by_industry: pd.DataFrame, references: pd.DataFrame, *, source
             f"A shaded band marks the {_fmt(band_row['value'])} to {_fmt(band_row['value_high'])} minimum critical mass, and dashed lines mark "
             + " and ".join(f"{r['label'].split(' (')[0].lower()} ({_fmt(r['value'])})" for _, r in lines.iterrows()) + "."
         ),
-        source=source,
+        source=source, data=by_industry,
     )
 
 
@@ -124,7 +129,7 @@ def sme_shares(sme: pd.DataFrame, *, source: str) -> alt.VConcatChart:
             + "; ".join(f"{r['measure']}: {_fmt(r['value'])}%" for _, r in observed.iterrows())
             + f". A dashed line at {_fmt(ref.iloc[0]['value'])}% marks the European model, in which SMEs are the majority of participants."
         ),
-        source=source,
+        source=source, data=sme,
     )
 
 
@@ -152,7 +157,7 @@ def share_bars(df: pd.DataFrame, *, chart_id: str, title: str, subtitle: str, de
     ).add_params(hover)
     text = base.mark_text(align="left", dx=4, color=T.INK).encode(x="shown:Q", text="value_text:N")
     chart = alt.layer(bars, text).properties(width=WIDTH - 180, height=max(90, 26 * len(d)), name=chart_id.replace("-", "_"))
-    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source)
+    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d)
 
 
 def funding_comparison(comparison: pd.DataFrame, *, source: str) -> alt.VConcatChart:
@@ -189,7 +194,7 @@ def funding_comparison(comparison: pd.DataFrame, *, source: str) -> alt.VConcatC
             )
             + ". The Russian figure counts organisations by source while the world figure is a share of the budget."
         ),
-        source=source,
+        source=source, data=comparison,
     )
 
 
@@ -233,7 +238,7 @@ def specialisation_gap(gap: pd.DataFrame, *, source: str, many: int) -> alt.VCon
             "Fields where Russian pilots work are red; fields with many clusters worldwide but no Russian pilot are blue: "
             + ", ".join(d.loc[d["gap"], "label"].str.lower()) + "."
         ),
-        source=source,
+        source=source, data=gap,
     )
 
 
@@ -299,7 +304,7 @@ def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str
             f"{(d['status'] == 'unknown').mean() * 100:.0f}% of cells are unknown because the sources do not assess them. "
             f"A bar beside each row shows the cluster's score and rank; the highest score is {_fmt(s['score'].max())}% ({', '.join(s.loc[s['rank'] == 1, 'cluster_name'])})."
         ),
-        source=source,
+        source=source, data=matrix,
     )
 
 
@@ -341,7 +346,7 @@ def foreign_figures(figures: pd.DataFrame, *, source: str) -> alt.VConcatChart:
             + f"to {first.iloc[-1]['value_text']} in {first.iloc[-1]['name']}. "
             + "Colour says whether a figure describes a cluster initiative or a whole regional industry."
         ),
-        source=source,
+        source=source, data=figures,
     )
 
 
@@ -378,7 +383,7 @@ def factor_matrix(matrix: pd.DataFrame, overlap: pd.DataFrame, *, source: str) -
             + ", ".join(ov.loc[ov["overlap"] == "foreign only", "label"].str.lower()) + ". Only for Russian clusters: "
             + ", ".join(ov.loc[ov["overlap"] == "Russian only", "label"].str.lower()) + "."
         ),
-        source=source,
+        source=source, data=matrix,
     )
 
 
@@ -416,7 +421,7 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
             f"A timeline of {len(d)} events in Russian cluster policy: "
             + "; ".join(f"{r['when']}: {r['title']}" for _, r in events.iterrows()) + "."
         ),
-        source=source,
+        source=source, data=events,
     )
 
 
@@ -430,8 +435,8 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
     kinds = [k for k in T.KIND_COLOURS if k in set(d["kind_label"])]
     legend_pick = alt.selection_point(name=f"{chart_id.replace('-', '_')}_kind", fields=["kind_label"], bind="legend")
     hover = alt.selection_point(name=f"{chart_id.replace('-', '_')}_hover", on="pointerover", fields=["id"], empty=False)
-    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(stroke="#c4ccd4", strokeWidth=0.5).encode(
-        fill=alt.condition("datum.properties.iso_a3 === 'RUS'", alt.value("#dde3e9"), alt.value("#f1f3f5")),
+    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(stroke=T.BORDER, strokeWidth=0.5).encode(
+        fill=alt.condition("datum.properties.iso_a3 === 'RUS'", alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
     ).project(**projection)
     points = alt.Chart(d).mark_circle(stroke="white", strokeWidth=0.8).encode(
         longitude="lon:Q", latitude="lat:Q",
@@ -444,7 +449,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
                  alt.Tooltip("industry:N", title="Industry"), alt.Tooltip("support_text:N", title="Support group")],
     ).project(**projection).add_params(legend_pick, hover)
     chart = alt.layer(countries, points).properties(width=width, height=height, name=chart_id.replace("-", "_"))
-    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source)
+    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d)
 
 
 def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:

@@ -24,13 +24,15 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
 
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
-    """The main table of a chart: the largest inline dataset that is not map geometry."""
-    datasets = spec(chart).get("datasets", {})
-    tables = [rows for rows in datasets.values() if rows and isinstance(rows[0], dict) and "geometry" not in rows[0]]
-    if not tables:
-        raise ValueError("chart has no tabular data")
-    main = max(tables, key=lambda rows: (len(rows[0]), len(rows)))
-    return pd.DataFrame(main)
+    """The tidy table a chart shows, as recorded by `charts.finish`, without helper columns."""
+    s = spec(chart)
+    columns = s.get("usermeta", {}).get("data_columns")
+    if not columns:
+        raise ValueError("chart has no recorded data table; build it with analysis.charts.finish")
+    for rows in s.get("datasets", {}).values():
+        if rows and isinstance(rows[0], dict) and set(columns) <= set(rows[0]):
+            return pd.DataFrame(rows)[columns]
+    raise ValueError(f"no dataset in the chart has the columns {columns}")
 
 
 def write(chart: alt.TopLevelMixin, folder: Path, name: str, formats: tuple[str, ...] = ("png", "svg", "csv", "json")) -> dict[str, Path]:

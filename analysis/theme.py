@@ -30,6 +30,9 @@ MUTED = "#57606a"
 GRID = "#e4e7eb"
 REFERENCE = "#3b3b3b"
 NEUTRAL = "#b8c4ce"
+LAND = "#f1f3f5"
+LAND_FOCUS = "#dde3e9"
+BORDER = "#c4ccd4"
 BACKGROUND = "#ffffff"
 
 #: Russia against the rest of the world, the same everywhere.
