@@ -80,6 +80,40 @@ class Practice:
     body: str
 
 
+#: Which data files each Dataset field comes from, for dependency tracking.
+FIELD_FILES = {
+    "observations": "observations/",
+    "vocab": "vocabularies.yml",
+    "signs": "signs.yml",
+    "programme": "programme.yml",
+    "distribution_meta": "distributions.yml",
+    "scorecard": "scorecard.yml",
+    "specialisation": "specialisation.yml",
+    "practices": "practices/",
+    "boundaries": "geo/world-110m.geojson",
+}
+
+
+class _TrackedTables(dict):
+    """A dict of tables that remembers which ones were read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def values(self):
+        self.read.update(self.keys())
+        return super().values()
+
+    def items(self):
+        self.read.update(self.keys())
+        return super().items()
+
+
 @dataclass
 class Dataset:
     root: Path
@@ -93,6 +127,28 @@ class Dataset:
     specialisation: schemas.Specialisation
     practices: list[Practice] = field(default_factory=list)
     boundaries: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", _TrackedTables(self.tables))
+        object.__setattr__(self, "_read_fields", set())
+
+    def __getattribute__(self, name: str):
+        if name in FIELD_FILES:
+            object.__getattribute__(self, "_read_fields").add(name)
+        return object.__getattribute__(self, name)
+
+    def reset_access(self) -> None:
+        object.__getattribute__(self, "_read_fields").clear()
+        object.__getattribute__(self, "tables").read.clear()
+
+    def accessed_files(self) -> list[str]:
+        """Data files (relative to the data folder) whose content has been read so far.
+
+        The build uses this to re-run only the chapters that depend on a changed file.
+        """
+        fields = object.__getattribute__(self, "_read_fields")
+        tables = object.__getattribute__(self, "tables")
+        return sorted({FIELD_FILES[f] for f in fields} | set(tables.read))
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """A table by its name without extension, e.g. `ds["clusters"]`."""
@@ -724,4 +780,5 @@ def load(data: str | Path | None = None) -> Dataset:
     ds, problems = collect(data)
     if problems or ds is None:
         raise DataError(problems)
+    ds.reset_access()  # validation reads everything; track only what callers read from here on
     return ds

@@ -80,6 +80,46 @@ def _pilots(ds: Dataset) -> pd.DataFrame:
     return clusters[clusters["kind"] == "pilot"]
 
 
+# --- programme facts ------------------------------------------------------------------
+
+
+def _row(ds: Dataset, entity: str, indicator: str, year: int | None = None, source: str | None = None) -> pd.Series:
+    rows = _obs(ds, entity, indicator)
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if source is not None:
+        rows = rows[rows["source"] == source]
+    if rows.empty:
+        raise LookupError(f"no observation {entity}/{indicator}")
+    return rows.sort_values(["year", "source"], na_position="first").iloc[-1]
+
+
+def programme_facts(ds: Dataset) -> dict:
+    """The programme's key numbers, for prose: selection, support groups, subsidies, later counts."""
+    p = "ru-itc-programme"
+    selected = _row(ds, p, "clusters_selected", source="kutsenko-2015")
+    g1 = _row(ds, "ru-pilots-group1", "clusters_in_group", source="kutsenko-2015")
+    g2 = _row(ds, "ru-pilots-group2", "clusters_in_group", source="kutsenko-2015")
+    remaining = _row(ds, p, "clusters_in_programme", year=2021)
+    later = _obs(ds, p, "clusters_in_programme")
+    later = later[later["year"].isna()]
+    return {
+        "selected": int(selected["value"]),
+        "selection_year": int(selected["year"]),
+        "applications": int(_row(ds, p, "applications", source="kutsenko-2015")["value"]),
+        "group1": int(g1["value"]), "group1_year": int(g1["year"]),
+        "group2": int(g2["value"]), "group2_year": int(g2["year"]),
+        "group1_subsidy_bn": value(ds, "ru-pilots-group1", "federal_subsidy"),
+        "later_count": int(later["value"].iloc[0]) if len(later) else None,
+        "remaining": int(remaining["value"]), "remaining_year": int(remaining["year"]),
+        "support_years": int(value(ds, p, "support_years")),
+        "dev_centre_subsidy_mn": value(ds, "ru-cluster-dev-centres", "subsidy_total"),
+        "dev_centre_regions": int(value(ds, "ru-cluster-dev-centres", "regions_funded")),
+        "spending_areas": int(value(ds, p, "spending_areas")),
+        "spending_areas_chosen": int(value(ds, p, "spending_areas_chosen")),
+    }
+
+
 # --- 1. critical mass ------------------------------------------------------------------
 
 

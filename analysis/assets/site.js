@@ -1,0 +1,574 @@
+/* Cluster Benchmark: page behaviour (written by analysis.site).
+ *
+ * Loaded as a classic script in <head>, so it also runs from file://. It marks the page
+ * as scripted, then on DOMContentLoaded (after the deferred search index and Vega bundle
+ * have run) it wires the navigation menu, the charts, the search box, the "On this page"
+ * highlight and keyboard access to wide tables. No framework, no inline handlers.
+ */
+(function () {
+  "use strict";
+
+  var html = document.documentElement;
+  html.classList.remove("no-js");
+  html.classList.add("js");
+  var root = html.getAttribute("data-root") || "";
+
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  function each(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
+  /* ------------------------------------------------------------ navigation menu */
+
+  function initMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var sidebar = document.getElementById("sidebar");
+    var backdrop = document.querySelector(".sidebar-backdrop");
+    if (!button || !sidebar) return;
+
+    function isOpen() {
+      return html.classList.contains("nav-open");
+    }
+
+    function setOpen(open, returnFocus) {
+      html.classList.toggle("nav-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (backdrop) backdrop.hidden = !open;
+      if (open) {
+        var first = sidebar.querySelector('a[aria-current="page"]') || sidebar.querySelector("a");
+        if (first) first.focus();
+      } else if (returnFocus) {
+        button.focus();
+      }
+    }
+
+    button.addEventListener("click", function () {
+      setOpen(!isOpen(), false);
+    });
+    if (backdrop) {
+      backdrop.addEventListener("click", function () {
+        setOpen(false, true);
+      });
+    }
+    var close = sidebar.querySelector(".sidebar-close");
+    if (close) {
+      close.addEventListener("click", function () {
+        setOpen(false, true);
+      });
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && isOpen()) setOpen(false, true);
+    });
+    sidebar.addEventListener("click", function (event) {
+      if (isOpen() && event.target.closest && event.target.closest("a")) setOpen(false, false);
+    });
+    if (window.matchMedia) {
+      var wide = window.matchMedia("(min-width: 881px)");
+      var onChange = function () {
+        if (wide.matches && isOpen()) setOpen(false, false);
+      };
+      if (wide.addEventListener) wide.addEventListener("change", onChange);
+    }
+  }
+
+  /* ------------------------------------------------------------ charts */
+
+  var EMBED_OPTIONS = {
+    actions: { export: true, source: false, compiled: false, editor: false },
+    renderer: "svg"
+  };
+
+  function chartFallback(el, message, spec) {
+    el.textContent = "";
+    var p = document.createElement("p");
+    p.className = "cb-chart-fallback";
+    var text = message;
+    if (spec && typeof spec.description === "string" && spec.description) {
+      text += " The chart shows: " + spec.description;
+    }
+    p.textContent = text;
+    el.appendChild(p);
+    el.setAttribute("data-chart-status", "failed");
+  }
+
+  // Strict JSON first; then JSON with Python's bare NaN / Infinity (what Altair's to_json()
+  // writes for missing values), read as null, which Vega treats as missing too.
+  function parseSpec(text) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      var lenient = text.replace(/([:\[,]\s*)(?:NaN|-?Infinity)(?=\s*[,\]}])/g, "$1null");
+      if (lenient === text) throw err;
+      var spec = JSON.parse(lenient);
+      if (window.console) window.console.warn("Chart specification has NaN or Infinity values; they are shown as missing.");
+      return spec;
+    }
+  }
+
+  // A chart wider than the column is scaled down to fit; a button shows it at full size
+  // (scrolling sideways), which matters on phones.
+  var zoomable = [];
+
+  function updateFit(el, button) {
+    var svg = el.querySelector("svg");
+    var natural = svg ? parseFloat(svg.getAttribute("width")) : 0;
+    var tooWide = natural > el.clientWidth * 1.05;
+    button.hidden = !tooWide;
+    if (!tooWide && el.classList.contains("is-full")) {
+      el.classList.remove("is-full");
+      button.setAttribute("aria-pressed", "false");
+    }
+  }
+
+  function fitControl(el) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "cb-chart-zoom";
+    button.setAttribute("aria-pressed", "false");
+    button.textContent = "Show at full size";
+    if (el.id) button.setAttribute("aria-controls", el.id);
+    button.addEventListener("click", function () {
+      var full = el.classList.toggle("is-full");
+      button.setAttribute("aria-pressed", full ? "true" : "false");
+      button.textContent = full ? "Fit to the page" : "Show at full size";
+    });
+    el.parentNode.insertBefore(button, el.nextSibling);
+    zoomable.push([el, button]);
+    updateFit(el, button);
+  }
+
+  var fitTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(fitTimer);
+    fitTimer = window.setTimeout(function () {
+      zoomable.forEach(function (pair) {
+        updateFit(pair[0], pair[1]);
+      });
+    }, 150);
+  });
+
+  function initCharts() {
+    each(document.querySelectorAll(".cb-chart"), function (el) {
+      var spec = null;
+      try {
+        var source = document.getElementById(el.getAttribute("data-spec"));
+        spec = parseSpec(source.textContent);
+      } catch (err) {
+        if (window.console) window.console.error("Chart " + el.getAttribute("data-spec") + ":", err);
+        chartFallback(el, "This chart could not be shown: its specification is missing or unreadable.", null);
+        return;
+      }
+      if (typeof window.vegaEmbed !== "function") {
+        chartFallback(el, "This interactive chart could not be shown because the chart library (assets/vega-bundle.js) did not load.", spec);
+        return;
+      }
+      var failed = function (err) {
+        if (window.console) window.console.error("Chart " + el.getAttribute("data-spec") + ":", err);
+        chartFallback(el, "This chart could not be drawn.", spec);
+      };
+      try {
+        el.setAttribute("data-chart-status", "loading");
+        var result = window.vegaEmbed(el, spec, EMBED_OPTIONS);
+        if (result && typeof result.then === "function") {
+          result.then(function () {
+            el.setAttribute("data-chart-status", "rendered");
+            fitControl(el);
+          }, failed);
+        } else {
+          el.setAttribute("data-chart-status", "rendered");
+          fitControl(el);
+        }
+      } catch (err) {
+        failed(err);
+      }
+    });
+  }
+
+  /* ------------------------------------------------------------ search */
+
+  var MAX_RESULTS = 20;
+  var SNIPPET = 170;
+
+  // Lower case and without accents, one character for one character, so positions
+  // found in the folded text are valid in the original text.
+  function fold(text) {
+    var lower = String(text).toLowerCase();
+    var folded = lower.replace(/[^\u0000-\u007f]/g, function (c) {
+      var base = c.normalize ? c.normalize("NFD").charAt(0) : c;
+      return base || c;
+    });
+    return folded.length === String(text).length ? folded : lower;
+  }
+
+  function prepare(index) {
+    return index.map(function (entry, i) {
+      var number = entry.number && entry.level > 1 ? entry.number + " " : "";
+      return {
+        entry: entry,
+        order: i,
+        title: String(entry.title || ""),
+        heading: number + (entry.title || ""),
+        chapter: String(entry.chapter || ""),
+        body: String(entry.body || entry.text || ""),
+        fTitle: fold(entry.title || ""),
+        fChapter: fold(entry.chapter || ""),
+        fBody: fold(entry.body || entry.text || "")
+      };
+    });
+  }
+
+  function runSearch(prepared, query) {
+    var terms = fold(query).split(/\s+/).filter(function (t) {
+      return t.length > 0;
+    });
+    if (!terms.length) return { terms: terms, hits: [] };
+    var hits = [];
+    prepared.forEach(function (item) {
+      var score = 0;
+      var inTitle = 0;
+      for (var i = 0; i < terms.length; i++) {
+        var t = terms[i];
+        var titleHit = item.fTitle.indexOf(t) >= 0;
+        if (!titleHit && item.fBody.indexOf(t) < 0 && item.fChapter.indexOf(t) < 0) return;
+        if (titleHit) {
+          inTitle += 1;
+          if (item.fTitle.indexOf(t) === 0) score += 2;
+        }
+      }
+      if (inTitle === terms.length) score += 1000;
+      score += inTitle * 100;
+      if (item.entry.level === 1) score += 1;
+      hits.push({ item: item, score: score });
+    });
+    hits.sort(function (a, b) {
+      return b.score - a.score || a.item.order - b.item.order;
+    });
+    return { terms: terms, hits: hits };
+  }
+
+  // Appends `text` to `parent`, wrapping the matches of `terms` in <mark>.
+  function appendMarked(parent, text, terms) {
+    var folded = fold(text);
+    var ranges = [];
+    terms.forEach(function (t) {
+      var from = 0;
+      var at;
+      while (t && (at = folded.indexOf(t, from)) >= 0) {
+        ranges.push([at, at + t.length]);
+        from = at + t.length;
+      }
+    });
+    ranges.sort(function (a, b) {
+      return a[0] - b[0] || b[1] - a[1];
+    });
+    var pos = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < pos) return;
+      if (r[0] > pos) parent.appendChild(document.createTextNode(text.slice(pos, r[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(r[0], r[1]);
+      parent.appendChild(mark);
+      pos = r[1];
+    });
+    if (pos < text.length) parent.appendChild(document.createTextNode(text.slice(pos)));
+  }
+
+  function snippet(item, terms) {
+    var first = -1;
+    terms.forEach(function (t) {
+      var at = item.fBody.indexOf(t);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var body = item.body;
+    if (first < 0) {
+      var lead = String(item.entry.text || body);
+      return lead.length > SNIPPET ? lead.slice(0, SNIPPET).replace(/\s+\S*$/, "") + "\u2026" : lead;
+    }
+    var start = Math.max(0, first - 50);
+    if (start > 0) {
+      var space = body.indexOf(" ", start);
+      start = space >= 0 && space < first ? space + 1 : start;
+    }
+    var end = Math.min(body.length, start + SNIPPET);
+    if (end < body.length) {
+      var cut = body.lastIndexOf(" ", end);
+      end = cut > first ? cut : end;
+    }
+    var text = body.slice(start, end);
+    if (end < body.length) text = text.replace(/[\s,;:.]+$/, "") + "\u2026";
+    return (start > 0 ? "\u2026" : "") + text;
+  }
+
+  function initSearch() {
+    var form = document.querySelector(".search");
+    var input = document.getElementById("search-input");
+    var panel = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    if (!form || !input || !panel) return;
+    var prepared = null;
+    var lastQuery = null;
+
+    function index() {
+      if (prepared === null && Array.isArray(window.CB_SEARCH_INDEX)) {
+        prepared = prepare(window.CB_SEARCH_INDEX);
+      }
+      return prepared;
+    }
+
+    function links() {
+      return Array.prototype.slice.call(panel.querySelectorAll("a.search-result"));
+    }
+
+    function hide() {
+      panel.hidden = true;
+    }
+
+    function announce(text) {
+      if (status) status.textContent = text;
+    }
+
+    function render(query) {
+      lastQuery = query;
+      panel.textContent = "";
+      if (!query.trim()) {
+        hide();
+        announce("");
+        return;
+      }
+      var data = index();
+      if (!data) {
+        var off = document.createElement("p");
+        off.className = "search-empty";
+        off.textContent = "Search is not available: the search index (assets/search-index.js) did not load.";
+        panel.appendChild(off);
+        panel.hidden = false;
+        announce(off.textContent);
+        return;
+      }
+      var found = runSearch(data, query);
+      if (!found.hits.length) {
+        var none = document.createElement("p");
+        none.className = "search-empty";
+        none.textContent = "No results for \u201c" + query.trim() + "\u201d.";
+        panel.appendChild(none);
+        panel.hidden = false;
+        announce(none.textContent);
+        return;
+      }
+      var list = document.createElement("ol");
+      found.hits.slice(0, MAX_RESULTS).forEach(function (hit) {
+        var item = hit.item;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.className = "search-result";
+        a.href = root + item.entry.url;
+        var title = document.createElement("span");
+        title.className = "search-result-title";
+        appendMarked(title, item.heading, found.terms);
+        a.appendChild(title);
+        if (item.entry.level > 1) {
+          var chapter = document.createElement("span");
+          chapter.className = "search-result-chapter";
+          chapter.textContent = item.chapter;
+          a.appendChild(chapter);
+        }
+        var text = snippet(item, found.terms);
+        if (text) {
+          var span = document.createElement("span");
+          span.className = "search-result-text";
+          appendMarked(span, text, found.terms);
+          a.appendChild(span);
+        }
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      panel.appendChild(list);
+      panel.hidden = false;
+      var count = found.hits.length;
+      announce(count + (count === 1 ? " result" : " results") + (count > MAX_RESULTS ? ", showing the first " + MAX_RESULTS : "") + ".");
+    }
+
+    function focusResult(i) {
+      var all = links();
+      if (!all.length) return;
+      if (i < 0) {
+        input.focus();
+        return;
+      }
+      all[Math.min(i, all.length - 1)].focus();
+    }
+
+    input.addEventListener("input", function () {
+      render(input.value);
+    });
+    input.addEventListener("focus", function () {
+      if (input.value.trim()) {
+        if (input.value !== lastQuery) render(input.value);
+        else panel.hidden = false;
+      }
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (panel.hidden && input.value.trim()) render(input.value);
+        focusResult(0);
+      } else if (event.key === "Escape") {
+        if (!panel.hidden) {
+          event.preventDefault();
+          event.stopPropagation();
+          hide();
+        } else if (input.value) {
+          input.value = "";
+        }
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        focusResult(at + 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        focusResult(at - 1);
+      } else if (event.key === "Home") {
+        event.preventDefault();
+        focusResult(0);
+      } else if (event.key === "End") {
+        event.preventDefault();
+        focusResult(all.length - 1);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        hide();
+        input.focus();
+      }
+    });
+    panel.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) hide();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      render(input.value);
+      var first = links()[0];
+      if (first) window.location.href = first.href;
+    });
+    form.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !form.contains(event.relatedTarget)) {
+        window.setTimeout(function () {
+          if (!form.contains(document.activeElement)) hide();
+        }, 0);
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) hide();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      var tag = target && target.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+      event.preventDefault();
+      input.focus();
+    });
+  }
+
+  /* ------------------------------------------------------------ "On this page" */
+
+  function initToc() {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".toc-list a"));
+    if (!links.length) return;
+    var targets = links.map(function (a) {
+      var id = a.getAttribute("href").slice(1);
+      try {
+        id = decodeURIComponent(id);
+      } catch (err) {
+        /* keep the raw id */
+      }
+      return document.getElementById(id);
+    });
+    var header = document.querySelector(".site-header");
+    var pending = false;
+
+    function update() {
+      pending = false;
+      var offset = (header && window.getComputedStyle(header).position === "sticky" ? header.offsetHeight : 0) + 24;
+      var active = -1;
+      for (var i = 0; i < targets.length; i++) {
+        if (targets[i] && targets[i].getBoundingClientRect().top <= offset) active = i;
+      }
+      var doc = document.documentElement;
+      if (window.innerHeight + window.pageYOffset >= doc.scrollHeight - 2 && active >= 0) {
+        for (var j = targets.length - 1; j >= 0; j--) {
+          if (targets[j] && targets[j].getBoundingClientRect().top < window.innerHeight) {
+            active = j;
+            break;
+          }
+        }
+      }
+      links.forEach(function (a, k) {
+        if (k === active) {
+          a.classList.add("is-active");
+          a.setAttribute("aria-current", "location");
+        } else {
+          a.classList.remove("is-active");
+          a.removeAttribute("aria-current");
+        }
+      });
+    }
+
+    window.addEventListener(
+      "scroll",
+      function () {
+        if (!pending) {
+          pending = true;
+          window.requestAnimationFrame(update);
+        }
+      },
+      { passive: true }
+    );
+    window.addEventListener("resize", update);
+    update();
+  }
+
+  /* ------------------------------------------------------------ wide tables */
+
+  function initTables() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    if (!wraps.length) return;
+    function check() {
+      each(wraps, function (wrap) {
+        if (wrap.scrollWidth > wrap.clientWidth + 1) {
+          wrap.setAttribute("tabindex", "0");
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", "Table, scrolls sideways");
+        } else {
+          wrap.removeAttribute("tabindex");
+          wrap.removeAttribute("role");
+          wrap.removeAttribute("aria-label");
+        }
+      });
+    }
+    check();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, 150);
+    });
+  }
+
+  ready(function () {
+    initMenu();
+    initSearch();
+    initCharts();
+    initToc();
+    initTables();
+  });
+})();

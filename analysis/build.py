@@ -1,0 +1,452 @@
+"""`clusterbench build`: validate the data, render the book to a site and PDFs, swap it into place.
+
+Engines: real Quarto when `quarto` is on PATH (or `--engine quarto`), otherwise the
+wheel-only engine (`analysis.engine`). The wheel engine executes each chapter once
+per target format in its own kernel, in parallel, and caches the results under
+`.cache/`: a chapter runs again only when its source, the analysis code, or one of
+the data files it read has changed. The build writes into a temporary folder next
+to the output and renames it into place only when everything succeeded, so a
+failed build leaves the previous site byte-for-byte intact.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.paths import ROOT
+
+CACHE_VERSION = "1"
+REPORT_STEM = "cluster-benchmark"
+COLLECTION_STEM = "best-practices"
+COLLECTION_PROFILE = "practices"
+
+
+class BuildError(Exception):
+    """A build problem the user can fix; the message is short and says what to do."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    engine: str
+    seconds: float
+    up_to_date: bool = False
+    pages: int = 0
+    pdfs: list[Path] = field(default_factory=list)
+    executed: int = 0
+    reused: int = 0
+    downloads: int = 0
+
+
+# --- fingerprints ------------------------------------------------------------------------
+
+
+def _hash_files(paths: list[Path], base: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(str(p.relative_to(base)).encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for pattern in patterns:
+        out.extend(p for p in folder.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return out
+
+
+def code_hash(root: Path = ROOT) -> str:
+    """Hash of the code and templates that shape every output."""
+    pkg = Path(__file__).resolve().parent
+    return _hash_files(_files(pkg, ("**/*.py", "templates/**/*", "assets/**/*")), pkg)
+
+
+def data_file_hash(data_dir: Path, rel: str) -> str:
+    """Hash of one data file, or of every file under a folder entry like 'observations/'."""
+    target = data_dir / rel
+    paths = _files(target, ("**/*",)) if rel.endswith("/") else ([target] if target.exists() else [])
+    return _hash_files(paths, data_dir) if paths else "missing"
+
+
+def _project_files(root: Path) -> list[Path]:
+    return _files(root, ("_quarto*.yml", "_variables.yml", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
+
+
+def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
+    """Everything a build depends on; equal fingerprints mean the output would not change."""
+    h = hashlib.sha256()
+    h.update(json.dumps(options, sort_keys=True).encode())
+    h.update(_hash_files(_project_files(root), root).encode())
+    h.update(_hash_files(_files(data_dir, ("**/*",)), data_dir).encode())
+    h.update(code_hash().encode())
+    return h.hexdigest()
+
+
+# --- execution with a cache ----------------------------------------------------------------
+
+
+def _execute_job(args: tuple) -> tuple:
+    """Run one chapter for one target in a worker process."""
+    from analysis import execute
+
+    doc, target, project_dir, env = args
+    start = time.perf_counter()
+    result = execute.run(doc, target=target, project_dir=project_dir, extra_env=env)
+    return result, time.perf_counter() - start
+
+
+class ExecutionCache:
+    """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
+
+    def __init__(self, folder: Path, data_dir: Path, code: str):
+        self.folder = folder
+        self.data_dir = data_dir
+        self.code = code
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, source: Path, target: str) -> Path:
+        key = hashlib.sha256(f"{source.resolve()}|{target}".encode()).hexdigest()[:24]
+        return self.folder / f"{key}.pickle"
+
+    def get(self, source: Path, target: str):
+        path = self._path(source, target)
+        if not path.exists():
+            return None
+        try:
+            entry = pickle.loads(path.read_bytes())
+        except Exception:  # a corrupt or old-format cache entry is simply ignored
+            return None
+        if entry.get("version") != CACHE_VERSION or entry["source"] != hashlib.sha256(source.read_bytes()).hexdigest() or entry["code"] != self.code:
+            return None
+        if any(data_file_hash(self.data_dir, rel) != h for rel, h in entry["data"].items()):
+            return None
+        return entry["result"]
+
+    def put(self, source: Path, target: str, result) -> None:
+        entry = {
+            "version": CACHE_VERSION,
+            "source": hashlib.sha256(source.read_bytes()).hexdigest(),
+            "code": self.code,
+            "data": {rel: data_file_hash(self.data_dir, rel) for rel in result.data_files},
+            "result": result,
+        }
+        self._path(source, target).write_bytes(pickle.dumps(entry))
+
+
+# --- the build -------------------------------------------------------------------------------
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=False)
+
+
+def book_info(project, *, downloads=()):
+    """The edition facts printed on every page and PDF, from _quarto.yml and _variables.yml."""
+    from analysis.document import BookInfo, Download
+
+    book = project.book
+    authors = book.get("author", [])
+    authors = [authors] if isinstance(authors, str) else [a if isinstance(a, str) else a.get("name", "") for a in authors]
+    edition = str(project.variables.get("edition", "draft"))
+    date = str(project.variables.get("date", book.get("date", "")))
+    url = str(project.variables.get("permanent-url", book.get("site-url", "")))
+    year = date[:4]
+    cite = (f"{', '.join(authors)} ({year}). *{book.get('title', '')}*, edition {edition}. "
+            + (f"<{url}>" if url else ""))
+    return BookInfo(
+        title=str(book.get("title", "")), subtitle=str(book.get("subtitle", "")), authors=authors, edition=edition,
+        date=date, lang=str(project.config.get("lang", "en")), url=url,
+        how_to_cite=str(project.variables.get("how-to-cite", cite)).strip(),
+        licence=str(project.config.get("license", book.get("license", ""))),
+        downloads=[Download(label, href) for label, href in downloads],
+        repo_url=str(book.get("repo-url", "")),
+    )
+
+
+def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
+    """Open data under data/ (each CSV, one combined observations.csv, datapackage.json) and figure CSVs."""
+    import pandas as pd
+
+    out = site / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for src in sorted(data_dir.glob("*.csv")) + [data_dir / "datapackage.json"]:
+        if src.exists():
+            shutil.copy2(src, out / src.name)
+            count += 1
+    obs_dir = out / "observations"
+    obs_dir.mkdir(exist_ok=True)
+    parts = []
+    for src in sorted((data_dir / "observations").glob("*.csv")):
+        shutil.copy2(src, obs_dir / src.name)
+        parts.append(pd.read_csv(src, dtype=str, keep_default_na=False))
+        count += 1
+    if parts:
+        pd.concat(parts, ignore_index=True).to_csv(out / "observations.csv", index=False, lineterminator="\n")
+        count += 1
+    fig_dir = site / "figures"
+    for label, table in sorted(figure_tables.items()):
+        fig_dir.mkdir(exist_ok=True)
+        table.to_csv(fig_dir / f"{label}.csv", index=False, lineterminator="\n")
+        count += 1
+    return count
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the new build in place; the old one is removed only after the rename succeeded."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int) -> tuple[dict, int, int]:
+    """Run or reuse every (chapter, target) job; returns results keyed by (source, target)."""
+    results, todo = {}, []
+    for doc, target, project_dir, env in jobs:
+        key = (doc.path, target)
+        if key in results or any(k == key for k, *_ in todo):
+            continue
+        hit = cache.get(doc.path, target)
+        if hit is not None:
+            results[key] = hit
+        else:
+            todo.append((key, doc, target, project_dir, env))
+    reused = len(results)
+    task = progress.add_task("Executing chapters", total=len(todo)) if todo else None
+    if todo:
+        # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_execute_job, (doc, target, project_dir, env)): key for key, doc, target, project_dir, env in todo}
+            try:
+                for future in cf.as_completed(futures):
+                    key = futures[future]
+                    result, seconds = future.result()
+                    results[key] = result
+                    cache.put(key[0], key[1], result)
+                    progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    return results, len(todo), reused
+
+
+def build(root: Path = ROOT, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
+          data: Path | None = None, workers: int | None = None, force: bool = False, quiet: bool = False) -> BuildResult:
+    """Build the site and PDFs. Raises BuildError (with a readable message) on any problem."""
+    start = time.perf_counter()
+    root = Path(root).resolve()
+    data_dir = Path(data).resolve() if data else root / "data"
+    out = Path(out).resolve() if out else root / "_site"
+    to = tuple(sorted(set(to)))
+    unknown = set(to) - {"html", "pdf"}
+    if unknown:
+        raise BuildError(f"--to accepts html and pdf, not {', '.join(sorted(unknown))}")
+    if engine == "auto":
+        engine = "quarto" if shutil.which("quarto") else "wheel"
+    if engine not in ("quarto", "wheel"):
+        raise BuildError(f"--engine must be auto, quarto or wheel, not {engine}")
+
+    cache_dir = root / ".cache"
+    state_file = cache_dir / "last-build.json"
+    options = {"engine": engine, "to": list(to), "out": str(out), "data": str(data_dir)}
+    fp = fingerprint(root, data_dir, options)
+    if not force and out.exists() and state_file.exists():
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        if state.get("fingerprint") == fp:
+            return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
+
+    from analysis import data as data_mod
+
+    try:
+        data_mod.load(data_dir)
+    except data_mod.DataError as exc:
+        raise BuildError(exc.report()) from None
+
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        if engine == "quarto":
+            result = _build_quarto(root, tmp, to, data_dir)
+        else:
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet)
+        _swap(tmp, out)
+        result.pdfs = [out / p.name for p in result.pdfs]
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    cache_dir.mkdir(exist_ok=True)
+    state_file.write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
+    result.out = out
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _where(exc, root: Path) -> str:
+    """A chapter problem as 'chapters/x.qmd:12: message', relative to the project."""
+    try:
+        rel = Path(exc.path).resolve().relative_to(root)
+    except ValueError:
+        rel = Path(exc.path)
+    return f"{rel}:{exc.line}: {exc.message}"
+
+
+def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool) -> BuildResult:
+    from analysis import engine as E
+    from analysis import project as P
+    from analysis.chapter import DATA_ENV
+    from analysis.execute import CellError
+    from analysis.project import ProjectError
+    from analysis.qmd import QmdError
+
+    try:
+        project = P.load(root)
+        book = E.Book(project, E.parse_book(project))
+        collection = None
+        if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists() and "pdf" in to:
+            cproject = P.load(root, COLLECTION_PROFILE)
+            collection = E.Book(cproject, E.parse_book(cproject))
+    except ProjectError as exc:
+        raise BuildError(str(exc)) from None
+    except QmdError as exc:
+        raise BuildError(_where(exc, root)) from None
+
+    info = book_info(project)
+    edition = info.edition
+    report_pdf = f"{REPORT_STEM}-{edition}.pdf"
+    collection_pdf = f"{COLLECTION_STEM}-{edition}.pdf"
+    downloads = []
+    if "pdf" in to:
+        downloads.append(("Full report (PDF)", report_pdf))
+        if collection is not None:
+            downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
+    downloads += [("Open data (CSV, datapackage.json)", "data/datapackage.json")]
+    info = book_info(project, downloads=downloads)
+
+    env = {DATA_ENV: str(data_dir)}
+    targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
+    jobs = [(pc.doc, t, root, env) for t in targets for pc in book.chapters]
+    if collection is not None:
+        jobs += [(pc.doc, "typst", root, env) for pc in collection.chapters]
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash())
+    result = BuildResult(site, "wheel", 0.0)
+    progress = _progress()
+    progress.disable = quiet
+    with progress:
+        try:
+            results, result.executed, result.reused = _execute_all(jobs, cache, progress, workers)
+        except CellError as exc:
+            raise BuildError("A chapter failed to run:\n" + exc.report()) from None
+        except QmdError as exc:
+            raise BuildError(_where(exc, root)) from None
+
+        task = progress.add_task("Writing outputs", total=len(targets) + (1 if collection else 0) + 1)
+        work = site.with_name(site.name + "-work")
+        try:
+            figure_tables: dict = {}
+
+            def chapters_for(b: E.Book, target: str):
+                out = []
+                for i, pc in enumerate(b.chapters):
+                    assembly = E.assemble(b, i, results[(pc.doc.path, target)], target, figure_dir=work / "figures" / pc.slug)
+                    if target == "html":
+                        figure_tables.update(assembly.figures)
+                        for rel, content in assembly.files.items():
+                            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                            (site / rel).write_bytes(content)
+                    out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings))
+                return out
+
+            if "html" in to:
+                from analysis import site as site_mod
+
+                pages = site_mod.write_site(info, chapters_for(book, "html"), site)
+                result.pages = len(pages)
+                progress.update(task, advance=1, description="Wrote the HTML site")
+            if "pdf" in to:
+                from analysis import pdf as pdf_mod
+
+                pdf_mod.render_pdf(info, chapters_for(book, "typst"), site / report_pdf, workdir=work / "report", kind="report")
+                result.pdfs.append(site / report_pdf)
+                progress.update(task, advance=1, description="Wrote the full report PDF")
+                if collection is not None:
+                    cinfo = book_info(collection.project, downloads=downloads)
+                    pdf_mod.render_pdf(cinfo, chapters_for(collection, "typst"), site / collection_pdf, workdir=work / "collection", kind="collection")
+                    result.pdfs.append(site / collection_pdf)
+                    progress.update(task, advance=1, description="Wrote the Best-Practice Collection PDF")
+            result.downloads = _write_downloads(data_dir, site, figure_tables)
+            progress.update(task, advance=1, description="Wrote the data downloads")
+        except QmdError as exc:
+            raise BuildError(_where(exc, root)) from None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path) -> BuildResult:
+    """Render with the Quarto CLI: the book (html, typst), then the collection profile into its own folder."""
+    from analysis import project as P
+    from analysis.chapter import DATA_ENV
+
+    project = P.load(root)
+    env = {**os.environ, DATA_ENV: str(data_dir)}
+    formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
+    result = BuildResult(site, "quarto", 0.0)
+    for fmt in formats:
+        _run_quarto(["quarto", "render", "--to", fmt, "--no-cache"], root, env)
+    book_dir = project.output_dir
+    shutil.copytree(book_dir, site, dirs_exist_ok=True)
+    edition = str(project.variables.get("edition", "draft"))
+    if "pdf" in to:
+        for pdf in sorted(site.glob("*.pdf")):
+            target = site / f"{REPORT_STEM}-{edition}.pdf"
+            if pdf != target:
+                pdf.rename(target)
+            result.pdfs.append(target)
+        if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists():
+            cproject = P.load(root, COLLECTION_PROFILE)
+            _run_quarto(["quarto", "render", "--profile", COLLECTION_PROFILE, "--to", "typst", "--no-cache"], root, env)
+            pdfs = sorted(cproject.output_dir.glob("*.pdf"))
+            if not pdfs:
+                raise BuildError(f"quarto produced no PDF in {cproject.output_dir} for the '{COLLECTION_PROFILE}' profile")
+            target = site / f"{COLLECTION_STEM}-{edition}.pdf"
+            shutil.copy2(pdfs[0], target)
+            result.pdfs.append(target)
+    result.pages = len(list(site.glob("*.html")))
+    result.downloads = _write_downloads(data_dir, site, {})
+    return result
+
+
+def _run_quarto(cmd: list[str], root: Path, env: dict) -> None:
+    # Quarto's freeze is not trusted for data changes: every render re-executes (--no-cache, no freeze in _quarto.yml).
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise BuildError(f"{' '.join(cmd)} failed:\n{tail}")

@@ -1,0 +1,151 @@
+"""What a chapter's hidden setup cell calls: `ctx = setup()`.
+
+It works the same under real Quarto and under the wheel-only engine: both set
+`QUARTO_PROJECT_DIR` and `QUARTO_EXECUTE_INFO` (a JSON file naming the target
+format). For HTML targets charts render as interactive Vega-Lite through the
+site's own bundle (no CDN); for any other target they render as static SVG, so
+the PDF shows the chart as an image.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+from IPython.display import Markdown
+
+from analysis import export, figures
+from analysis import indicators as indicators_mod
+from analysis.data import Dataset, load
+from analysis.paths import ROOT
+
+RENDERER = "clusterbench"
+DATA_ENV = "CLUSTERBENCH_DATA"  # lets the build (and tests) point chapters at another data folder
+
+
+def target_format() -> str:
+    """The format being rendered ('html', 'typst', ...), read the way Quarto exposes it."""
+    info = os.environ.get("QUARTO_EXECUTE_INFO")
+    if info and Path(info).exists():
+        data = json.loads(Path(info).read_text(encoding="utf-8"))
+        return data["format"]["identifier"]["target-format"]
+    return "html"
+
+
+def is_html() -> bool:
+    return target_format().startswith("html")
+
+
+def chart_html(spec: dict) -> str:
+    """The HTML block for an interactive chart: a container and its spec; the site's charts.js embeds it."""
+    chart_id = spec.get("usermeta", {}).get("id") or "chart"
+    payload = json.dumps(_finite(spec), sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return (
+        f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
+        f'<script type="application/json" id="spec-{chart_id}">{payload}</script>'
+    )
+
+
+def _finite(node):
+    """The spec with NaN and infinities as null, so it is strict JSON."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    if isinstance(node, dict):
+        return {k: _finite(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_finite(v) for v in node]
+    return node
+
+
+def md_escape(text: str) -> str:
+    """Text from data, made literal in Markdown: no raw HTML, emphasis or links can come through."""
+    return re.sub(r"([\\`*_\[\]<>#|$@~^{}])", r"\\\1", str(text))
+
+
+def _render(spec: dict, **_) -> dict:
+    if is_html():
+        return {"text/html": chart_html(spec)}
+    import vl_convert as vlc
+
+    return {"image/svg+xml": vlc.vegalite_to_svg(spec)}
+
+
+def register_renderer() -> None:
+    alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
+
+
+@dataclass
+class ChapterContext:
+    """Data and helpers a chapter needs; chapters never open files themselves."""
+
+    project_dir: Path
+    target: str
+
+    @cached_property
+    def ds(self) -> Dataset:
+        return load(os.environ.get(DATA_ENV) or self.project_dir / "data")
+
+    @property
+    def i(self):
+        """The indicator functions (`ctx.i.scores(ctx.ds)`)."""
+        return indicators_mod
+
+    def figure(self, figure_id: str) -> alt.TopLevelMixin:
+        """A chart from the figure catalogue; display it as the cell's last expression."""
+        return figures.build(self.ds, figure_id)
+
+    def figure_csv(self, figure_id: str) -> pd.DataFrame:
+        return export.chart_data(self.figure(figure_id))
+
+    def table(self, frame: pd.DataFrame, *, digits: int = 1) -> Markdown:
+        """A DataFrame as a Markdown pipe table (renders in HTML and PDF alike)."""
+        shown = frame.copy()
+        numeric = set(shown.select_dtypes("number").columns)
+        for col in numeric:
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else num(v, digits))
+        align = ["right" if c in numeric else "left" for c in shown.columns]
+        # numbers are already formatted; stop tabulate from re-parsing "2,000" back into 2000
+        return Markdown(shown.to_markdown(index=False, disable_numparse=True, colalign=align))
+
+    def md(self, text: str) -> Markdown:
+        return Markdown(text)
+
+
+def num(value: float, digits: int = 1) -> str:
+    """A number for prose: thousands separated, trailing zeros dropped (1,470; 44; 1.47)."""
+    if pd.isna(value):
+        return "n/a"
+    value = float(value)
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+#: Contexts created in this kernel, so the engine can ask what data a chapter read.
+_contexts: list[ChapterContext] = []
+
+
+def setup() -> ChapterContext:
+    """Call once, in a chapter's hidden first cell: `ctx = setup()`."""
+    register_renderer()
+    project = Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT)
+    ctx = ChapterContext(project_dir=project, target=target_format())
+    _contexts.append(ctx)
+    return ctx
+
+
+def accessed_files() -> list[str]:
+    """Data files read by the chapters' contexts in this kernel (used by the build for incremental rebuilds)."""
+    files: set[str] = set()
+    for ctx in _contexts:
+        if "ds" in ctx.__dict__:  # only if the data was loaded
+            files.update(ctx.ds.accessed_files())
+    return sorted(files)

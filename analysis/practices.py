@@ -1,0 +1,115 @@
+"""The Best-Practice Collection as Markdown, built from `data/practices/`.
+
+Every practice gets a stable anchor `#bp-nnn` (the same in the HTML and the PDF), its
+origin, the evidence figures (read from the data, never typed), the body written by
+the editors, its sources and the pilot clusters it matters for.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.chapter import md_escape as esc
+from analysis.chapter import num
+from analysis.data import Dataset, Practice
+
+COUNTRY_NAMES = {
+    "RU": "Russia", "US": "United States", "CA": "Canada", "CN": "China", "FI": "Finland", "DE": "Germany",
+    "FR": "France", "GB": "United Kingdom", "AT": "Austria", "NL": "Netherlands", "CH": "Switzerland",
+    "EU": "European Union", "IT": "Italy", "DK": "Denmark", "IN": "India",
+}
+QUALIFIER_WORDS = {"about": "about ", "more_than": "more than ", "less_than": "less than ", "at_least": "at least ", "at_most": "at most "}
+
+
+def anchor(practice_id: str) -> str:
+    return practice_id.lower()
+
+
+def _source_names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+
+
+def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
+    obs = ds.observations
+    labels = ds["indicators"].set_index("id")["label"]
+    units = ds.vocab.units
+    names = {**dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"])), **dict(zip(ds["groups"]["id"], ds["groups"]["label"]))}
+    sources = _source_names(ds)
+    lines = []
+    for ev in p.meta.evidence:
+        if ev.benchmark:
+            b = ds["benchmarks"].set_index("id").loc[ev.benchmark]
+            value = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
+            lines.append(esc(f"{b['label']}: {value} {units.get(b['unit'], b['unit'])} ({sources[b['source']]}, {b['locator']})"))
+        elif ev.distribution:
+            meta = ds.distribution_meta[ev.distribution]
+            rows = ds["distributions"].query("distribution == @ev.distribution").sort_values("order")
+            unit = "%" if meta.unit == "percent" else f" {units.get(meta.unit, meta.unit)}"
+            parts = "; ".join(f"{r['label']} {num(r['value'])}{unit}" for _, r in rows.iterrows() if pd.notna(r["value"]))
+            lines.append(esc(f"{meta.title}: {parts} ({sources[meta.source]}, {meta.locator})"))
+        else:
+            rows = obs[(obs["entity"] == ev.entity) & (obs["indicator"] == ev.indicator)]
+            if ev.year:
+                rows = rows[rows["year"] == ev.year]
+            for _, r in rows.iterrows():
+                unit = r["unit"]
+                shown = f"{num(r['value'])}%" if unit == "percent" else f"{num(r['value'])} {units.get(unit, unit)}"
+                when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
+                flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
+                lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {labels.get(r['indicator'], r['indicator']).lower()}{when}: "
+                                 f"{QUALIFIER_WORDS.get(r['qualifier'], '')}{shown}{flag} ({sources[r['source']]}, {r['locator']})"))
+    return lines
+
+
+def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3) -> str:
+    m = p.meta
+    hashes = "#" * heading_level
+    sources = _source_names(ds)
+    pilots = dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"]))
+    sign = ds.sign_table.set_index("sign").loc[m.theme, "label"]
+    origin = m.origin.label + (f" ({COUNTRY_NAMES.get(m.origin.country, m.origin.country)})" if m.origin.country else "")
+    out = [f"{hashes} {m.id} {esc(m.title)} {{#{anchor(m.id)} .unnumbered}}", ""]
+    out.append(f"**Origin:** {esc(origin)} · **Theme:** {esc(sign)} · **Level:** {m.level}")
+    out.append("")
+    body = p.body.replace("## What was done", "**What was done.**").replace("## Why it matters for the Russian pilot clusters", "**Why it matters for the Russian pilot clusters.**")
+    out.append(body)
+    evidence = _evidence_lines(ds, p)
+    if evidence:
+        out += ["", "**Evidence.**", ""] + [f"- {line}" for line in evidence]
+    if m.relevant_to:
+        out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
+    out += ["", "**Sources:** " + esc("; ".join(f"{sources.get(s.source, s.source)}, {s.locator}" for s in m.sources)) + "."]
+    return "\n".join(out)
+
+
+def collection_markdown(ds: Dataset, heading_level: int = 2) -> str:
+    """All active practices grouped by sign, in the model's order."""
+    signs = ds.sign_table
+    active = [p for p in ds.practices if p.meta.status == "active"]
+    parts = []
+    hashes = "#" * heading_level
+    for _, s in signs.iterrows():
+        group = sorted((p for p in active if p.meta.theme == s["sign"]), key=lambda p: p.meta.id)
+        if not group:
+            continue
+        parts.append(f"{hashes} {esc(s['label'])} {{#theme-{s['sign']}}}\n\n{esc(s['definition'])}")
+        parts.extend(practice_markdown(ds, p, heading_level + 1) for p in group)
+    return "\n\n".join(parts)
+
+
+def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:
+    """Practices indexed by theme or by country of origin, with links to their anchors."""
+    rows = []
+    signs = ds.sign_table.set_index("sign")["label"]
+    for p in sorted(ds.practices, key=lambda p: p.meta.id):
+        if p.meta.status != "active":
+            continue
+        rows.append({
+            "Practice": f"[{p.meta.id}](#{anchor(p.meta.id)})",
+            "Title": esc(p.meta.title),
+            "Theme": signs[p.meta.theme],
+            "Origin": COUNTRY_NAMES.get(p.meta.origin.country, p.meta.origin.country),
+        })
+    frame = pd.DataFrame(rows)
+    key = "Theme" if by == "theme" else "Origin"
+    return frame.sort_values([key, "Practice"]).reset_index(drop=True)[[key, "Practice", "Title"] + (["Origin"] if key == "Theme" else ["Theme"])]

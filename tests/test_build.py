@@ -1,0 +1,178 @@
+"""The build, end to end, on the small test book in tests/fixtures/minibook (wheel-only engine)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis.build import BuildError, build
+from analysis.paths import DATA
+
+MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"
+pytestmark = pytest.mark.slow
+
+
+def _tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    root = tmp_path / "book"
+    shutil.copytree(MINIBOOK, root)
+    shutil.copytree(DATA, root / "data")
+    return root
+
+
+@pytest.fixture
+def built(book: Path):
+    result = build(book, quiet=True)
+    return book, result
+
+
+def _page(root: Path, name: str) -> str:
+    return (root / "_site" / name).read_text(encoding="utf-8")
+
+
+def test_builds_pages_pdf_and_downloads(built):
+    root, result = built
+    site = root / "_site"
+    assert result.engine == "wheel" and not result.up_to_date
+    for name in ("index.html", "01-intro.html", "02-charts.html", "03-data.html", "assets/vega-bundle.js",
+                 "data/datapackage.json", "data/observations.csv", "data/clusters.csv", "figures/fig-bars.csv"):
+        assert (site / name).exists(), name
+    assert [p.name for p in result.pdfs] == ["cluster-benchmark-0.1.pdf"]
+
+
+def test_cross_references_are_numbered_and_linked(built):
+    root, _ = built
+    index = _page(root, "index.html")
+    assert re.search(r'<a href="02-charts.html#fig-bars"[^>]*>Figure 2.1</a>', index)
+    assert re.search(r'<a href="01-intro.html"[^>]*>Chapter 1</a>', index)
+    intro = _page(root, "01-intro.html")
+    assert re.search(r'<a href="#tbl-small"[^>]*>Table 1.1</a>', intro)
+    assert re.search(r'<a href="#sec-details"[^>]*>Section 1.1</a>', intro)
+    assert "@fig" not in index and "@sec" not in intro
+
+
+def test_shortcodes_inline_code_callouts_tables_and_charts(built):
+    root, _ = built
+    index = _page(root, "index.html")
+    assert "edition 0.1 of <em>Mini Book</em>" in index
+    intro = _page(root, "01-intro.html")
+    assert "The answer is 42" in intro
+    assert "callout-note" in intro and "Callouts are supported." in intro
+    assert "Table 1.1: A small table." in intro and "2,000" in intro
+    charts = _page(root, "02-charts.html")
+    assert 'class="cb-figure" id="fig-bars"' in charts and 'data-spec="spec-bars"' in charts
+    assert "Figure 2.1:" in charts and 'href="figures/fig-bars.csv"' in charts
+    assert "the format is html" in charts
+    data = _page(root, "03-data.html")
+    assert "The data lists 25 pilot clusters" in data
+
+
+def test_no_external_scripts_or_stylesheets(built):
+    root, _ = built
+    for page in (root / "_site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]+src="https?://', html), page
+        assert not re.search(r'<link[^>]+href="https?://[^"]*"[^>]*stylesheet|<link[^>]+stylesheet[^>]+href="https?://', html), page
+
+
+def test_pdf_has_edition_how_to_cite_and_static_chart(built):
+    root, result = built
+    reader = PdfReader(result.pdfs[0])
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "0.1" in text and "How to cite" in text
+    assert "Figure 2.1" in text and "Two bars" in text
+    assert "the format is typst" in text
+    assert reader.metadata.title == "Mini Book"
+
+
+def test_noop_rebuild_is_up_to_date(built):
+    root, _ = built
+    again = build(root, quiet=True)
+    assert again.up_to_date
+
+
+def test_only_chapters_reading_a_changed_file_run_again(built):
+    root, first = built
+    assert first.executed == 8  # four chapters, two targets
+    practice = sorted((root / "data" / "practices").glob("BP-*.md"))[0]
+    practice.write_text(practice.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = build(root, quiet=True)
+    assert (result.executed, result.reused) == (0, 8)  # no chapter read the practices
+    clusters = root / "data" / "clusters.csv"
+    clusters.write_text(clusters.read_text(encoding="utf-8").replace("Sarov innovation cluster", "Sarov cluster"), encoding="utf-8")
+    result = build(root, quiet=True)
+    assert (result.executed, result.reused) == (2, 6)  # the data chapter, in both targets
+
+
+def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
+    root, _ = built
+    before = _tree_hash(root / "_site")
+    chapter = root / "02-charts.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n```{python}\n#| label: broken-cell\n1 / 0\n```\n", encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(root, quiet=True)
+    message = str(err.value)
+    assert "02-charts.qmd" in message and "broken-cell" in message and "ZeroDivisionError" in message
+    assert len(message.splitlines()) <= 8
+    assert _tree_hash(root / "_site") == before
+    assert not list(root.glob("._site*"))
+
+
+def test_bad_data_means_no_build_and_the_previous_site_is_untouched(built):
+    root, _ = built
+    before = _tree_hash(root / "_site")
+    (root / "data" / "factors.csv").write_text("", encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(root, quiet=True)
+    assert "factors.csv:1:-: file is empty" in str(err.value)
+    assert _tree_hash(root / "_site") == before
+
+
+@pytest.mark.parametrize("snippet, expected, line", [
+    ("{{< include other.qmd >}}", "shortcode 'include' is not supported", 3),
+    ("::: {.panel-tabset}\nA\n:::", "div class '.panel-tabset' is not supported", 3),
+    ("```{r}\n1 + 1\n```", "code cells in 'r' are not supported", 3),
+    ("```{python}\n#| fig-width: 8\n1\n```", "cell option 'fig-width' is not supported", 4),
+    ("See [@smith2020].", "looks like a citation", 3),
+    ("See @fig-missing.", "unresolved cross-reference @fig-missing", 3),
+])
+def test_unsupported_features_fail_loudly_with_file_and_line(book, snippet, expected, line):
+    chapter = book / "01-intro.qmd"
+    lines = chapter.read_text(encoding="utf-8").split("\n")
+    lines.insert(2, snippet)
+    chapter.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(book, quiet=True, to=("html",))
+    assert expected in str(err.value)
+    assert str(err.value).startswith(f"01-intro.qmd:{line}: ")
+
+
+def test_command_line_build_reports_and_fails_cleanly(book):
+    cmd = [sys.executable, "-m", "analysis.cli", "build", "--root", str(book), "--to", "html", "--quiet"]
+    ok = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert ok.returncode == 0, ok.stderr
+    assert "Built" in ok.stdout and "pages" in ok.stdout
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert "Up to date" in again.stdout
+    (book / "data" / "sources.csv").write_text("id\n", encoding="utf-8")
+    bad = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "previous site was left as it was" in bad.stderr
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="the Quarto CLI is not on PATH; the Quarto engine is checked where it is installed")
+@pytest.mark.quarto
+def test_quarto_engine_builds_the_same_book(book):
+    result = build(book, engine="quarto", quiet=True)
+    assert (result.out / "index.html").exists() and result.pdfs

@@ -1,0 +1,243 @@
+"""The PDF writer (analysis.pdf): pandoc -> typst -> PDF, checked through pypdf.
+
+The book is small and made up here: an unnumbered preface and two numbered chapters in a
+part, with a chart (SVG from vl-convert), a figure div, a cross-reference, a callout, a
+table with a caption and text that looks like markup.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pypandoc")
+pytest.importorskip("typst")
+pypdf = pytest.importorskip("pypdf")
+
+from analysis.document import BookInfo, Chapter  # noqa: E402
+from analysis.pdf import PdfError, render_pdf, to_typst  # noqa: E402
+
+HOSTILE = "Cluster <script>alert(1)</script> # * $ @ <"
+
+
+def _svg(path: Path) -> Path:
+    """A small bar chart; vl-convert if available, else a hand-written SVG."""
+    try:
+        import vl_convert as vlc
+
+        spec = {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "width": 420, "height": 160,
+            "config": {"font": '"DejaVu Sans", sans-serif'},
+            "title": "Participants per cluster",
+            "data": {"values": [{"c": "Alpha", "v": 120}, {"c": "Beta", "v": 85}, {"c": "Gamma", "v": 40}]},
+            "mark": {"type": "bar", "color": "#0072B2"},
+            "encoding": {"y": {"field": "c", "type": "nominal", "title": None},
+                         "x": {"field": "v", "type": "quantitative", "title": "Participants"}},
+        }
+        path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    except ImportError:
+        path.write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" viewBox="0 0 400 120">'
+            '<rect x="10" y="10" width="300" height="30" fill="#0072B2"/>'
+            '<rect x="10" y="60" width="180" height="30" fill="#0072B2"/></svg>', encoding="utf-8")
+    return path
+
+
+def make_book(tmp: Path) -> tuple[BookInfo, list[Chapter]]:
+    svg = _svg(tmp / "participants.svg")
+    book = BookInfo(
+        title="Cluster Benchmark",
+        subtitle="Russia's pilot innovative territorial clusters against world practice",
+        authors=["A. Author", "B. Writer"],
+        edition="2026.1",
+        date="2026-11-23",
+        url="https://example.org/cluster-benchmark/2026.1/",
+        how_to_cite="Author, A. and Writer, B. (2026). *Cluster Benchmark*, Edition 2026.1. "
+                    "<https://example.org/cluster-benchmark/2026.1/>",
+        licence="Text and data: CC BY 4.0.",
+    )
+    preface = Chapter(
+        source=tmp / "index.qmd", slug="index", title="Preface", anchor="preface", number=None, part=None,
+        markdown={"typst": "This report compares clusters. See [Figure 2.1](#fig-participants).\n"},
+    )
+    ch1 = Chapter(
+        source=tmp / "01-programme.qmd", slug="01-programme", title="The programme", anchor="sec-programme",
+        number=1, part="Part I: Clusters in Russia",
+        markdown={"typst": f"""
+## Background {{#sec-background}}
+
+The programme started in 2012. Hostile text: {HOSTILE}
+
+::: {{.callout-note}}
+## Reading the charts
+Bars show counts; the source note names the table.
+:::
+
+::: {{#tbl-sizes}}
+| Cluster | Participants |
+|:--------|-------------:|
+| Alpha   |          120 |
+| Beta    |           85 |
+
+: Participants of three clusters.
+:::
+
+As [Table 1.1](#tbl-sizes) shows, Alpha is largest.
+
+### Best practice {{#bp-007}}
+
+A practice entry.
+"""},
+    )
+    ch2 = Chapter(
+        source=tmp / "02-governance.qmd", slug="02-governance", title="Governance", anchor="sec-governance",
+        number=2, part="Part I: Clusters in Russia",
+        markdown={"typst": f"""
+## Who decides {{#sec-who}}
+
+[Figure 2.1](#fig-participants) shows participants; [Section 1.1](#sec-background) explains.
+A link to a chapter that is not in this PDF: [Figure 9.9](#fig-elsewhere).
+
+![Participants per cluster, 2013. Source: survey.]({svg.as_posix()}){{#fig-participants}}
+
+::: {{#fig-second}}
+![]({svg.as_posix()})
+
+The same chart again, as a figure div.
+:::
+
+::: {{.callout-warning title="Doubtful readings"}}
+Some values could not be read from the source.
+:::
+"""},
+    )
+    return book, [preface, ch1, ch2]
+
+
+def _text(pdf: Path) -> tuple[str, pypdf.PdfReader]:
+    reader = pypdf.PdfReader(pdf)
+    return "\n".join(page.extract_text() or "" for page in reader.pages), reader
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("pdf")
+    book, chapters = make_book(tmp)
+    start = time.perf_counter()
+    out = render_pdf(book, chapters, tmp / "report.pdf", workdir=tmp / "work")
+    seconds = time.perf_counter() - start
+    return tmp, book, chapters, out, seconds
+
+
+def test_report_content(rendered):
+    tmp, book, chapters, out, seconds = rendered
+    assert out.exists() and out.read_bytes()[:5] == b"%PDF-"
+    text, reader = _text(out)
+    flat = _flat(text)
+    # title page, contents, preface, part page, two chapters (the second has two charts)
+    assert 6 <= len(reader.pages) <= 12
+    assert "Edition 2026.1" in flat
+    assert "How to cite" in flat
+    assert "https://example.org/cluster-benchmark/2026.1/" in flat
+    for ch in chapters:
+        assert ch.title in flat
+    assert "Part I: Clusters in Russia" in flat
+    assert "Chapter 2" in flat
+    assert "Figure 2.1" in flat and "Figure 2.2" in flat
+    assert "Table 1.1" in flat
+    assert "Reading the charts" in flat and "Doubtful readings" in flat
+    # running footer after the title page
+    last = _flat(reader.pages[-1].extract_text())
+    assert "Cluster Benchmark · Edition 2026.1" in last
+    assert str(len(reader.pages)) in last
+    assert seconds < 20
+
+
+def test_hostile_text_is_literal(rendered):
+    text, _ = _text(rendered[3])
+    assert HOSTILE in _flat(text)
+
+
+def test_metadata(rendered):
+    _, book, _, out, _ = rendered
+    reader = pypdf.PdfReader(out)
+    meta = reader.metadata
+    assert meta.title == "Cluster Benchmark"
+    assert meta.author and "A. Author" in meta.author
+    assert reader.trailer["/Root"].get("/Lang") == "en"
+
+
+def test_labels_become_links(rendered):
+    """Cross-references are internal links; the one to a figure outside this PDF is text."""
+    typ = (rendered[0] / "work" / "report.typ").read_text(encoding="utf-8")
+    assert "<fig-participants>" in typ and "#link(<fig-participants>)" in typ
+    reader = pypdf.PdfReader(rendered[3])
+    # headings with ids are named destinations: report.pdf#sec-programme opens chapter 1
+    assert {"preface", "sec-programme", "sec-governance", "sec-background"} <= set(reader.named_destinations)
+    page = next(p for p in reader.pages if "Doubtful readings" in (p.extract_text() or ""))
+    internal = [a.get_object() for a in page.get("/Annots", []) or []
+                if "/Dest" in a.get_object()]
+    assert len(internal) == 2  # Figure 2.1 and Section 1.1; "Figure 9.9" has no target here
+    assert "Figure 9.9" in page.extract_text()
+
+
+def test_deterministic(rendered, tmp_path):
+    tmp, book, chapters, out, _ = rendered
+    again = render_pdf(book, chapters, tmp_path / "again.pdf", workdir=tmp_path / "work")
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_collection_title(tmp_path):
+    book, chapters = make_book(tmp_path)
+    out = render_pdf(book, chapters[1:2], tmp_path / "bp.pdf", workdir=tmp_path / "work", kind="collection")
+    reader = pypdf.PdfReader(out)
+    assert reader.metadata.title == "Cluster Benchmark: Best-Practice Collection"
+    assert "Best-Practice Collection" in _flat(reader.pages[0].extract_text())
+
+
+def test_missing_image_is_a_clear_error(tmp_path):
+    book, chapters = make_book(tmp_path)
+    chapters[2].markdown["typst"] += "\n![Lost chart.](/nonexistent/lost-chart.svg){#fig-lost}\n"
+    with pytest.raises(PdfError) as info:
+        render_pdf(book, chapters, tmp_path / "broken.pdf", workdir=tmp_path / "work")
+    message = str(info.value)
+    assert "file not found" in message
+    assert "lost-chart.svg" in message
+    assert "Governance" in message  # the chapter it came from
+    assert re.search(r"broken\.typ:\d+", message)
+    assert not (tmp_path / "broken.pdf").exists()
+
+
+def test_unknown_kind(tmp_path):
+    book, chapters = make_book(tmp_path)
+    with pytest.raises(PdfError, match="unknown PDF kind"):
+        render_pdf(book, chapters, tmp_path / "x.pdf", workdir=tmp_path / "work", kind="poster")
+
+
+def test_to_typst_escapes_and_labels():
+    out = to_typst(f"{HOSTILE}\n\n[Figure 1.1](#fig-a)\n\n<!-- a comment -->\n")
+    assert "\\<script\\>" in out or "\\<script>" in out
+    assert "\\#" in out and "\\$" in out and "\\@" in out
+    assert "#link(<fig-a>)[Figure 1.1]" in out
+    assert "comment" not in out
+    assert "#cite" not in to_typst("Write to @someone or info@example.org.")
+
+
+def test_to_typst_figures_and_callouts():
+    out = to_typst("::: {.callout-tip}\nUse the CSV.\n:::\n\n![No id](/x.svg)\n\n| a |\n|---|\n| 1 |\n")
+    assert '#callout(kind: "tip", title: [Tip])[' in out
+    # figures and tables without a Quarto id are not numbered
+    assert out.count("#set figure(numbering: none)") == 2
+
+
+def test_to_typst_right_aligns_number_columns():
+    out = to_typst("| Cluster | Firms |\n|---|---|\n| Alpha | 1,234 |\n| Beta | n/a |\n")
+    assert "align: (auto,right,)" in out

@@ -1,0 +1,395 @@
+"""The HTML writer: page shell, navigation, search index, assets, escaping and determinism.
+
+No browser and no network: pages are checked as text. (Rendering in Chromium is covered by
+the browser tests.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from analysis import site
+from analysis.document import BookInfo, Chapter, Download, Heading
+
+HOSTILE = "Critical mass <script>alert(1)</script>"
+
+SPEC = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+    "description": "Participants per cluster",
+    "data": {"values": [{"cluster": "A", "n": 62}, {"cluster": "B", "n": 38}]},
+    "mark": "bar",
+    "encoding": {"x": {"field": "n", "type": "quantitative"}, "y": {"field": "cluster", "type": "nominal"}},
+}
+SPEC_JSON = json.dumps(SPEC, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+CHART = (
+    '<figure class="cb-figure" id="fig-critical-mass"><div class="cb-chart" data-spec="spec-fig-critical-mass"></div>'
+    f'<script type="application/json" id="spec-fig-critical-mass">{SPEC_JSON}</script>'
+    "<figcaption>Figure 1.1: Participants per cluster. Source: document 001, Table 3.</figcaption></figure>"
+)
+
+INDEX_MD = """# Preface {#sec-preface}
+
+This report compares pilot clusters with world practice. See [Figure 1.1](02-benchmarks.html#fig-critical-mass).
+
+::: {.callout-note}
+Cite the permanent URL of the edition.
+:::
+"""
+
+BENCH_MD = f"""# Critical mass {{#sec-benchmarks}}
+
+Pilot clusters against the references of world practice.
+
+## Participants {{#sec-participants}}
+
+A cluster initiative needs a critical mass of participants; the reference range is 30 to 50.
+
+{CHART}
+
+::: {{.callout-warning title="Counts are *not* comparable"}}
+Foreign figures count whole regional industries.
+:::
+
+### By group {{#sec-by-group}}
+
+| Group | Clusters | Share of SMEs |
+|---|---|---|
+| First group | 14 | 48% |
+| Second group | 11 | 55.5% |
+
+## Funding {{#sec-funding}}
+
+::: {{.callout-tip}}
+## Compare shares {{#tip-compare}}
+Compare shares, not amounts: budgets differ by an order of magnitude.
+:::
+"""
+
+PRACTICES_MD = """# Practices {#sec-practices}
+
+## Governance {#sec-governance}
+
+::: {#bp-007 .practice}
+**BP-007.** A business majority on the board of the specialist organisation (Denmark).
+:::
+"""
+
+
+def make_book() -> tuple[BookInfo, list[Chapter]]:
+    book = BookInfo(
+        title="Cluster Benchmark",
+        subtitle="Pilot clusters against world practice",
+        authors=["A. Analyst"],
+        edition="2026.1",
+        date="2026-11-23",
+        url="https://example.org/cb/v/2026.1/",
+        how_to_cite="Analyst, A. (2026). *Cluster Benchmark*, edition 2026.1.",
+        licence="CC BY 4.0",
+        downloads=[Download("Best-Practice Collection (PDF)", "best-practices-2026.1.pdf")],
+    )
+    chapters = [
+        Chapter(Path("index.qmd"), "index", "Preface", "sec-preface", None, None, {"html": INDEX_MD}, [], "What the report is."),
+        Chapter(
+            Path("chapters/02-benchmarks.qmd"),
+            "02-benchmarks",
+            HOSTILE,
+            "sec-benchmarks",
+            1,
+            "Benchmarks",
+            {"html": BENCH_MD},
+            [Heading(2, "sec-participants", "Participants"), Heading(3, "sec-by-group", "By group"), Heading(2, "sec-funding", "Funding")],
+            "Pilots against world benchmarks.",
+        ),
+        Chapter(
+            Path("chapters/03-practices.qmd"),
+            "03-practices",
+            "Practices",
+            "sec-practices",
+            2,
+            "Benchmarks",
+            {"html": PRACTICES_MD},
+            [Heading(2, "sec-governance", "Governance")],
+        ),
+    ]
+    return book, chapters
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("site")
+    book, chapters = make_book()
+    return out, site.write_site(book, chapters, out)
+
+
+def page(built, name: str) -> str:
+    return (built[0] / name).read_text(encoding="utf-8")
+
+
+def between(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i : text.index(end, i)]
+
+
+class Tags(HTMLParser):
+    """Start tags with their attributes, for checks on links and scripts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def load_index(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("window.CB_SEARCH_INDEX = ") + len("window.CB_SEARCH_INDEX = ") :].rstrip().rstrip(";")
+    return json.loads(body)
+
+
+PAGES = ["index.html", "02-benchmarks.html", "03-practices.html"]
+
+
+def test_files_are_written(built):
+    out, pages = built
+    assert [p.name for p in pages] == PAGES
+    for name in PAGES:
+        assert (out / name).is_file()
+    for asset in ["site.css", "site.js", "favicon.svg", "vega-bundle.js", "search-index.js"]:
+        assert (out / "assets" / asset).stat().st_size > 0
+
+
+@pytest.mark.parametrize("name,title", [
+    ("index.html", "Preface · Cluster Benchmark"),
+    ("02-benchmarks.html", "Critical mass &lt;script&gt;alert(1)&lt;/script&gt; · Cluster Benchmark"),
+    ("03-practices.html", "Practices · Cluster Benchmark"),
+])
+def test_head(built, name, title):
+    html = page(built, name)
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en"')
+    assert '<meta charset="utf-8">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert f"<title>{title}</title>" in html
+    assert '<meta name="description" content="' in html
+    assert f'<link rel="canonical" href="https://example.org/cb/v/2026.1/{name}">' in html
+
+
+def test_no_canonical_without_url(tmp_path):
+    book, chapters = make_book()
+    book.url = ""
+    html = site.render_page(book, chapters, 1)
+    assert 'rel="canonical"' not in html
+
+
+def test_landmarks_and_accessibility(built):
+    html = page(built, "02-benchmarks.html")
+    assert '<a class="skip-link" href="#content">' in html
+    assert '<main id="content"' in html
+    for landmark in ["<header class=\"site-header\">", "<nav id=\"sidebar\"", "<aside class=\"toc\"", "<footer class=\"site-footer\">"]:
+        assert landmark in html
+    assert '<label class="visually-hidden" for="search-input">' in html
+    assert '<div id="version-switcher" data-versions="versions.json"></div>' in html
+    assert "Edition 2026.1 · 2026-11-23" in between(html, '<header class="site-header">', "</header>")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_sidebar_lists_every_chapter_and_marks_the_current_one(built, name):
+    html = page(built, name)
+    sidebar = between(html, '<nav id="sidebar"', "</nav>")
+    hrefs = [a["href"] for tag, a in tags(sidebar) if tag == "a" and not a["href"].startswith("#")]
+    assert hrefs == PAGES
+    current = [a["href"] for tag, a in tags(sidebar) if tag == "a" and a.get("aria-current") == "page"]
+    assert current == [name]
+    assert '<p class="sidebar-part" id="part-2">Benchmarks</p>' in sidebar
+    assert '<span class="chapter-number">2</span>&#8194;<span class="chapter-name">Practices</span>' in sidebar
+
+
+def test_toc_lists_sections_with_numbers(built):
+    toc = between(page(built, "02-benchmarks.html"), '<aside class="toc"', "</aside>")
+    assert [a["href"] for tag, a in tags(toc) if tag == "a"] == ["#sec-participants", "#sec-by-group", "#sec-funding"]
+    assert '<span class="toc-number">1.1.1</span> By group' in toc
+    assert "On this page" in toc
+    assert '<aside class="toc"' not in page(built, "index.html")  # no headings, no TOC
+
+
+@pytest.mark.parametrize("name,prev,next_", [
+    ("index.html", None, "02-benchmarks.html"),
+    ("02-benchmarks.html", "index.html", "03-practices.html"),
+    ("03-practices.html", "02-benchmarks.html", None),
+])
+def test_previous_and_next(built, name, prev, next_):
+    nav = between(page(built, name), '<nav class="page-nav"', "</nav>")
+    found = {a["class"]: a["href"] for tag, a in tags(nav) if tag == "a"}
+    assert found.get("page-nav-prev") == prev
+    assert found.get("page-nav-next") == next_
+
+
+def test_footer(built):
+    footer = between(page(built, "03-practices.html"), '<footer class="site-footer">', "</footer>")
+    assert "Edition 2026.1 · 2026-11-23" in footer
+    assert "Licence: CC BY 4.0" in footer
+    assert "How to cite" in footer and "<em>Cluster Benchmark</em>" in footer
+    assert '<a href="best-practices-2026.1.pdf">Best-Practice Collection (PDF)</a>' in footer
+    assert "Built with the wheel-only engine" in footer
+
+
+def test_content_conversion(built):
+    html = page(built, "02-benchmarks.html")
+    # the chapter's own heading is printed once, by the template, with its number
+    assert '<h1 id="sec-benchmarks" class="chapter-title"><span class="chapter-number">1</span>' in html
+    assert html.count('id="sec-benchmarks"') == 1
+    # sections keep their ids and get Quarto-style numbers
+    assert '<section id="sec-participants" class="level2" data-number="1.1">' in html
+    assert '<span class="header-section-number">1.1.1</span> By group' in html
+    # callouts: title from the attribute, from a leading heading, or the type
+    assert '<div class="callout callout-warning">' in html
+    assert "<p>Counts are <em>not</em> comparable</p>" in html
+    assert "<p>Compare shares</p>" in html and "Compare shares, not amounts" in html
+    assert '<div id="tip-compare" class="callout callout-tip">' in html  # the heading's id stays linkable
+    assert '<section id="sec-funding" class="level2" data-number="1.2">' in html  # a callout title is not a section
+    assert '<div class="callout callout-note">' in page(built, "index.html")
+    assert "<p>Note</p>" in page(built, "index.html")
+    # tables scroll sideways and numbers are right-aligned
+    table = between(html, '<div class="table-wrap">', "</table>")
+    assert '<td style="text-align: right;">55.5%</td>' in table
+    assert "<td>First group</td>" in table
+    # practice anchors survive
+    assert '<div id="bp-007" class="practice">' in page(built, "03-practices.html")
+
+
+def test_chart_block_passes_through(built):
+    html = page(built, "02-benchmarks.html")
+    assert '<div class="cb-chart" data-spec="spec-fig-critical-mass">' in html
+    spec = re.search(r'<script type="application/json" id="spec-fig-critical-mass">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(spec) == SPEC
+    assert '<script src="assets/vega-bundle.js" defer></script>' in html
+    # pages without charts do not load the 900 KB bundle
+    assert "vega-bundle.js" not in page(built, "index.html")
+
+
+def test_vega_bundle_is_a_classic_script(built):
+    bundle = (built[0] / "assets" / "vega-bundle.js").read_text(encoding="utf-8")
+    assert "window.vegaEmbed=" in bundle
+    assert re.search(r"^\s*(import|export)\s", bundle, re.M) is None
+    assert bundle.splitlines()[1] == "(function () {" and bundle.rstrip().endswith("}).call(window);")
+
+
+def test_search_index(built):
+    entries = load_index(built[0] / "assets" / "search-index.js")
+    urls = [e["url"] for e in entries]
+    assert urls == [
+        "index.html",
+        "02-benchmarks.html",
+        "02-benchmarks.html#sec-participants",
+        "02-benchmarks.html#sec-by-group",
+        "02-benchmarks.html#sec-funding",
+        "03-practices.html",
+        "03-practices.html#sec-governance",
+    ]
+    by_url = {e["url"]: e for e in entries}
+    participants = by_url["02-benchmarks.html#sec-participants"]
+    assert participants["title"] == "Participants"
+    assert participants["chapter"] == "1\u2002" + HOSTILE
+    assert participants["level"] == 2 and participants["number"] == "1.1"
+    assert participants["text"].startswith("A cluster initiative needs a critical mass")
+    assert "Figure 1.1" in participants["body"]
+    assert '"mark"' not in participants["body"]  # chart specs are not indexed
+    assert "Foreign figures count" in participants["body"]
+    assert "First group" in by_url["02-benchmarks.html#sec-by-group"]["body"]
+    assert "First group" not in participants["body"]
+    assert "BP-007" in by_url["03-practices.html#sec-governance"]["body"]
+    for e in entries:
+        assert len(e["text"]) <= site.SNIPPET_CHARS + 1
+
+
+def test_search_index_is_a_classic_script_without_raw_script_end(built):
+    text = (built[0] / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert text.splitlines()[1] == "window.CB_SEARCH_INDEX = ["
+    assert "</script" not in text
+    assert "<\\/script>" in text
+
+
+def test_build_search_index_without_writing():
+    _, chapters = make_book()
+    entries = site.build_search_index(chapters)
+    assert len(entries) == len(chapters) + sum(len(c.headings) for c in chapters)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_loads_from_outside(built, name):
+    out = built[0]
+    html = page(built, name)
+    for tag, attrs in tags(html):
+        ref = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
+        if ref is None or (tag == "link" and attrs.get("rel") == "canonical"):
+            continue
+        assert not re.match(r"^(https?:)?//", ref), f"{name}: {tag} loads {ref}"
+        assert ref.startswith("assets/") or tag == "link" and attrs.get("rel") in ("prev", "next"), ref
+        assert (out / ref).exists(), ref
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_inline_event_handlers(built, name):
+    for tag, attrs in tags(page(built, name)):
+        assert not [a for a in attrs if a.startswith("on")], f"{tag} has an inline handler"
+    css_js = (built[0] / "assets" / "site.js").read_text(encoding="utf-8")
+    assert "fetch(" not in css_js  # file:// pages cannot fetch
+    assert "innerHTML" not in css_js  # results are built from text nodes
+
+
+def test_hostile_title_is_escaped(built):
+    for name in PAGES:
+        assert "<script>alert(1)</script>" not in page(built, name)
+    html = page(built, "02-benchmarks.html")
+    escaped = "Critical mass &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f"<title>{escaped} · Cluster Benchmark</title>" in html
+    assert f"&#8194;{escaped}</h1>" in html
+    assert f'<span class="chapter-name">{escaped}</span>' in page(built, "index.html")
+    assert f'<span class="page-nav-label">1\u2002{escaped}</span>' in page(built, "03-practices.html")
+
+
+def test_same_inputs_give_identical_bytes(built, tmp_path):
+    book, chapters = make_book()
+    site.write_site(book, chapters, tmp_path)
+    first = {p.relative_to(built[0]): p.read_bytes() for p in sorted(built[0].rglob("*")) if p.is_file()}
+    second = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    assert first.keys() == second.keys()
+    for rel in first:
+        assert first[rel] == second[rel], rel
+
+
+def test_nested_slug_gets_relative_links(tmp_path):
+    book, chapters = make_book()
+    chapters[2].slug = "clusters/kazan"
+    html = site.render_page(book, chapters, 2)
+    assert 'data-root="../"' in html
+    assert '<link rel="stylesheet" href="../assets/site.css">' in html
+    assert '<a href="../index.html">' in html
+
+
+def test_bad_input_fails_loudly(tmp_path):
+    book, chapters = make_book()
+    with pytest.raises(ValueError, match="no chapters"):
+        site.write_site(book, [], tmp_path)
+    with pytest.raises(IndexError):
+        site.render_page(book, chapters, 3)
+    twice = [chapters[0], chapters[1], chapters[1]]
+    with pytest.raises(ValueError, match="02-benchmarks.html"):
+        site.write_site(book, twice, tmp_path)
+    missing = Chapter(Path("x.qmd"), "x", "X", "sec-x", 3, None, {"typst": ""})
+    with pytest.raises(ValueError, match="x.qmd"):
+        site.render_page(book, [chapters[0], missing], 1)
+    unknown = Chapter(Path("y.qmd"), "y", "Y", "sec-y", 3, None, {"html": "::: {.callout-danger}\nNo.\n:::\n"})
+    with pytest.raises(RuntimeError, match="callout-danger"):
+        site.render_page(book, [chapters[0], unknown], 1)
