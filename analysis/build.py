@@ -282,11 +282,16 @@ def build(root: Path = ROOT, *, out: Path | None = None, engine: str = "auto", t
             return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
 
     from analysis import data as data_mod
+    from analysis import profiles
 
     try:
-        data_mod.load(data_dir)
+        ds = data_mod.load(data_dir)
     except data_mod.DataError as exc:
         raise BuildError(exc.report()) from None
+    # Pre-build step: cluster profile pages follow the data; the fingerprint is taken after it.
+    if profiles.BEGIN in (root / "_quarto.yml").read_text(encoding="utf-8"):
+        profiles.generate(ds, root)
+        fp = fingerprint(root, data_dir, options)
 
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     if tmp.exists():

@@ -28,6 +28,8 @@ _HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*(\{([^}]*)\})?\s*$")
 _LABEL = re.compile(r"\{[^}]*#((?:fig|tbl|sec)-[\w-]+)[^}]*\}")
 _REF = re.compile(r"(?<![\w@/\\])(-?)@((?:fig|tbl|sec)-[\w-]*[\w])")
 _SHORTCODE = re.compile(r"\{\{<\s*(var|meta)\s+([^>\s]+)\s*>\}\}")
+#: Links to another chapter's source file, as Quarto writes them: [text](other.qmd#anchor).
+_CHAPTER_LINK = re.compile(r"\]\((?!https?:|#|mailto:)([^)\s#]+\.(?:qmd|md))(#[\w-]+)?\)")
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]<>#|$@])")
 KIND_NAMES = {"fig": "Figure", "tbl": "Table"}
 
@@ -186,6 +188,7 @@ class Book:
         self.project = project
         self.chapters = chapters
         self.targets = {label: t for pc in chapters for label, t in pc.targets.items()}
+        self.by_path = {pc.doc.path.resolve(): k for k, pc in enumerate(chapters)}
 
     def href(self, label: str, here: int, target: str) -> str:
         t = self.targets[label]
@@ -218,12 +221,27 @@ class Book:
                 name = name.split(" ", 1)[-1]
             return f"[{name}]({self.href(label, here, target)})"
 
+        here_dir = self.chapters[here].doc.path.parent
+
+        def link(m: re.Match) -> str:
+            target_path = (here_dir / m.group(1)).resolve()
+            pc_index = self.by_path.get(target_path)
+            if pc_index is None:
+                line = first_line + text[: m.start()].count("\n")
+                raise QmdError(path, line, f"link to {m.group(1)}, which is not a chapter of this book")
+            pc = self.chapters[pc_index]
+            frag = m.group(2) or ""
+            if target == "html":
+                page = "" if pc_index == here and frag else f"{pc.slug}.html"
+                return f"]({page}{frag})"
+            return f"](#{frag[1:] if frag else pc.anchor})"
+
         out_lines = []
         in_code = False
         for line in text.split("\n"):
             if line.lstrip().startswith(("```", "~~~")):
                 in_code = not in_code
-            out_lines.append(line if in_code else _REF.sub(ref, line))
+            out_lines.append(line if in_code else _CHAPTER_LINK.sub(link, _REF.sub(ref, line)))
         return "\n".join(out_lines)
 
 

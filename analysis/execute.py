@@ -92,6 +92,8 @@ def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, s
             plan.append(("cell", block, None))
         else:
             plan.append(("skipped", block, None))
+    if not cells:  # nothing to run: a plain Markdown page needs no kernel
+        return Executed([Output(b) for kind, b, _ in plan if kind == "skipped"], [], [])
     cells.append(nbformat.v4.new_code_cell(_DEPS_CODE))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     with tempfile.TemporaryDirectory(prefix="cb-exec-") as tmp:
