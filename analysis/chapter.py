@@ -77,6 +77,38 @@ def _render(spec: dict, **_) -> dict:
     return {"image/svg+xml": vlc.vegalite_to_svg(spec)}
 
 
+def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
+    """The validated dataset, validated once per version of the data.
+
+    Every chapter of a build needs the same data; the first to load it validates it and
+    stores it under a hash of the files, the others read that copy (a few milliseconds
+    instead of a full validation). A data edit changes the hash, so nothing stale is used.
+    """
+    import hashlib
+    import pickle
+    import tempfile
+
+    h = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(data_dir)).encode())
+        h.update(path.read_bytes())
+    cached = cache_dir / f"{h.hexdigest()}.pickle"
+    if cached.exists():
+        try:
+            ds = pickle.loads(cached.read_bytes())
+            ds.reset_access()
+            return ds
+        except Exception:  # an unreadable cache entry is rebuilt below
+            pass
+    ds = load(data_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False) as tmp:  # atomic: parallel chapters may race
+        tmp.write(pickle.dumps(ds))
+    Path(tmp.name).replace(cached)
+    ds.reset_access()
+    return ds
+
+
 def register_renderer() -> None:
     alt.renderers.register(RENDERER, _render)
     alt.renderers.enable(RENDERER)
@@ -91,7 +123,7 @@ class ChapterContext:
 
     @cached_property
     def ds(self) -> Dataset:
-        return load(os.environ.get(DATA_ENV) or self.project_dir / "data")
+        return load_cached(Path(os.environ.get(DATA_ENV) or self.project_dir / "data"), self.project_dir / ".cache" / "datasets")
 
     @property
     def i(self):
@@ -105,12 +137,22 @@ class ChapterContext:
     def figure_csv(self, figure_id: str) -> pd.DataFrame:
         return export.chart_data(self.figure(figure_id))
 
-    def table(self, frame: pd.DataFrame, *, digits: int = 1) -> Markdown:
-        """A DataFrame as a Markdown pipe table (renders in HTML and PDF alike)."""
+    def table(self, frame: pd.DataFrame, *, digits: int = 1, markdown: tuple[str, ...] = ()) -> Markdown:
+        """A DataFrame as a Markdown pipe table (renders in HTML and PDF alike).
+
+        Text cells are escaped, so names from the data show literally; list in `markdown`
+        the columns that hold Markdown on purpose (links, emphasis).
+        """
         shown = frame.copy()
+        for col in shown.columns:
+            if col not in markdown and shown[col].dtype == object:
+                shown[col] = shown[col].map(lambda v: md_escape(v) if isinstance(v, str) else v)
         numeric = set(shown.select_dtypes("number").columns)
         for col in numeric:
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else num(v, digits))
+            if "year" in str(col).lower():  # 2012, not 2,012
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
+            else:
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else num(v, digits))
         align = ["right" if c in numeric else "left" for c in shown.columns]
         # numbers are already formatted; stop tabulate from re-parsing "2,000" back into 2000
         return Markdown(shown.to_markdown(index=False, disable_numparse=True, colalign=align))

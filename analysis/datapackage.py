@@ -97,6 +97,24 @@ def descriptor(data: str | Path | None = None) -> dict:
     }
 
 
+def dictionary() -> pd.DataFrame:
+    """The data dictionary: every field of every CSV table, from the schemas."""
+    rows = []
+    tables = dict(schemas.TABLES)
+    tables[f"{schemas.OBSERVATIONS_DIR}/*.csv"] = schemas.OBSERVATIONS
+    for rel, (model, title, _description) in tables.items():
+        for name, col in model.to_schema().columns.items():
+            rows.append({
+                "file": rel,
+                "table": title,
+                "field": name,
+                "type": _TYPES.get(str(col.dtype), "string"),
+                "required": "yes" if not col.nullable else "no",
+                "description": col.description or "",
+            })
+    return pd.DataFrame(rows)
+
+
 def render(data: str | Path | None = None) -> str:
     return json.dumps(descriptor(data), indent=2, ensure_ascii=False) + "\n"
 

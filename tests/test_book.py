@@ -1,0 +1,160 @@
+"""The real book: no hand-typed figures, a page per cluster, practices in HTML and PDF, chart data links.
+
+The build tests run the real project in a temporary copy (about a minute on two cores).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis import project, qmd
+from analysis.build import build
+from analysis.data import load
+from analysis.paths import ROOT
+
+BOOK = project.load(ROOT)
+CHAPTERS = [ref.path for ref in BOOK.chapters if ref.path.suffix == ".qmd"]
+
+#: What may contain digits in prose: years, document numbers in locators, figure/table/section
+#: references written out, practice ids, and Markdown list markers.
+ALLOWED = [
+    r"`\{python\}[^`]*`",  # inline computed values
+    r"`[^`]*`",  # code spans (file names, commands)
+    r"\]\([^)]*\)",  # link targets
+    r"\{[^}]*\}",  # attributes, shortcodes
+    r"@(?:fig|tbl|sec)-[\w-]+",
+    r"\bBP-\d{3}\b",
+    r"\b(?:19|20)\d\d\b",
+    r"\b00[0-4]\b",
+    r"\b(?:Figure|Table|Section|Chapter|fn|footnote)s? \d+(?:\.\d+)*",
+    r"^\s*\d+\.\s",
+]
+
+
+def _prose_digits(path: Path, base: Path = ROOT) -> list[str]:
+    doc = qmd.parse(path)
+    found = []
+    for block in doc.blocks:
+        if not isinstance(block, qmd.Markdown):
+            continue
+        in_fence = False
+        for offset, line in enumerate(block.text.split("\n")):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            stripped = line
+            for pattern in ALLOWED:
+                stripped = re.sub(pattern, " ", stripped)
+            if re.search(r"\d", stripped):
+                found.append(f"{path.relative_to(base)}:{block.line + offset}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_prose_has_no_hand_typed_figures(chapter):
+    assert _prose_digits(chapter) == []
+
+
+def test_the_number_check_catches_a_typed_figure(tmp_path):
+    page = tmp_path / "x.qmd"
+    page.write_text("# X\n\nIn 2012 there were 25 pilots, see @fig-a, Figure 2.1, BP-007 and `{python} n`.\n", encoding="utf-8")
+    found = _prose_digits(page, tmp_path)
+    assert len(found) == 1 and "25 pilots" in found[0]
+
+
+def test_every_chapter_starts_with_a_tested_setup_cell():
+    for chapter in CHAPTERS:
+        doc = qmd.parse(chapter)
+        first = next(b for b in doc.blocks if isinstance(b, qmd.Cell))
+        assert first.options.get("include") is False, chapter.name
+        assert "from analysis.chapter import setup" in first.code and "ctx = setup()" in first.code, chapter.name
+        assert "open(" not in "\n".join(b.code for b in doc.blocks if isinstance(b, qmd.Cell)), chapter.name
+
+
+# --- the built book ------------------------------------------------------------------------
+
+
+def _copy_project(dest: Path) -> None:
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("book")
+    _copy_project(root)
+    result = build(root, quiet=True)
+    return root, result
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.slow
+def test_every_cluster_has_a_profile_page(built):
+    root, _ = built
+    ds = load(root / "data")
+    for cid, name in zip(ds["clusters"]["id"], ds["clusters"]["short_name"]):
+        page = root / "_site" / f"{cid}.html"
+        assert page.exists(), cid
+        assert f'id="sec-profile-{cid}"' in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_every_practice_is_in_the_html_and_both_pdfs_with_its_id(built):
+    root, result = built
+    ds = load(root / "data")
+    html = (root / "_site" / "09-best-practices.html").read_text(encoding="utf-8")
+    texts = {pdf.name: _pdf_text(pdf) for pdf in result.pdfs}
+    assert len(texts) == 2
+    for p in ds.practices:
+        assert f'id="{p.meta.id.lower()}"' in html, p.meta.id
+        for name, text in texts.items():
+            assert p.meta.id in text, f"{p.meta.id} missing from {name}"
+
+
+@pytest.mark.slow
+def test_every_chart_has_a_csv_link_that_exists(built):
+    root, _ = built
+    site = root / "_site"
+    charts = 0
+    for page in site.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure class="cb-figure" id="([^"]+)">(.*?)</figure>', html, re.S):
+            label, body = figure
+            if "cb-chart" not in body:
+                continue
+            charts += 1
+            link = re.search(r'href="(figures/[^"]+\.csv)"', body)
+            assert link, f"{page.name}#{label} has no CSV link"
+            assert (site / link.group(1)).exists(), link.group(1)
+    assert charts >= 2
+
+
+@pytest.mark.slow
+def test_a_changed_value_reaches_the_html_and_the_pdf(built):
+    root, _ = built
+    path = root / "data" / "observations" / "kutsenko-2015.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "fr-poles,rd_projects_funded,,738," in text
+    path.write_text(text.replace("fr-poles,rd_projects_funded,,738,", "fr-poles,rd_projects_funded,,739,"), encoding="utf-8")
+    result = build(root, quiet=True)
+    html = (root / "_site" / "09-best-practices.html").read_text(encoding="utf-8")
+    assert "739 projects" in html and "738 projects" not in html
+    collection = next(p for p in result.pdfs if p.name.startswith("best-practices"))
+    pdf = _pdf_text(collection)
+    assert "739 projects" in pdf and "738 projects" not in pdf
