@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import execute, qmd
+from analysis import execute, export, qmd
 from analysis.document import Chapter, Heading
-from analysis.project import Project
+from analysis.project import Project, lookup
 from analysis.qmd import Cell, Document, Markdown, QmdError
 
 _H1 = re.compile(r"^#\s+(.+?)\s*(\{([^}]*)\})?\s*$")
@@ -202,8 +202,8 @@ class Book:
         """Replace shortcodes and `@fig-...` references in Markdown text."""
         def shortcode(m: re.Match) -> str:
             kind, key = m.group(1), m.group(2).strip("\"'")
-            value = _lookup(self.project.variables, key) if kind == "var" else (
-                _lookup(self.chapters[here].doc.meta, key) or self.project.meta(key))
+            value = lookup(self.project.variables, key) if kind == "var" else (
+                lookup(self.chapters[here].doc.meta, key) or self.project.meta(key))
             if value is None:
                 line = first_line + text[: m.start()].count("\n")
                 raise QmdError(path, line, f"{{{{< {kind} {key} >}}}} has no value ({'_variables.yml' if kind == 'var' else 'front matter or _quarto.yml'})")
@@ -245,15 +245,6 @@ class Book:
         return "\n".join(out_lines)
 
 
-def _lookup(mapping: dict, dotted: str):
-    node = mapping
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _escape(value: str) -> str:
     return _MD_ESCAPE.sub(r"\\\1", value)
 
@@ -283,16 +274,6 @@ def _headings(markdown: str) -> tuple[str, list[Heading]]:
             found.append(Heading(len(m.group(1)), anchor, _plain(m.group(2))))
         out.append(line)
     return "\n".join(out), found
-
-
-def _figure_table(spec: dict) -> pd.DataFrame | None:
-    columns = spec.get("usermeta", {}).get("data_columns")
-    if not columns:
-        return None
-    for rows in spec.get("datasets", {}).values():
-        if rows and isinstance(rows[0], dict) and set(columns) <= set(rows[0]):
-            return pd.DataFrame(rows)[columns]
-    return None
 
 
 def _html_attr(text: str) -> str:
@@ -362,7 +343,7 @@ def _outputs_to_markdown(items: list[dict], cell: Cell, target: str, path: Path,
             html = data["text/html"]
             m = re.search(r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', html, re.S)
             if m and cell.label:
-                table = _figure_table(json.loads(m.group(1).replace("<\\/", "</")))
+                table = export.table_from_spec(json.loads(m.group(1).replace("<\\/", "</")))
                 if table is not None:
                     figures[cell.label] = table
             out.append(("html", f"```{{=html}}\n{html}\n```"))

@@ -25,14 +25,21 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
     """The tidy table a chart shows, as recorded by `charts.finish`, without helper columns."""
-    s = spec(chart)
-    columns = s.get("usermeta", {}).get("data_columns")
-    if not columns:
+    table = table_from_spec(spec(chart))
+    if table is None:
         raise ValueError("chart has no recorded data table; build it with analysis.charts.finish")
-    for rows in s.get("datasets", {}).values():
+    return table
+
+
+def table_from_spec(vl_spec: dict) -> pd.DataFrame | None:
+    """The table a Vega-Lite spec made by `charts.finish` shows, or None if it records none."""
+    columns = vl_spec.get("usermeta", {}).get("data_columns")
+    if not columns:
+        return None
+    for rows in vl_spec.get("datasets", {}).values():
         if rows and isinstance(rows[0], dict) and set(columns) <= set(rows[0]):
             return pd.DataFrame(rows)[columns]
-    raise ValueError(f"no dataset in the chart has the columns {columns}")
+    return None
 
 
 def write(chart: alt.TopLevelMixin, folder: Path, name: str, formats: tuple[str, ...] = ("png", "svg", "csv", "json")) -> dict[str, Path]:

@@ -59,13 +59,14 @@ class Project:
     def meta(self, key: str):
         """A value for `{{< meta key >}}`: book keys first (`title`, `author`...), then top-level, dotted paths allowed."""
         for scope in (self.book, self.config):
-            found = _lookup(scope, key)
+            found = lookup(scope, key)
             if found is not None:
                 return found
         return None
 
 
-def _lookup(mapping: dict, dotted: str):
+def lookup(mapping: dict, dotted: str):
+    """A value by dotted path ('book.title'), or None."""
     node = mapping
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:
