@@ -389,23 +389,33 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
                     out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings))
                 return out
 
-            if "html" in to:
-                from analysis import site as site_mod
+            from analysis import site as site_mod
 
-                pages = site_mod.write_site(info, chapters_for(book, "html"), site)
-                result.pages = len(pages)
-                progress.update(task, advance=1, description="Wrote the HTML site")
+            site_mod.CACHE_DIR = cache_dir / "site"
+            # The HTML site and the PDFs share nothing once assembled: write them side by side
+            # (pandoc and Typst do the work, outside the interpreter lock).
+            jobs = {}
+            with cf.ThreadPoolExecutor(max_workers=3) as pool:
+                if "html" in to:
+                    jobs[pool.submit(site_mod.write_site, info, chapters_for(book, "html"), site)] = "html"
+                if "pdf" in to:
+                    from analysis import pdf as pdf_mod
+
+                    jobs[pool.submit(pdf_mod.render_pdf, info, chapters_for(book, "typst"), site / report_pdf,
+                                     workdir=work / "report", kind="report")] = "report"
+                    if collection is not None:
+                        cinfo = book_info(collection.project, downloads=downloads)
+                        jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
+                                         workdir=work / "collection", kind="collection")] = "collection"
+                for future in cf.as_completed(jobs):
+                    done = future.result()
+                    kind = jobs[future]
+                    if kind == "html":
+                        result.pages = len(done)
+                    progress.update(task, advance=1, description={"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
+                                                                  "collection": "Wrote the Best-Practice Collection PDF"}[kind])
             if "pdf" in to:
-                from analysis import pdf as pdf_mod
-
-                pdf_mod.render_pdf(info, chapters_for(book, "typst"), site / report_pdf, workdir=work / "report", kind="report")
-                result.pdfs.append(site / report_pdf)
-                progress.update(task, advance=1, description="Wrote the full report PDF")
-                if collection is not None:
-                    cinfo = book_info(collection.project, downloads=downloads)
-                    pdf_mod.render_pdf(cinfo, chapters_for(collection, "typst"), site / collection_pdf, workdir=work / "collection", kind="collection")
-                    result.pdfs.append(site / collection_pdf)
-                    progress.update(task, advance=1, description="Wrote the Best-Practice Collection PDF")
+                result.pdfs += [site / report_pdf] + ([site / collection_pdf] if collection is not None else [])
             result.downloads = _write_downloads(data_dir, site, figure_tables)
             progress.update(task, advance=1, description="Wrote the data downloads")
         except QmdError as exc:

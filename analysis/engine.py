@@ -386,8 +386,13 @@ def _md_inline_html(text: str) -> str:
     """A caption's inline Markdown (links, emphasis) as HTML, through pandoc."""
     import pypandoc
 
-    html = pypandoc.convert_text(text, "html5", format="markdown", extra_args=["--wrap=none"]).strip()
-    return html.removeprefix("<p>").removesuffix("</p>")
+    from analysis.site import _disk_cached
+
+    def convert() -> str:
+        html = pypandoc.convert_text(text, "html5", format="markdown", extra_args=["--wrap=none"]).strip()
+        return html.removeprefix("<p>").removesuffix("</p>")
+
+    return _disk_cached("caption", text, convert)
 
 
 def content_hash(*parts: bytes | str) -> str:

@@ -20,6 +20,7 @@ downloads) is escaped by Jinja2.
 from __future__ import annotations
 
 import functools
+import os
 import json
 import re
 from dataclasses import dataclass, field
@@ -52,14 +53,40 @@ BODY_CHARS = 20_000
 # --------------------------------------------------------------------------- conversion
 
 
+#: Folder for converted chapters and the Vega bundle across builds (set by the build; None = no disk cache).
+CACHE_DIR: Path | None = None
+
+
+def _disk_cached(kind: str, key: str, make) -> str:
+    """`make()`, remembered on disk under CACHE_DIR by a hash of `key` (which must cover every input)."""
+    if CACHE_DIR is None:
+        return make()
+    import hashlib
+
+    path = CACHE_DIR / kind / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.txt"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    text = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return text
+
+
 @functools.lru_cache(maxsize=256)
 def chapter_html(markdown: str, number: int | None = None) -> str:
     """Pandoc Markdown of one chapter -> HTML fragment (no page shell)."""
     args = list(PANDOC_ARGS)
     if number is not None:
         args += ["--metadata", f"cb-chapter-number={number}"]
-    html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args)
-    return html.replace("\r\n", "\n")
+
+    def convert() -> str:
+        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args)
+        return html.replace("\r\n", "\n")
+
+    filters = "".join(p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.glob("*.lua")))
+    return _disk_cached("html", "\0".join([pypandoc.get_pandoc_version(), " ".join(args), filters, markdown]), convert)
 
 
 @functools.lru_cache(maxsize=32)
@@ -202,12 +229,16 @@ def vega_bundle() -> str:
     """
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle()
     version = getattr(vl_convert, "__version__", "unknown")
-    return (
-        f"/* Vega, Vega-Lite and vega-embed (BSD-3-Clause), bundled by vl-convert-python {version}. */\n"
-        "(function () {\n" + bundle.rstrip() + "\n}).call(window);\n"
-    )
+
+    def make() -> str:
+        bundle = vl_convert.javascript_bundle()
+        return (
+            f"/* Vega, Vega-Lite and vega-embed (BSD-3-Clause), bundled by vl-convert-python {version}. */\n"
+            "(function () {\n" + bundle.rstrip() + "\n}).call(window);\n"
+        )
+
+    return _disk_cached("vega", f"vl-convert {version}", make)
 
 
 def write_assets(out: Path) -> None:
@@ -369,6 +400,11 @@ def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_assets(out)
+    # Convert the chapters in parallel (pandoc runs as a subprocess); pages are then assembled in order.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        list(pool.map(_html_of, chapters))
     pages: list[Path] = []
     for i, name in enumerate(files):
         path = out / name
