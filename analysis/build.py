@@ -51,7 +51,7 @@ class BuildResult:
 # --- fingerprints ------------------------------------------------------------------------
 
 
-def _hash_files(paths: list[Path], base: Path) -> str:
+def hash_files(paths: list[Path], base: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
         h.update(str(p.relative_to(base)).encode())
@@ -61,7 +61,7 @@ def _hash_files(paths: list[Path], base: Path) -> str:
     return h.hexdigest()
 
 
-def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+def files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     out: list[Path] = []
     for pattern in patterns:
         out.extend(p for p in folder.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
@@ -71,26 +71,26 @@ def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
 def code_hash(root: Path = ROOT) -> str:
     """Hash of the code and templates that shape every output."""
     pkg = Path(__file__).resolve().parent
-    return _hash_files(_files(pkg, ("**/*.py", "templates/**/*", "assets/**/*")), pkg)
+    return hash_files(files(pkg, ("**/*.py", "templates/**/*", "assets/**/*")), pkg)
 
 
 def data_file_hash(data_dir: Path, rel: str) -> str:
     """Hash of one data file, or of every file under a folder entry like 'observations/'."""
     target = data_dir / rel
-    paths = _files(target, ("**/*",)) if rel.endswith("/") else ([target] if target.exists() else [])
-    return _hash_files(paths, data_dir) if paths else "missing"
+    paths = files(target, ("**/*",)) if rel.endswith("/") else ([target] if target.exists() else [])
+    return hash_files(paths, data_dir) if paths else "missing"
 
 
 def _project_files(root: Path) -> list[Path]:
-    return _files(root, ("_quarto*.yml", "_variables.yml", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
+    return files(root, ("_quarto*.yml", "_variables.yml", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
 
 
 def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
     """Everything a build depends on; equal fingerprints mean the output would not change."""
     h = hashlib.sha256()
     h.update(json.dumps(options, sort_keys=True).encode())
-    h.update(_hash_files(_project_files(root), root).encode())
-    h.update(_hash_files(_files(data_dir, ("**/*",)), data_dir).encode())
+    h.update(hash_files(_project_files(root), root).encode())
+    h.update(hash_files(files(data_dir, ("**/*",)), data_dir).encode())
     h.update(code_hash().encode())
     return h.hexdigest()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +24,7 @@ from analysis import export, figures
 from analysis import indicators as indicators_mod
 from analysis.data import Dataset, load
 from analysis.paths import ROOT
+from analysis.qmd import md_escape  # noqa: F401  (chapters import it from here)
 
 RENDERER = "clusterbench"
 DATA_ENV = "CLUSTERBENCH_DATA"  # lets the build (and tests) point chapters at another data folder
@@ -64,11 +64,6 @@ def _finite(node):
     return node
 
 
-def md_escape(text: str) -> str:
-    """Text from data, made literal in Markdown: no raw HTML, emphasis or links can come through."""
-    return re.sub(r"([\\`*_\[\]<>#|$@~^{}])", r"\\\1", str(text))
-
-
 def _render(spec: dict, **_) -> dict:
     if is_html():
         return {"text/html": chart_html(spec)}
@@ -84,15 +79,12 @@ def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
     stores it under a hash of the files, the others read that copy (a few milliseconds
     instead of a full validation). A data edit changes the hash, so nothing stale is used.
     """
-    import hashlib
     import pickle
     import tempfile
 
-    h = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(data_dir)).encode())
-        h.update(path.read_bytes())
-    cached = cache_dir / f"{h.hexdigest()}.pickle"
+    from analysis.build import files, hash_files
+
+    cached = cache_dir / f"{hash_files(files(data_dir, ('**/*',)), data_dir)}.pickle"
     if cached.exists():
         try:
             ds = pickle.loads(cached.read_bytes())

@@ -12,7 +12,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     ds, problems = data_mod.collect(args.data)
     if problems or ds is None:
-        print(data_mod.DataError(problems).report().replace("nothing was built", "fix them and run again"))
+        print(data_mod.DataError(problems).report("fix them and run again"))
         return 1
     n_obs = len(ds.observations)
     n_rows = sum(len(t) for t in ds.tables.values()) + n_obs

@@ -62,9 +62,9 @@ class DataError(Exception):
         self.problems = sorted(set(problems), key=_problem_order)
         super().__init__(f"{len(self.problems)} problem(s) in the data")
 
-    def report(self) -> str:
+    def report(self, outcome: str = "nothing was built") -> str:
         lines = [str(p) for p in self.problems]
-        lines.append(f"{len(self.problems)} problem(s) found; nothing was built.")
+        lines.append(f"{len(self.problems)} problem(s) found; {outcome}.")
         return "\n".join(lines)
 
 

@@ -30,7 +30,6 @@ _REF = re.compile(r"(?<![\w@/\\])(-?)@((?:fig|tbl|sec)-[\w-]*[\w])")
 _SHORTCODE = re.compile(r"\{\{<\s*(var|meta)\s+([^>\s]+)\s*>\}\}")
 #: Links to another chapter's source file, as Quarto writes them: [text](other.qmd#anchor).
 _CHAPTER_LINK = re.compile(r"\]\((?!https?:|#|mailto:)([^)\s#]+\.(?:qmd|md))(#[\w-]+)?\)")
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>#|$@])")
 KIND_NAMES = {"fig": "Figure", "tbl": "Table"}
 
 
@@ -245,10 +244,6 @@ class Book:
         return "\n".join(out_lines)
 
 
-def _escape(value: str) -> str:
-    return _MD_ESCAPE.sub(r"\\\1", value)
-
-
 def _headings(markdown: str) -> tuple[str, list[Heading]]:
     """Give every level 2-3 heading an explicit id (pandoc then uses it) and list them."""
     out, found, used = [], [], set()
@@ -293,7 +288,7 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
     outputs = {o.cell.line: o for o in executed.outputs}
     for block in pc.body:
         if isinstance(block, Markdown):
-            text = qmd.INLINE_CODE.sub(lambda m: _escape(next(inline)), block.text)
+            text = qmd.INLINE_CODE.sub(lambda m: qmd.md_escape(next(inline)), block.text)
             parts.append(book.resolve(text, index, target, path, block.line))
             continue
         opts = block.options
@@ -383,16 +378,10 @@ def _figure(label: str, number: str, caption: str, alt: str, pieces: list[tuple[
 
 
 def _md_inline_html(text: str) -> str:
-    """A caption's inline Markdown (links, emphasis) as HTML, through pandoc."""
-    import pypandoc
+    """A caption's inline Markdown (links, emphasis) as HTML, without the paragraph around it."""
+    from analysis.site import inline_markdown_html
 
-    from analysis.site import _disk_cached
-
-    def convert() -> str:
-        html = pypandoc.convert_text(text, "html5", format="markdown", extra_args=["--wrap=none"]).strip()
-        return html.removeprefix("<p>").removesuffix("</p>")
-
-    return _disk_cached("caption", text, convert)
+    return inline_markdown_html(text).removeprefix("<p>").removesuffix("</p>")
 
 
 def content_hash(*parts: bytes | str) -> str:

@@ -24,9 +24,13 @@ XREF_KINDS = ("fig", "tbl", "sec")
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{[^}]*\}|[\w+-]*)\s*$")
 _SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*([^>]*?)\s*>\}\}")
 _DIV_OPEN = re.compile(r"^(:{3,})\s*\{([^}]*)\}\s*$|^(:{3,})\s*([\w-]+)\s*$")
-_DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 _CITATION = re.compile(r"(?<![\w.\\/-])\[?-?@([A-Za-z][\w:.-]*)")
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+)`")
+
+
+def md_escape(text: str) -> str:
+    """Text from data, made literal in Markdown: no raw HTML, emphasis or links can come through."""
+    return re.sub(r"([\\`*_\[\]<>#|$@~^{}])", r"\\\1", str(text))
 
 
 class QmdError(Exception):

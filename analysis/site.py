@@ -94,8 +94,12 @@ def inline_markdown_html(markdown: str) -> str:
     """Short Markdown (the "How to cite" block) -> HTML fragment."""
     if not markdown.strip():
         return ""
-    html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none"])
-    return html.replace("\r\n", "\n").strip()
+
+    def convert() -> str:
+        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none"])
+        return html.replace("\r\n", "\n").strip()
+
+    return _disk_cached("inline", markdown, convert)
 
 
 def _html_of(chapter: Chapter) -> str:

@@ -166,7 +166,6 @@ def test_unknown_source_id(data_copy):
 
 def test_duplicate_cluster_id(data_copy):
     path = data_copy / "clusters.csv"
-    header, rows = _rows(path)
     _edit(path, {"id": "troitsk"}, id="zelenograd")
     problems = data.validate(data_copy)
     assert _has(problems, "clusters.csv", 4, "id", "duplicate"), _explain(problems)
