@@ -327,7 +327,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     from analysis import engine as E
     from analysis import project as P
     from analysis.chapter import DATA_ENV
-    from analysis.execute import CellError
+    from analysis.execute import CellError, KernelError
     from analysis.project import ProjectError
     from analysis.qmd import QmdError
 
@@ -369,6 +369,8 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             results, result.executed, result.reused = _execute_all(jobs, cache, progress, workers)
         except CellError as exc:
             raise BuildError("A chapter failed to run:\n" + exc.report()) from None
+        except KernelError as exc:
+            raise BuildError(str(exc)) from None
         except QmdError as exc:
             raise BuildError(_where(exc, root)) from None
 

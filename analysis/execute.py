@@ -23,6 +23,8 @@ from nbclient.exceptions import CellExecutionError
 from analysis.qmd import INLINE_CODE, Cell, Document, Markdown
 
 INLINE_MARK = "\x1fcb-inline\x1f"
+KERNEL_STARTUP_TIMEOUT = 180  # seconds; parallel kernels on a small CI machine start slowly
+KERNEL_START_ATTEMPTS = 3
 _DEPS_CODE = (
     "import json as _cb_json, analysis.chapter as _cb_chapter\n"
     "print(_cb_json.dumps(_cb_chapter.accessed_files()))"
@@ -44,6 +46,17 @@ class CellError(Exception):
     def report(self) -> str:
         tail = "\n".join(self.trace.strip().splitlines()[-4:])
         return f"{self}\n{tail}" if tail else str(self)
+
+
+class KernelError(Exception):
+    """The kernel for a chapter could not be started or died; names the chapter."""
+
+    def __init__(self, path: Path, attempts: int, reason: str):
+        self.path, self.attempts, self.reason = path, attempts, reason
+        super().__init__(f"{Path(path).name}: the Python kernel failed after {attempts} attempt(s): {reason}")
+
+    def __reduce__(self):
+        return (KernelError, (self.path, self.attempts, self.reason))
 
 
 @dataclass
@@ -79,6 +92,16 @@ def _inline_cell(expr: str) -> str:
     return f"print({INLINE_MARK!r} + str({expr.strip()}), end='')"
 
 
+def _cell_error(doc: Document, nb, plan: list, exc: CellExecutionError) -> CellError:
+    index = next((k for k, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+    kind, block, expr = plan[index] if index is not None and index < len(plan) else ("cell", None, None)
+    error = next((o for o in nb.cells[index].outputs if o.output_type == "error"), {}) if index is not None else {}
+    trace = _strip_ansi("\n".join(error.get("traceback", [])))
+    line = block.line if block is not None else 1
+    label = block.label if isinstance(block, Cell) else (f"inline `{expr}`" if expr else None)
+    return CellError(doc.path, line, label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace)
+
+
 def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 300) -> Executed:
     """Execute every cell and inline expression of a chapter for one target format."""
     cells, plan = [], []
@@ -99,21 +122,24 @@ def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, s
     with tempfile.TemporaryDirectory(prefix="cb-exec-") as tmp:
         env = {"QUARTO_PROJECT_DIR": str(project_dir), "QUARTO_EXECUTE_INFO": str(execute_info(target, Path(tmp)))}
         env.update(extra_env or {})
-        client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False,
-                                resources={"metadata": {"path": str(project_dir)}})
         kernel_env = {**os.environ, **env}
-        try:
-            # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
-            # its stderr (connection notices) is dropped: errors come back through the protocol.
-            client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
-        except CellExecutionError as exc:
-            index = next((k for k, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-            kind, block, expr = plan[index] if index is not None and index < len(plan) else ("cell", None, None)
-            error = next((o for o in nb.cells[index].outputs if o.output_type == "error"), {}) if index is not None else {}
-            trace = _strip_ansi("\n".join(error.get("traceback", [])))
-            line = block.line if block is not None else 1
-            label = block.label if isinstance(block, Cell) else (f"inline `{expr}`" if expr else None)
-            raise CellError(doc.path, line, label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace) from None
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            started = []
+            client = NotebookClient(nb, kernel_name="python3", timeout=timeout, startup_timeout=KERNEL_STARTUP_TIMEOUT,
+                                    allow_errors=False, on_notebook_start=lambda notebook: started.append(True),
+                                    resources={"metadata": {"path": str(project_dir)}})
+            try:
+                # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
+                # its stderr (connection notices) is dropped: errors come back through the protocol.
+                client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
+                break
+            except CellExecutionError as exc:
+                raise _cell_error(doc, nb, plan, exc) from None
+            except Exception as exc:
+                # A kernel that fails to start (a slow, loaded machine; a port taken by a parallel kernel) is
+                # retried with a fresh one; a failure after it started is the chapter's and is not.
+                if started or attempt == KERNEL_START_ATTEMPTS:
+                    raise KernelError(doc.path, attempt, f"{type(exc).__name__}: {exc}") from exc
     outputs, inline = [], []
     executed = iter(nb.cells)
     for kind, block, _ in plan:
