@@ -74,6 +74,15 @@ def code_hash(root: Path = ROOT) -> str:
     return hash_files(files(pkg, ("**/*.py", "templates/**/*", "assets/**/*")), pkg)
 
 
+#: Project files that chapters may read through analysis functions (edition facts, the register,
+#: the changelog); a change to any of them re-runs every chapter.
+CONTEXT_FILES = ("_quarto.yml", "_variables.yml", "CHANGELOG.md", "data/editions.yml")
+
+
+def context_hash(root: Path) -> str:
+    return hash_files([root / name for name in CONTEXT_FILES if (root / name).exists()], root)
+
+
 def data_file_hash(data_dir: Path, rel: str) -> str:
     """Hash of one data file, or of every file under a folder entry like 'observations/'."""
     target = data_dir / rel
@@ -82,7 +91,7 @@ def data_file_hash(data_dir: Path, rel: str) -> str:
 
 
 def _project_files(root: Path) -> list[Path]:
-    return files(root, ("_quarto*.yml", "_variables.yml", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
+    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
 
 
 def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
@@ -157,24 +166,21 @@ def _progress():
                     console=Console(stderr=True), transient=False)
 
 
-def book_info(project, *, downloads=()):
-    """The edition facts printed on every page and PDF, from _quarto.yml and _variables.yml."""
+def book_info(project, *, downloads=(), pdf: str = ""):
+    """The edition facts printed on every page and PDF, from _quarto.yml and _variables.yml.
+
+    `pdf` names the PDF being written, so its How to cite points at that file's permanent address.
+    """
+    from analysis import citation
     from analysis.document import BookInfo, Download
 
     book = project.book
-    authors = book.get("author", [])
-    authors = [authors] if isinstance(authors, str) else [a if isinstance(a, str) else a.get("name", "") for a in authors]
-    edition = str(project.variables.get("edition", "draft"))
-    date = str(project.variables.get("date", book.get("date", "")))
-    url = str(project.variables.get("permanent-url", book.get("site-url", "")))
-    year = date[:4]
-    cite = (f"{', '.join(authors)} ({year}). *{book.get('title', '')}*, edition {edition}. "
-            + (f"<{url}>" if url else ""))
+    f = citation.facts(project)
     return BookInfo(
-        title=str(book.get("title", "")), subtitle=str(book.get("subtitle", "")), authors=authors, edition=edition,
-        date=date, lang=str(project.config.get("lang", "en")), url=url,
-        how_to_cite=str(project.variables.get("how-to-cite", cite)).strip(),
-        licence=str(project.config.get("license", book.get("license", ""))),
+        title=f.title, subtitle=f.subtitle, authors=f.authors, edition=f.edition, date=f.date,
+        lang=str(project.config.get("lang", "en")), url=f.url, site_url=f.site_url,
+        how_to_cite=str(project.variables.get("how-to-cite", citation.how_to_cite(f, pdf=pdf))).strip(),
+        licence=f.licence,
         downloads=[Download(label, href) for label, href in downloads],
         repo_url=str(book.get("repo-url", "")),
     )
@@ -360,7 +366,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     jobs = [(pc.doc, t, root, env) for t in targets for pc in book.chapters]
     if collection is not None:
         jobs += [(pc.doc, "typst", root, env) for pc in collection.chapters]
-    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash())
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root))
     result = BuildResult(site, "wheel", 0.0)
     progress = _progress()
     progress.disable = quiet
@@ -403,10 +409,11 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
                 if "pdf" in to:
                     from analysis import pdf as pdf_mod
 
-                    jobs[pool.submit(pdf_mod.render_pdf, info, chapters_for(book, "typst"), site / report_pdf,
+                    jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=downloads, pdf=report_pdf),
+                                     chapters_for(book, "typst"), site / report_pdf,
                                      workdir=work / "report", kind="report")] = "report"
                     if collection is not None:
-                        cinfo = book_info(collection.project, downloads=downloads)
+                        cinfo = book_info(collection.project, downloads=downloads, pdf=collection_pdf)
                         jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
                                          workdir=work / "collection", kind="collection")] = "collection"
                 for future in cf.as_completed(jobs):
@@ -419,6 +426,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             if "pdf" in to:
                 result.pdfs += [site / report_pdf] + ([site / collection_pdf] if collection is not None else [])
             result.downloads = _write_downloads(data_dir, site, figure_tables)
+            _write_empty_versions(site)
             progress.update(task, advance=1, description="Wrote the data downloads")
         except QmdError as exc:
             raise BuildError(_where(exc, root)) from None
@@ -458,7 +466,15 @@ def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path) -
             result.pdfs.append(target)
     result.pages = len(list(site.glob("*.html")))
     result.downloads = _write_downloads(data_dir, site, {})
+    _write_empty_versions(site)
     return result
+
+
+def _write_empty_versions(site: Path) -> None:
+    """A single build knows no editions; `analysis.editions` writes the real list at the archive's root."""
+    from analysis.editions import write_versions
+
+    write_versions(site, {"latest": None, "editions": []})
 
 
 def _run_quarto(cmd: list[str], root: Path, env: dict) -> None:

@@ -38,11 +38,33 @@ def _datapackage(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from analysis import editions
     from analysis.build import BuildError, build
 
+    root = Path(args.root)
     to = tuple(t.strip() for t in args.to.split(",") if t.strip())
     try:
-        result = build(Path(args.root), out=args.out, engine=args.engine, to=to, data=args.data, force=args.force, quiet=args.quiet)
+        has_editions = bool(editions.load_register(root))
+    except editions.EditionError as exc:
+        print(f"Build failed; the previous site was left as it was.\n{exc}", file=sys.stderr)
+        return 1
+    if args.all_editions and not has_editions:
+        print("There are no editions yet: `clusterbench release EDITION` makes the first one.", file=sys.stderr)
+        return 1
+    # With editions, the default output is the archive: the site root is the latest edition and the
+    # working tree is a draft in draft/. --out builds just this tree, wherever it is asked to.
+    if has_editions and args.out is None and args.data is None and to == ("html", "pdf"):
+        try:
+            result = editions.assemble(root, rebuild=args.all_editions, quiet=args.quiet)
+        except editions.EditionError as exc:
+            print(f"Build failed; the published editions were left as they were.\n{exc}", file=sys.stderr)
+            return 1
+        print(f"Site {result.site}: latest edition {result.latest} at the root; "
+              f"built {', '.join(result.built) or 'no edition'}, kept {', '.join(result.kept) or 'none'}; "
+              + ("the working tree's changes are in draft/." if result.draft else "the working tree matches the latest edition."))
+        return 0
+    try:
+        result = build(root, out=args.out, engine=args.engine, to=to, data=args.data, force=args.force, quiet=args.quiet)
     except BuildError as exc:
         print(f"Build failed; the previous site was left as it was.\n{exc}", file=sys.stderr)
         return 1
@@ -56,6 +78,52 @@ def _build(args: argparse.Namespace) -> int:
         f"chapters executed {result.executed}, reused from cache {result.reused}."
     )
     return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from analysis import editions
+
+    try:
+        result = editions.release(Path(args.root), args.edition, summary=args.summary, date=args.date,
+                                  allow_dirty=args.allow_dirty, quiet=args.quiet)
+    except editions.EditionError as exc:
+        print(f"Release refused; nothing was written.\n{exc}", file=sys.stderr)
+        return 1
+    e = result.entry
+    print(f"Released edition {e.edition} ({e.date}), tagged {e.tag}: _site/v/{e.edition}/ and the site root.\n"
+          f"CHANGELOG.md, CITATION.cff and {editions.REGISTER} are committed; push the tag with `git push origin {e.tag}`.")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from analysis import changelog, editions
+
+    root = Path(args.root)
+    try:
+        with _data_at(root, args.old) as old, _data_at(root, args.new) as new:
+            changes = changelog.diff(old, new)
+    except editions.EditionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"# Changes from {args.old} to {args.new}\n\n{changelog.changes_markdown(changes, heading_level=2)}")
+    return 0
+
+
+def _data_at(root: Path, ref: str):
+    """The data folder of an edition, a git ref, or the working tree ('working')."""
+    from contextlib import contextmanager, nullcontext
+
+    from analysis import editions
+
+    if ref in ("working", "."):
+        return nullcontext(root / "data")
+
+    @contextmanager
+    def checkout():
+        with editions.worktree(root, editions.resolve_ref(root, ref)) as tree:
+            yield tree / "data"
+
+    return checkout()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", metavar="DIR", default=str(ROOT), help="project folder with _quarto.yml (default: this repository)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--all-editions", action="store_true",
+                   help="rebuild every edition from its git tag; a result that differs from the published copy is refused")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("release", help="cut a new edition: register, changelog, citation, git tag, archive")
+    p.add_argument("edition", help="edition number, YEAR.N (for example 2026.1)")
+    p.add_argument("--summary", required=True, help="one line saying what the edition brings")
+    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
+    p.add_argument("--allow-dirty", action="store_true", help="release the last commit even if the tree has other uncommitted changes")
+    p.add_argument("--root", metavar="DIR", default=str(ROOT), help=argparse.SUPPRESS)
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_release)
+
+    p = sub.add_parser("diff", help="the data changelog between two editions, git refs or the working tree")
+    p.add_argument("old", help="edition (2026.1), git ref, or 'working'")
+    p.add_argument("new", nargs="?", default="working", help="edition, git ref, or 'working' (default)")
+    p.add_argument("--root", metavar="DIR", default=str(ROOT), help=argparse.SUPPRESS)
+    p.set_defaults(func=_diff)
     return parser
 
 

@@ -58,7 +58,8 @@ class BookInfo:
     edition: str = "draft"  # "2026.1"
     date: str = ""  # ISO date "2026-11-23"
     lang: str = "en"
-    url: str = ""  # permanent URL of this edition
+    url: str = ""  # permanent URL of this edition ('' for a draft)
+    site_url: str = ""  # where the site is published; its root always shows the latest edition
     how_to_cite: str = ""  # Markdown, one paragraph
     licence: str = ""
     downloads: list[Download] = field(default_factory=list)

@@ -61,7 +61,18 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
     return lines
 
 
-def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3) -> str:
+def cite_markdown(facts, p: Practice, html: bool) -> str:
+    """'Cite this practice': the reference, and in HTML also a BibTeX entry, folded away."""
+    from analysis.citation import practice_citation
+
+    text, bibtex = practice_citation(facts, p.meta.id, p.meta.title)
+    if not html:
+        return f"**Cite as:** {text}"
+    return (f'<details class="cite-practice">\n<summary>Cite this practice</summary>\n\n{text}\n\n'
+            f"```\n{bibtex}\n```\n\n</details>")
+
+
+def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None, html: bool = True) -> str:
     m = p.meta
     hashes = "#" * heading_level
     sources = _source_names(ds)
@@ -79,11 +90,35 @@ def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3) -> str:
     if m.relevant_to:
         out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
     out += ["", "**Sources:** " + esc("; ".join(f"{sources.get(s.source, s.source)}, {s.locator}" for s in m.sources)) + "."]
+    if cite is not None:
+        out += ["", cite_markdown(cite, p, html)]
     return "\n".join(out)
 
 
-def collection_markdown(ds: Dataset, heading_level: int = 2) -> str:
-    """All active practices grouped by sign, in the model's order."""
+def withdrawn_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
+    """Short entries for withdrawn practices, so their ids and anchors keep resolving."""
+    gone = sorted((p for p in ds.practices if p.meta.status == "withdrawn"), key=lambda p: p.meta.id)
+    if not gone:
+        return ""
+    hashes = "#" * heading_level
+    parts = [f"{hashes} Withdrawn practices {{#withdrawn-practices}}\n\nThese identifiers are retired and will not be "
+             "used again. Each practice can still be read in the editions that included it."]
+    for p in gone:
+        when = f"in edition {p.meta.withdrawn_in}" if p.meta.withdrawn_in else "from the next edition"
+        earlier = ""
+        if cite is not None and cite.site_url:
+            earlier = (f" The editions before it keep the full text; see the [list of editions]"
+                       f"({cite.site_url.rstrip('/')}/12-editions.html).")
+        parts.append(f"{hashes}# {p.meta.id} {esc(p.meta.title)} (withdrawn) {{#{anchor(p.meta.id)} .unnumbered}}\n\n"
+                     f"{p.meta.id} was withdrawn {when}.{earlier}")
+    return "\n\n".join(parts)
+
+
+def collection_markdown(ds: Dataset, heading_level: int = 2, cite=None, html: bool = True) -> str:
+    """All active practices grouped by sign, in the model's order, then stubs for withdrawn ones.
+
+    `cite` (edition facts from `analysis.citation.facts`) adds a "cite this practice" block to each.
+    """
     signs = ds.sign_table
     active = [p for p in ds.practices if p.meta.status == "active"]
     parts = []
@@ -93,8 +128,9 @@ def collection_markdown(ds: Dataset, heading_level: int = 2) -> str:
         if not group:
             continue
         parts.append(f"{hashes} {esc(s['label'])} {{#theme-{s['sign']}}}\n\n{esc(s['definition'])}")
-        parts.extend(practice_markdown(ds, p, heading_level + 1) for p in group)
-    return "\n\n".join(parts)
+        parts.extend(practice_markdown(ds, p, heading_level + 1, cite, html) for p in group)
+    stubs = withdrawn_markdown(ds, heading_level, cite)
+    return "\n\n".join(parts + ([stubs] if stubs else []))
 
 
 def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:

@@ -197,7 +197,8 @@ def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
         return {"href": root + page_file(chapters, i), "label": chapters[i].label, "number": chapters[i].number, "title": chapters[i].title}
 
     page_title = chapter.title if chapter.title == book.title else f"{chapter.title} \u00b7 {book.title}"
-    canonical = f"{book.url.rstrip('/')}/{file}" if book.url else ""
+    # The site root always shows the latest edition, so that is where every edition's pages point.
+    canonical = f"{book.site_url.rstrip('/')}/{file}" if book.site_url else ""
     description = chapter.description or book.subtitle or book.title
     edition = f"Edition {book.edition}" + (f" \u00b7 {book.date}" if book.date else "")
     template = _environment().get_template("page.html")

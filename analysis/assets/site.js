@@ -12,6 +12,8 @@
   html.classList.remove("no-js");
   html.classList.add("js");
   var root = html.getAttribute("data-root") || "";
+  // Where this edition's files start (the folder above assets/), read while the script runs.
+  var editionBase = document.currentScript ? new URL("../", document.currentScript.src) : null;
 
   function ready(fn) {
     if (document.readyState === "loading") {
@@ -564,7 +566,129 @@
     });
   }
 
+  /* ------------------------------------------------------------ editions */
+
+  /* Each edition lives in v/<edition>/ and the site root holds a copy of the latest, so the
+   * list of editions (versions.js, written at release time) sits at the archive root and old
+   * editions never need rebuilding. Found from this script's own address, it works over
+   * http and from file:// alike. */
+  function archiveRoot() {
+    if (!editionBase) {
+      return null;
+    }
+    var path = editionBase.pathname;
+    if (/\/v\/\d{4}\.\d+\/$/.test(path)) {
+      return new URL("../../", editionBase);
+    }
+    if (/\/draft\/$/.test(path)) {
+      return new URL("../", editionBase);
+    }
+    return editionBase;
+  }
+
+  function currentPage() {
+    var name = window.location.pathname.split("/").pop();
+    return name || "index.html";
+  }
+
+  function editionHref(base, path, pages, page) {
+    var target = pages && pages.indexOf(page) !== -1 ? page : "index.html";
+    return new URL(path + target, base).href;
+  }
+
+  function addText(parent, tag, text) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    parent.appendChild(el);
+    return el;
+  }
+
+  function showEditions(versions, base) {
+    var meta = document.querySelector('meta[name="cb-edition"]');
+    var mine = meta ? meta.getAttribute("content") : "";
+    var page = currentPage();
+    var latest = null;
+    versions.editions.forEach(function (e) {
+      if (e.latest) {
+        latest = e;
+      }
+    });
+    var holder = document.getElementById("version-switcher");
+    if (holder && versions.editions.length) {
+      var menu = document.createElement("details");
+      menu.className = "version-menu";
+      var badge = document.querySelector(".edition-badge");
+      var summary = addText(menu, "summary", badge ? badge.textContent : "Edition " + mine);
+      if (badge) {
+        badge.hidden = true; // the menu's label says the same and more
+      }
+      summary.setAttribute("aria-label", "Edition: " + (mine === "draft" ? "draft" : mine) + ". Choose another edition");
+      var list = document.createElement("ul");
+      var entries = versions.editions.slice();
+      if (versions.draft) {
+        entries.unshift({ edition: "draft", path: versions.draft.path, pages: versions.draft.pages, date: "" });
+      }
+      entries.forEach(function (e) {
+        var item = document.createElement("li");
+        var link = addText(item, "a", e.edition === "draft" ? "Draft (unreleased)" :
+          e.edition + (e.latest ? " (latest)" : "") + (e.date ? ", " + e.date : ""));
+        link.href = e.latest ? editionHref(base, "", e.pages, page) : editionHref(base, e.path, e.pages, page);
+        link.className = "cb-edition";
+        link.setAttribute("data-edition", e.edition);
+        if (e.edition === mine) {
+          link.setAttribute("aria-current", "true");
+        }
+        list.appendChild(item);
+      });
+      if (latest && latest.pages.indexOf("12-editions.html") !== -1) {
+        var all = addText(document.createElement("li"), "a", "All editions and changes");
+        all.href = new URL("12-editions.html", base).href;
+        list.appendChild(all.parentNode);
+      }
+      menu.appendChild(list);
+      holder.appendChild(menu);
+    }
+    var banner = document.getElementById("edition-banner");
+    if (!banner || !latest || mine === latest.edition) {
+      return;
+    }
+    var inArchive = /\/v\/\d{4}\.\d+\/$/.test(editionBase.pathname);
+    if (mine !== "draft" && !inArchive) {
+      return;
+    }
+    var p = document.createElement("p");
+    if (mine === "draft") {
+      p.appendChild(document.createTextNode("The latest released edition is "));
+    } else {
+      var date = document.querySelector('meta[name="cb-edition"]').getAttribute("data-date");
+      p.appendChild(document.createTextNode("You are reading edition " + mine + (date ? " (" + date + ")" : "") +
+        ", which is not the latest. The latest is "));
+    }
+    var link = addText(p, "a", "edition " + latest.edition);
+    link.href = editionHref(base, "", latest.pages, page);
+    p.appendChild(document.createTextNode(latest.pages.indexOf(page) !== -1 ? " (this page in it)." : " (its home page)."));
+    banner.appendChild(p);
+    banner.hidden = false;
+    banner.classList.add(mine === "draft" ? "is-draft" : "is-old");
+  }
+
+  function initEditions() {
+    var base = archiveRoot();
+    if (!base) {
+      return;
+    }
+    var script = document.createElement("script");
+    script.src = new URL("versions.js", base).href;
+    script.onload = function () {
+      if (window.CB_VERSIONS && window.CB_VERSIONS.editions) {
+        showEditions(window.CB_VERSIONS, base);
+      }
+    };
+    document.head.appendChild(script);
+  }
+
   ready(function () {
+    initEditions();
     initMenu();
     initSearch();
     initCharts();

@@ -1,0 +1,156 @@
+"""How to cite an edition, the collection and a single practice; `CITATION.cff`.
+
+The facts come from `_quarto.yml` (title, authors, `book.site-url`) and
+`_variables.yml` (edition, date), so the site, both PDFs and the citation file say
+the same thing. An edition's permanent address is `<site-url>/v/<edition>/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import ROOT
+
+DRAFT = "draft"
+COLLECTION_TITLE = "Best-Practice Collection"
+PRACTICES_PAGE = "09-best-practices.html"
+
+
+@dataclass
+class Facts:
+    title: str
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)
+    edition: str = DRAFT
+    date: str = ""
+    site_url: str = ""
+    licence: str = ""
+
+    @property
+    def released(self) -> bool:
+        return self.edition != DRAFT
+
+    @property
+    def url(self) -> str:
+        """The edition's permanent address ('' for a draft or when no site-url is set)."""
+        if not self.site_url or not self.released:
+            return ""
+        return f"{self.site_url.rstrip('/')}/v/{self.edition}/"
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    @property
+    def long_date(self) -> str:
+        try:
+            d = dt.date.fromisoformat(self.date)
+        except ValueError:
+            return self.date
+        return f"{d.day} {d.strftime('%B')} {d.year}"
+
+    @property
+    def author_text(self) -> str:
+        return ", ".join(self.authors)
+
+
+def facts(project=None) -> Facts:
+    """Edition facts of a loaded project, or of the project a chapter runs in."""
+    if project is None:
+        from analysis import project as P
+
+        project = P.load(Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT))
+    book = project.book
+    authors = book.get("author", [])
+    authors = [authors] if isinstance(authors, str) else [a if isinstance(a, str) else a.get("name", "") for a in authors]
+    return Facts(
+        title=str(book.get("title", "")), subtitle=str(book.get("subtitle", "")), authors=authors,
+        edition=str(project.variables.get("edition", DRAFT)),
+        date=str(project.variables.get("date", book.get("date", ""))),
+        site_url=str(book.get("site-url", "")),
+        licence=str(project.config.get("license", book.get("license", ""))),
+    )
+
+
+def _md(text: str) -> str:
+    from analysis.qmd import md_escape
+
+    return md_escape(text)
+
+
+def how_to_cite(f: Facts, *, pdf: str = "") -> str:
+    """One Markdown paragraph naming the edition, its date and its permanent address (of `pdf`, if given)."""
+    work = f"{f.title}: {f.subtitle}" if f.subtitle else f.title
+    if not f.released:
+        return (f"{_md(f.author_text)} ({f.year}). *{_md(work)}*. Draft of {f.long_date}, not a released edition: "
+                "please cite a released edition.")
+    where = f" <{f.url}{pdf}>" if f.url else ""
+    return f"{_md(f.author_text)} ({f.year}). *{_md(work)}*, edition {f.edition}, {f.long_date}.{where}"
+
+
+def practice_citation(f: Facts, practice_id: str, title: str) -> tuple[str, str]:
+    """A practice's citation as (Markdown text, BibTeX entry)."""
+    url = f"{f.url}{PRACTICES_PAGE}#{practice_id.lower()}" if f.url else ""
+    edition = f"edition {f.edition}" if f.released else f"draft of {f.long_date}"
+    collection = f.title if f.title == COLLECTION_TITLE else f"{f.title}: {COLLECTION_TITLE}"
+    text = (f"{_md(f.author_text)} ({f.year}). {_md(practice_id)}: {_md(title)}. In *{_md(collection)}*, "
+            f"{edition}." + (f" <{url}>" if url else ""))
+    key = re.sub(r"[^a-z0-9]+", "-", f"clusterbench-{f.edition}-{practice_id}".lower()).strip("-")
+    fields = {
+        "author": "{" + _bib(f.author_text) + "}",
+        "title": "{" + _bib(f"{practice_id}: {title}") + "}",
+        "booktitle": _bib(collection),
+        "edition": _bib(f.edition),
+        "year": f.year,
+    }
+    if url:
+        fields["url"] = url
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+    return text, f"@incollection{{{key},\n{body}\n}}"
+
+
+def _bib(text: str) -> str:
+    """Escape BibTeX's special characters."""
+    return re.sub(r"([&%$#_{}])", r"\\\1", text).replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+
+
+def cff(f: Facts, *, commit: str = "") -> str:
+    """CITATION.cff (Citation File Format 1.2.0) for an edition."""
+    doc = {
+        "cff-version": "1.2.0",
+        "message": "If you use this report or its data, please cite the edition you used, as below.",
+        "type": "dataset",
+        "title": f"{f.title}: {f.subtitle}" if f.subtitle else f.title,
+        "version": f.edition,
+        "date-released": f.date,
+        "authors": [{"name": a} for a in f.authors],
+    }
+    if f.licence:
+        doc["license"] = f.licence
+    if f.url:
+        doc["url"] = f.url
+    if commit:
+        doc["commit"] = commit
+    doc["preferred-citation"] = {
+        "type": "report", "title": doc["title"], "authors": doc["authors"], "year": int(f.year) if f.year.isdigit() else f.year,
+        "edition": f.edition, **({"url": f.url} if f.url else {}),
+    }
+    return "# Written by `clusterbench release` for the latest edition; do not edit by hand.\n" + \
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def write(root: Path, entry) -> Path:
+    """CITATION.cff for a release entry (its edition and date over those in _variables.yml)."""
+    from analysis import project as P
+
+    f = facts(P.load(root))
+    f.edition, f.date = entry.edition, entry.date
+    path = Path(root) / "CITATION.cff"
+    path.write_text(cff(f, commit=entry.commit), encoding="utf-8")
+    return path

@@ -1,0 +1,519 @@
+"""Editions: the register in `data/editions.yml`, `clusterbench release`, and the archive in `_site/v/`.
+
+An edition is a git tag (`edition-2026.1`) plus an entry in the register. Its site is
+built from a clean worktree at the tag, with the code at the tag, into
+`_site/v/<edition>/`, and is never rebuilt differently: `_site/` itself is a copy of
+the latest edition, and the files that change with each release (`versions.json`,
+`versions.js`) sit only at the site root, where every edition's pages look them up.
+
+A release makes two commits: the tagged one, whose `_variables.yml` names the edition
+(so the tree at the tag describes itself, under Quarto too), and one that sets the
+working tree back to `edition: draft`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analysis.paths import ROOT
+
+EDITION_RE = re.compile(r"^\d{4}\.\d+$")
+TAG_PREFIX = "edition-"
+REGISTER = Path("data") / "editions.yml"
+DRAFT = "draft"
+#: Files a release writes; they must not hold uncommitted edits of their own.
+RELEASE_FILES = (str(REGISTER), "CHANGELOG.md", "CITATION.cff", "_variables.yml")
+#: Outputs that a rebuilt edition must reproduce byte for byte, or the published copy is kept.
+IMMUTABLE = ("*.pdf", "data/**/*")
+
+
+class EditionError(Exception):
+    """A release or archive problem; `problems` lists every reason at once."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(f"- {p}" for p in problems))
+
+
+@dataclass
+class Entry:
+    edition: str
+    date: str
+    summary: str
+    data_hash: str
+    commit: str
+
+    @property
+    def tag(self) -> str:
+        return TAG_PREFIX + self.edition
+
+
+def key(edition: str) -> tuple[int, int]:
+    """Sort key: 2026.10 comes after 2026.9."""
+    year, number = edition.split(".")
+    return int(year), int(number)
+
+
+# --- the register -------------------------------------------------------------------------
+
+
+def load_register(root: Path = ROOT) -> list[Entry]:
+    """Released editions, oldest first; an invalid register raises EditionError naming entry and field."""
+    from pydantic import ValidationError
+
+    from analysis.schemas import Editions
+
+    path = Path(root) / REGISTER
+    if not path.exists():
+        return []
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        model = Editions.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = err["loc"]
+            row = f"{loc[1] + 1}" if len(loc) > 1 and isinstance(loc[1], int) else "-"
+            problems.append(f"{REGISTER}:{row}:{'.'.join(str(x) for x in loc[2:]) or loc[0]}: {err['msg']}")
+        raise EditionError(problems) from None
+    entries = [Entry(e.edition, e.date.isoformat(), e.summary, e.data_hash, e.commit) for e in model.editions]
+    return sorted(entries, key=lambda e: key(e.edition))
+
+
+def write_register(root: Path, entries: list[Entry]) -> None:
+    body = {"editions": [{"edition": e.edition, "date": e.date, "summary": e.summary, "data_hash": e.data_hash,
+                          "commit": e.commit} for e in sorted(entries, key=lambda e: key(e.edition))]}
+    header = ("# Released editions, written by `clusterbench release`; do not edit by hand.\n"
+              "# data_hash: SHA-256 of data/ (this file excluded); commit: the source the edition was cut from.\n")
+    (Path(root) / REGISTER).write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def data_hash(data_dir: Path) -> str:
+    """Hash of every data file except the register itself."""
+    from analysis.build import files, hash_files
+
+    paths = [p for p in files(data_dir, ("**/*",)) if p.name != REGISTER.name]
+    return hash_files(paths, data_dir)
+
+
+def edition_url(site_url: str, edition: str) -> str:
+    """The permanent address of an edition, or '' for a draft or a site without a URL."""
+    if not site_url or edition == DRAFT:
+        return ""
+    return f"{site_url.rstrip('/')}/v/{edition}/"
+
+
+# --- git ---------------------------------------------------------------------------------
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise EditionError([f"git {' '.join(args)} failed: {(proc.stderr or proc.stdout).strip()}"])
+    return proc.stdout.rstrip()  # not strip(): `status --porcelain` lines start with a space
+
+
+def _dirty(root: Path) -> list[str]:
+    return [line[3:] for line in git(root, "status", "--porcelain", "--untracked-files=all").splitlines() if line.strip()]
+
+
+def resolve_ref(root: Path, ref: str) -> str:
+    """An edition number, a tag or any git ref, as the ref git knows."""
+    return TAG_PREFIX + ref if EDITION_RE.match(ref) else ref
+
+
+@contextmanager
+def worktree(root: Path, ref: str):
+    """A clean, detached checkout of `ref` in a temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="cb-worktree-"))
+    target = folder / "tree"
+    git(root, "worktree", "add", "--detach", "--quiet", str(target), ref)
+    try:
+        yield target
+    finally:
+        git(root, "worktree", "remove", "--force", str(target), check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        git(root, "worktree", "prune", check=False)
+
+
+# --- building editions ---------------------------------------------------------------------
+
+
+def build_tree(tree: Path, out: Path, *, quiet: bool = True) -> None:
+    """Build a checkout with its own code (not this process's), so an edition always builds as it did."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env.pop("CLUSTERBENCH_DATA", None)
+    cmd = [sys.executable, "-m", "analysis.cli", "build", "--root", str(tree), "--out", str(out), "--force", "--quiet"]
+    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
+        raise EditionError([f"building {tree.name} failed:\n{tail}"])
+
+
+def build_edition(root: Path, entry: Entry, out: Path) -> None:
+    """Build one edition from its tag into `out` (which must not exist)."""
+    if git(root, "rev-parse", "--verify", "--quiet", entry.tag + "^{commit}", check=False) == "":
+        raise EditionError([f"edition {entry.edition} is in {REGISTER} but git has no tag {entry.tag}; run `git fetch --tags`"])
+    with worktree(root, entry.tag) as tree:
+        build_tree(tree, out)
+
+
+def _immutable_files(folder: Path) -> dict[str, str]:
+    found = {}
+    for pattern in IMMUTABLE:
+        for p in folder.glob(pattern):
+            if p.is_file():
+                found[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return found
+
+
+def versions_manifest(root: Path, site: Path, entries: list[Entry], site_url: str) -> dict:
+    """What the version switcher and the old-edition banner read: editions, newest first, with their pages."""
+    latest = entries[-1].edition if entries else None
+    items = []
+    for e in reversed(entries):
+        folder = site / "v" / e.edition
+        pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+        items.append({
+            "edition": e.edition, "date": e.date, "summary": e.summary, "path": f"v/{e.edition}/",
+            "url": edition_url(site_url, e.edition), "latest": e.edition == latest, "pdfs": pdfs,
+            "pages": sorted(p.name for p in folder.glob("*.html")),
+        })
+    manifest = {"latest": latest, "editions": items}
+    if (site / "draft" / "index.html").exists():
+        manifest["draft"] = {"path": "draft/", "pages": sorted(p.name for p in (site / "draft").glob("*.html"))}
+    return manifest
+
+
+def write_versions(site: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, indent=1, ensure_ascii=False)
+    (site / "versions.json").write_text(text + "\n", encoding="utf-8")
+    # file:// pages cannot fetch JSON; a script tag can load the same data.
+    (site / "versions.js").write_text(f"window.CB_VERSIONS = {text};\n", encoding="utf-8")
+
+
+ROOT_KEEP = {"v", "draft", "_checks", "versions.json", "versions.js"}
+
+
+def _refresh_root(site: Path, latest: Path) -> None:
+    """Make the site root a copy of the latest edition, keeping the archive folders."""
+    for child in site.iterdir():
+        if child.name in ROOT_KEEP:
+            continue
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    for child in latest.iterdir():
+        dest = site / child.name
+        shutil.copytree(child, dest) if child.is_dir() else shutil.copy2(child, dest)
+
+
+def same_as_edition(root: Path, entry: Entry) -> bool:
+    """True when the working tree holds exactly the edition's content (bar the edition variables)."""
+    if _dirty(root):
+        return False
+    proc = subprocess.run(["git", "diff", "--quiet", entry.tag, "--", ".", ":(exclude)_variables.yml"], cwd=root)
+    return proc.returncode == 0
+
+
+@dataclass
+class ArchiveResult:
+    site: Path
+    built: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    latest: str | None = None
+    draft: bool = False
+
+
+def assemble(root: Path = ROOT, site: Path | None = None, *, rebuild: bool = False, draft: bool = True,
+             quiet: bool = True) -> ArchiveResult:
+    """Bring `_site/` in line with the register: missing editions built from their tags, the root a copy
+    of the latest, the working tree as a draft in `draft/` when it differs from the latest.
+
+    With `rebuild`, every edition is built again from its tag; a result whose PDFs or data downloads
+    differ from the published copy is refused and the published copy kept.
+    """
+    from analysis.build import BuildError, build
+    from analysis.project import load as load_project
+
+    root = Path(root).resolve()
+    site = Path(site or root / "_site").resolve()
+    entries = load_register(root)
+    result = ArchiveResult(site)
+    if not entries:
+        raise EditionError([f"no editions in {REGISTER}; `clusterbench release EDITION` makes the first one"])
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "v").mkdir(exist_ok=True)
+    problems = []
+    for entry in entries:
+        published = site / "v" / entry.edition
+        if published.exists() and not rebuild:
+            result.kept.append(entry.edition)
+            continue
+        staging = site / "v" / f".{entry.edition}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            build_edition(root, entry, staging)
+        except EditionError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            problems += exc.problems
+            continue
+        if published.exists():
+            before, after = _immutable_files(published), _immutable_files(staging)
+            if before != after:
+                changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+                problems.append(f"edition {entry.edition} no longer rebuilds identically ({', '.join(changed[:5])}"
+                                f"{' …' if len(changed) > 5 else ''}); the published copy was kept")
+                shutil.rmtree(staging)
+                continue
+            shutil.rmtree(published)
+        staging.rename(published)
+        result.built.append(entry.edition)
+    if problems:
+        raise EditionError(problems)
+
+    latest = entries[-1]
+    result.latest = latest.edition
+    _refresh_root(site, site / "v" / latest.edition)
+    draft_dir = site / "draft"
+    if draft and not same_as_edition(root, latest):
+        try:
+            build(root, out=draft_dir, quiet=quiet)
+        except BuildError as exc:
+            raise EditionError([f"the draft (working tree) did not build; the editions are in place:\n{exc}"]) from None
+        result.draft = True
+    elif draft_dir.exists():
+        shutil.rmtree(draft_dir)
+    site_url = str(load_project(root).book.get("site-url", ""))
+    write_versions(site, versions_manifest(root, site, entries, site_url))
+    return result
+
+
+# --- release -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReleaseResult:
+    entry: Entry
+    changelog: str
+    archive: ArchiveResult | None = None
+
+
+def check_release(root: Path, edition: str, *, allow_dirty: bool = False) -> list[str]:
+    """Every reason not to release, at once (an empty list means go)."""
+    from analysis import data as data_mod
+    from analysis import project as P
+
+    problems = []
+    if not EDITION_RE.match(edition):
+        problems.append(f"edition '{edition}' is not of the form YEAR.N (for example 2026.1)")
+    try:
+        entries = load_register(root)
+    except EditionError as exc:
+        entries = []
+        problems += exc.problems
+    known = {e.edition for e in entries}
+    if edition in known:
+        problems.append(f"edition {edition} already exists ({REGISTER}); editions are never re-released")
+    elif entries and EDITION_RE.match(edition) and key(edition) < key(entries[-1].edition):
+        problems.append(f"edition {edition} is lower than the latest edition, {entries[-1].edition}")
+    if EDITION_RE.match(edition) and git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{TAG_PREFIX}{edition}", check=False):
+        problems.append(f"git already has a tag {TAG_PREFIX}{edition}")
+    dirty = _dirty(root)
+    own = [p for p in dirty if p in RELEASE_FILES]
+    if own:
+        problems.append(f"uncommitted changes to files the release writes: {', '.join(own)}")
+    elif dirty and not allow_dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        problems.append(f"the git tree has uncommitted changes ({shown}); commit them, or pass --allow-dirty "
+                        "to release the last commit without them")
+    _, data_problems = data_mod.collect(root / "data")
+    problems += [f"invalid data: {p}" for p in data_problems]
+    try:
+        site_url = P.load(root).book.get("site-url")
+    except P.ProjectError as exc:
+        problems.append(str(exc))
+        site_url = "set"
+    if not site_url:
+        problems.append("_quarto.yml has no book.site-url: an edition needs a permanent address to be cited")
+    problems += practice_id_problems(root, entries, edition)
+    return problems
+
+
+def _fields(meta: dict) -> tuple[str, str, str]:
+    return str(meta.get("status", "active")), str(meta.get("title", "")), str(meta.get("withdrawn_in") or "")
+
+
+def _practice_ids(data_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Practice id -> (status, title, withdrawn_in) from the front matter of data/practices/*.md."""
+    out = {}
+    for path in sorted((data_dir / "practices").glob("BP-*.md")):
+        text = path.read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else {}
+        out[str(meta.get("id", path.stem[:6]))] = _fields(meta)
+    return out
+
+
+def practice_id_problems(root: Path, entries: list[Entry], edition: str = "") -> list[str]:
+    """Practice ids stay: one published in any edition keeps its file, and a withdrawn one is never reused.
+
+    A practice withdrawn since the latest edition must say so: `withdrawn_in: <the edition being released>`.
+    """
+    now = _practice_ids(Path(root) / "data")
+    problems = []
+    before = _practice_ids_at(root, entries[-1].tag) if entries else {}
+    for pid, (status, _, withdrawn_in) in sorted(now.items()):
+        if status == "withdrawn" and before.get(pid, ("active",))[0] != "withdrawn" and withdrawn_in != edition:
+            problems.append(f"data/practices/{pid}-*.md:withdrawn_in: {pid} is withdrawn by this release; "
+                            f"set `withdrawn_in: \"{edition}\"` ({withdrawn_in or 'missing'})")
+    if not entries:
+        return problems
+    published: dict[str, tuple[str, str, str]] = {}
+    for entry in entries:
+        for pid, (status, title, _) in _practice_ids_at(root, entry.tag).items():
+            published[pid] = (status, title, entry.edition)
+    for pid, (status, title, edition) in sorted(published.items()):
+        if pid not in now:
+            problems.append(f"data/practices/{pid}-*.md: {pid} was published in edition {edition}; keep its file "
+                            "with `status: withdrawn` instead of deleting it, so its links keep working")
+        elif status == "withdrawn" and now[pid][0] != "withdrawn":
+            problems.append(f"data/practices/{pid}-*.md:status: {pid} was withdrawn in edition {edition}; "
+                            "an id is never reused, so give a new practice a new id")
+    return problems
+
+
+def _practice_ids_at(root: Path, ref: str) -> dict[str, tuple[str, str, str]]:
+    names = git(root, "ls-tree", "--name-only", f"{ref}:data/practices", check=False).split()
+    out = {}
+    for name in names:
+        if not (name.startswith("BP-") and name.endswith(".md")):
+            continue
+        text = git(root, "show", f"{ref}:data/practices/{name}")
+        meta = yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else {}
+        out[str(meta.get("id", name[:6]))] = _fields(meta)
+    return out
+
+
+def _set_variables(root: Path, edition: str, date: str) -> None:
+    path = Path(root) / "_variables.yml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^edition:.*$', f'edition: "{edition}"', text)
+    text = re.sub(r'(?m)^date:.*$', f'date: "{date}"', text)
+    path.write_text(text, encoding="utf-8")
+
+
+def release(root: Path = ROOT, edition: str = "", *, summary: str, date: str | None = None, allow_dirty: bool = False,
+            site: Path | None = None, quiet: bool = True) -> ReleaseResult:
+    """Cut an edition: register, changelog, citation, tag, and its place in the archive.
+
+    Nothing is written when a check fails. If the build of the tagged tree fails, the tag and the
+    release commit are taken back and the files restored.
+    """
+    from analysis import changelog, citation
+
+    root = Path(root).resolve()
+    date = date or dt.date.today().isoformat()
+    problems = check_release(root, edition, allow_dirty=allow_dirty)
+    if not summary.strip():
+        problems.append("give a one-line summary (--summary)")
+    if problems:
+        raise EditionError(problems)
+
+    entries = load_register(root)
+    head = git(root, "rev-parse", "HEAD")
+    with worktree(root, head) as tree:
+        entry = Entry(edition, date, summary.strip(), data_hash(tree / "data"), head)
+        previous = entries[-1] if entries else None
+        if previous:
+            with worktree(root, previous.tag) as old:
+                changes = changelog.diff(old / "data", tree / "data")
+        else:
+            changes = None
+    saved = {name: (root / name).read_bytes() if (root / name).exists() else None for name in RELEASE_FILES}
+
+    def restore() -> None:
+        for name, content in saved.items():
+            if content is None:
+                (root / name).unlink(missing_ok=True)
+            else:
+                (root / name).write_bytes(content)
+        git(root, "reset", "--quiet", "--", *RELEASE_FILES, check=False)
+
+    entry_md = changelog.entry_markdown(entry, previous.edition if previous else None, changes)
+    tagged = False
+    try:
+        write_register(root, entries + [entry])
+        changelog.prepend(root / "CHANGELOG.md", entry_md)
+        _set_variables(root, edition, date)
+        citation.write(root, entry)
+        git(root, "add", "--", *RELEASE_FILES)
+        git(root, "commit", "--quiet", "-m", f"Release edition {edition}: {entry.summary}", "--", *RELEASE_FILES)
+        git(root, "tag", "-a", entry.tag, "-m", f"Edition {edition} ({date}): {entry.summary}")
+        tagged = True
+        archive = assemble(root, site, draft=False, quiet=quiet)
+    except BaseException:
+        if tagged:
+            git(root, "tag", "-d", entry.tag, check=False)
+        if git(root, "log", "-1", "--format=%s", check=False).startswith(f"Release edition {edition}:"):
+            git(root, "reset", "--soft", "--quiet", "HEAD~1", check=False)
+        restore()
+        raise
+    _set_variables(root, DRAFT, date)
+    git(root, "commit", "--quiet", "-m", f"Back to draft after edition {edition}", "--", "_variables.yml")
+    return ReleaseResult(entry, entry_md, archive)
+
+
+# --- what the Editions chapter shows ---------------------------------------------------------
+
+
+def _project_dir() -> Path:
+    return Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT)
+
+
+def editions_table(root: Path | None = None):
+    """Released editions, newest first, with links to their permanent pages and PDFs."""
+    import pandas as pd
+
+    from analysis import citation
+    from analysis import project as P
+    from analysis.build import COLLECTION_STEM, REPORT_STEM
+    from analysis.qmd import md_escape
+
+    root = Path(root or _project_dir())
+    site_url = str(P.load(root).book.get("site-url", ""))
+    rows = []
+    for e in reversed(load_register(root)):
+        url = edition_url(site_url, e.edition)
+        rows.append({
+            "Edition": f"[{e.edition}]({url})" if url else e.edition,
+            "Date": citation.Facts("", date=e.date).long_date,
+            "Summary": md_escape(e.summary),
+            "PDFs": (f"[Report]({url}{REPORT_STEM}-{e.edition}.pdf), [Collection]({url}{COLLECTION_STEM}-{e.edition}.pdf)"
+                     if url else f"`{REPORT_STEM}-{e.edition}.pdf`, `{COLLECTION_STEM}-{e.edition}.pdf`"),
+        })
+    return pd.DataFrame(rows, columns=["Edition", "Date", "Summary", "PDFs"])
+
+
+def changelog_markdown(root: Path | None = None) -> str:
+    """CHANGELOG.md without its title, ready to sit under a chapter heading."""
+    path = Path(root or _project_dir()) / "CHANGELOG.md"
+    if not path.exists():
+        return "No edition has been released yet, so there are no changes to list."
+    text = path.read_text(encoding="utf-8")
+    _, sep, rest = text.partition("\n## ")
+    if not sep:
+        return "No edition has been released yet, so there are no changes to list."
+    body = re.sub(r"(?m)^(#{2,5}) ", r"#\1 ", "## " + rest)  # entries sit one level under the chapter's section
+    # An entry heading gets a stable anchor, #edition-2026-1, that other pages can link to.
+    return re.sub(r"(?m)^### Edition (\d{4})\.(\d+) \(([^)]*)\)$", r"### Edition \1.\2 (\3) {#edition-\1-\2}", body).strip()

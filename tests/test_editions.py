@@ -1,0 +1,291 @@
+"""Versioned editions, end to end, in a temporary git copy of the project.
+
+Release edition A, change a value, add a practice and withdraw another, release B, then
+check the archive, the banner data, the changelog, the stubs, the citation file and that
+A's published files did not change. Each release builds the real book from its tag (about
+a minute and a half each on two cores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import changelog, citation, editions
+from analysis.cli import main as cli
+from analysis.paths import ROOT
+
+A, B = "2026.1", "2026.2"
+SITE_URL = "https://example.org/cluster-benchmark"
+CHANGED = ("kaluga-pharma", "employees")  # entity, indicator of the value the test changes
+NEW_PRACTICE = "BP-053"
+WITHDRAWN = "BP-012"
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _copy_repo(dest: Path) -> None:
+    names = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for rel in names:
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    _git(dest, "init", "--quiet", "--initial-branch", "main")
+    _git(dest, "config", "user.name", "Test Editor")
+    _git(dest, "config", "user.email", "editor@example.org")
+    quarto = dest / "_quarto.yml"
+    quarto.write_text(quarto.read_text(encoding="utf-8").replace("book:\n", f"book:\n  site-url: {SITE_URL}\n", 1), encoding="utf-8")
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "--quiet", "-m", "Project copy for the editions test")
+
+
+def _hashes(folder: Path, pattern: str) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.glob(pattern)) if p.is_file()}
+
+
+def _observations(root: Path) -> Path:
+    for path in sorted((root / "data" / "observations").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        hit = (frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")
+        if hit.any():
+            return path
+    raise AssertionError(f"no observation {CHANGED} in the data")
+
+
+def _change_data(root: Path) -> tuple[str, str]:
+    """Change one value, add a practice, withdraw another; return the old and new value as text."""
+    path = _observations(root)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    i = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")][0]
+    old = frame.loc[i, "value"]
+    new = str(int(float(old)) + 7)
+    frame.loc[i, "value"] = new
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+    practices = root / "data" / "practices"
+    template = next(practices.glob("BP-052-*.md")).read_text(encoding="utf-8")
+    added = re.sub(r"(?m)^id: BP-052$", f"id: {NEW_PRACTICE}", template)
+    added = re.sub(r'(?m)^title: .*$', 'title: "Publish an open benchmark of every pilot cluster"', added)
+    (practices / f"{NEW_PRACTICE}-open-benchmark.md").write_text(added, encoding="utf-8")
+
+    gone = next(practices.glob(f"{WITHDRAWN}-*.md"))
+    text = gone.read_text(encoding="utf-8")
+    text = text.replace("\n---\n", f'\nstatus: withdrawn\nwithdrawn_in: "{B}"\n---\n', 1)
+    gone.write_text(text, encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "Edit the data for edition B")
+    return old, new
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    root = tmp_path_factory.mktemp("editions") / "project"
+    root.mkdir()
+    _copy_repo(root)
+    site = root / "_site"
+    first = editions.release(root, A, summary="First edition", date="2026-11-23")
+    at_a = {"pdf": _hashes(site / "v" / A, "*.pdf"), "data": _hashes(site / "v" / A, "data/**/*"),
+            "html": (site / "v" / A / "index.html").read_text(encoding="utf-8")}
+    old, new = _change_data(root)
+    second = editions.release(root, B, summary="Corrected Kaluga figures", date="2026-12-01")
+    return {"root": root, "site": site, "first": first, "second": second, "at_a": at_a, "old": old, "new": new}
+
+
+@pytest.mark.slow
+def test_both_editions_are_browsable_and_the_root_shows_the_latest(released):
+    site = released["site"]
+    for edition in (A, B):
+        index = (site / "v" / edition / "index.html").read_text(encoding="utf-8")
+        assert f'<meta name="cb-edition" content="{edition}"' in index
+        assert (site / "v" / edition / f"best-practices-{edition}.pdf").exists()
+    root_index = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<meta name="cb-edition" content="{B}"' in root_index
+    assert _hashes(site, "*.html") == _hashes(site / "v" / B, "*.html")
+    assert not (site / "draft").exists()  # the working tree is edition B plus the draft marker
+
+
+@pytest.mark.slow
+def test_the_old_edition_keeps_its_value_and_files(released):
+    site, profile = released["site"], f"{CHANGED[0]}.html"
+    def shown(folder: Path) -> str:
+        return re.sub(r"<[^>]+>", " ", (folder / profile).read_text(encoding="utf-8"))
+    assert f"{int(released['old']):,}" in shown(site / "v" / A)
+    assert f"{int(released['new']):,}" in shown(site / "v" / B)
+    assert f"{int(released['new']):,}" not in shown(site / "v" / A)
+    at_a = released["at_a"]
+    assert _hashes(site / "v" / A, "*.pdf") == at_a["pdf"]  # byte-identical to the release of A
+    assert _hashes(site / "v" / A, "data/**/*") == at_a["data"]
+    assert (site / "v" / A / "index.html").read_text(encoding="utf-8") == at_a["html"]
+
+
+@pytest.mark.slow
+def test_versions_json_lists_both_editions_for_switcher_and_banner(released):
+    site = released["site"]
+    versions = json.loads((site / "versions.json").read_text(encoding="utf-8"))
+    assert versions["latest"] == B
+    assert [e["edition"] for e in versions["editions"]] == [B, A]
+    old = versions["editions"][1]
+    assert old["path"] == f"v/{A}/" and old["url"] == f"{SITE_URL}/v/{A}/" and not old["latest"]
+    assert "index.html" in old["pages"] and f"best-practices-{A}.pdf" in old["pdfs"]
+    assert (site / "versions.js").read_text(encoding="utf-8").startswith("window.CB_VERSIONS = ")
+    # Every page of A carries what the banner needs; the banner text itself is drawn from versions.js.
+    page = (site / "v" / A / "05-scorecard.html").read_text(encoding="utf-8")
+    assert 'id="edition-banner"' in page and 'id="version-switcher"' in page
+    assert f'<link rel="canonical" href="{SITE_URL}/05-scorecard.html">' in page
+
+
+@pytest.mark.slow
+def test_changelog_names_the_changed_value_and_the_added_and_withdrawn_practices(released):
+    root = released["root"]
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    entry = text.split(f"## Edition {A}")[0]
+    assert f"## Edition {B} (2026-12-01)" in entry
+    old, new = f"{int(released['old']):,}", f"{int(released['new']):,}"
+    assert re.search(rf"Kaluga[^\n]*changed from {old} [^\n]* to {new} ", entry), entry
+    assert f"Added {NEW_PRACTICE}: Publish an open benchmark of every pilot cluster" in entry
+    assert f"Withdrawn {WITHDRAWN}:" in entry
+    # ...and the site shows it.
+    page = (released["site"] / "12-editions.html").read_text(encoding="utf-8")
+    assert f"Withdrawn {WITHDRAWN}" in page and 'id="edition-2026-2"' in page
+
+
+@pytest.mark.slow
+def test_the_withdrawn_practice_keeps_a_stub_at_its_old_address(released):
+    site = released["site"]
+    old_page = (site / "v" / A / "09-best-practices.html").read_text(encoding="utf-8")
+    assert f'id="{WITHDRAWN.lower()}"' in old_page
+    latest = (site / "09-best-practices.html").read_text(encoding="utf-8")
+    stub = latest.split(f'id="{WITHDRAWN.lower()}"', 1)[1][:1500]
+    assert f"withdrawn in edition {B}" in stub
+    assert f'id="{NEW_PRACTICE.lower()}"' in latest and f'id="{NEW_PRACTICE.lower()}"' not in old_page
+
+
+@pytest.mark.slow
+def test_register_tags_and_citation_follow_the_latest_edition(released):
+    root = released["root"]
+    register = editions.load_register(root)
+    assert [e.edition for e in register] == [A, B]
+    assert register[1].data_hash == editions.data_hash(root / "data")
+    assert _git(root, "tag", "--list", "edition-*").split() == [f"edition-{A}", f"edition-{B}"]
+    assert yaml.safe_load(_git(root, "show", f"edition-{B}:_variables.yml"))["edition"] == B
+    assert yaml.safe_load((root / "_variables.yml").read_text(encoding="utf-8"))["edition"] == "draft"
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["version"] == B and cff["date-released"] == "2026-12-01" and cff["url"] == f"{SITE_URL}/v/{B}/"
+    assert _git(root, "status", "--porcelain") == ""
+
+
+@pytest.mark.slow
+def test_how_to_cite_names_edition_date_and_permanent_url_in_site_and_pdfs(released):
+    from pypdf import PdfReader
+
+    site = released["site"]
+    page = (site / "v" / A / "index.html").read_text(encoding="utf-8")
+    assert f"edition {A}, 23 November 2026" in page and f"{SITE_URL}/v/{A}/" in page
+    for name in (f"cluster-benchmark-{A}.pdf", f"best-practices-{A}.pdf"):
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(site / "v" / A / name).pages[:3]).split())
+        assert f"edition {A}" in text and f"{SITE_URL}/v/{A}/" in text, name
+    practices = (site / "v" / A / "09-best-practices.html").read_text(encoding="utf-8")
+    assert f"@incollection{{clusterbench-2026-1-bp-007," in practices
+    assert f"{SITE_URL}/v/{A}/09-best-practices.html#bp-007" in practices
+
+
+@pytest.mark.slow
+def test_practice_ids_are_stable_across_editions(released):
+    root = released["root"]
+    assert editions.practice_id_problems(root, editions.load_register(root)) == []
+    # Deleting a published practice, or bringing a withdrawn id back, is refused.
+    gone = next((root / "data" / "practices").glob("BP-001-*.md"))
+    saved = gone.read_text(encoding="utf-8")
+    gone.unlink()
+    stub = next((root / "data" / "practices").glob(f"{WITHDRAWN}-*.md"))
+    stub_text = stub.read_text(encoding="utf-8")
+    stub.write_text(stub_text.replace("status: withdrawn\n", ""), encoding="utf-8")
+    try:
+        problems = editions.practice_id_problems(root, editions.load_register(root))
+        assert any("BP-001" in p and "published in edition" in p for p in problems), problems
+        assert any(WITHDRAWN in p and "never reused" in p for p in problems), problems
+    finally:
+        gone.write_text(saved, encoding="utf-8")
+        stub.write_text(stub_text, encoding="utf-8")
+
+
+def _state(root: Path) -> tuple:
+    return (_git(root, "rev-parse", "HEAD"), _git(root, "tag", "--list"),
+            _hashes(root, "data/editions.yml"), _hashes(root, "CHANGELOG.md"), _hashes(root, "_site/versions.json"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition, expected", [
+    (B, "already exists"),
+    ("2026.1", "already exists"),
+    ("2025.9", "lower than the latest edition, 2026.2"),
+    ("26.3", "not of the form YEAR.N"),
+])
+def test_bad_edition_numbers_are_refused_and_nothing_is_written(released, edition, expected, capsys):
+    root = released["root"]
+    before = _state(root)
+    assert cli(["release", edition, "--summary", "x", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "Release refused; nothing was written." in err and expected in err
+    assert _state(root) == before
+
+
+@pytest.mark.slow
+def test_invalid_data_and_a_dirty_tree_are_refused_with_every_reason(released, capsys):
+    root = released["root"]
+    before = _state(root)
+    clusters = root / "data" / "clusters.csv"
+    saved = clusters.read_text(encoding="utf-8")
+    clusters.write_text(saved.replace(",pilot,", ",pilott,", 1), encoding="utf-8")
+    try:
+        assert cli(["release", "2027.1", "--summary", "x", "--root", str(root)]) == 1
+        err = capsys.readouterr().err
+        assert "uncommitted changes (data/clusters.csv)" in err
+        assert re.search(r"invalid data: clusters\.csv:\d+:kind:", err), err
+        assert _state(root) == before
+    finally:
+        clusters.write_text(saved, encoding="utf-8")
+
+
+def test_changelog_diff_reads_values_practices_and_scores(tmp_path, data_copy):
+    old = tmp_path / "old"
+    shutil.copytree(data_copy, old)
+    obs = _observations(tmp_path)  # finds the file under tmp_path/data
+    frame = pd.read_csv(obs, dtype=str, keep_default_na=False)
+    i = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")][0]
+    frame.loc[i, "value"] = "999999"
+    frame.to_csv(obs, index=False, lineterminator="\n")
+    ass = data_copy / "assessments.csv"
+    rows = pd.read_csv(ass, dtype=str, keep_default_na=False)
+    j = rows.index[(rows["cluster"] == "kaluga-pharma") & (rows["status"] == "unknown")][0]
+    rows.loc[j, ["status", "evidence", "source", "locator", "basis"]] = ["meets", "Test evidence", "kutsenko-2015", "002 Table 1", "stated"]
+    rows.to_csv(ass, index=False, lineterminator="\n")
+    changes = changelog.diff(old, data_copy)
+    text = changelog.changes_markdown(changes)
+    assert re.search(r"Kaluga[^\n]*changed from [\d,]+ [^\n]*to 999,999 ", text), text
+    assert any("Kaluga" in line and "score" in line for line in changes.lines["Scorecard and ranking"]), text
+    assert changelog.changes_markdown(changelog.diff(old, old)) == "No data changes."
+
+
+def test_practice_citation_has_text_and_bibtex_with_the_permanent_address():
+    f = citation.Facts("Cluster Benchmark", authors=["Cluster Benchmark editors"], edition="2026.1", date="2026-11-23",
+                       site_url=SITE_URL)
+    text, bibtex = citation.practice_citation(f, "BP-007", "Costs & 50% shares_of {x}")
+    assert f"<{SITE_URL}/v/2026.1/09-best-practices.html#bp-007>" in text and "edition 2026.1" in text
+    assert bibtex.startswith("@incollection{clusterbench-2026-1-bp-007,")
+    assert r"Costs \& 50\% shares\_of \{x\}" in bibtex and "year = {2026}" in bibtex
+    draft = citation.Facts("Cluster Benchmark", authors=["Cluster Benchmark editors"], date="2026-11-23")
+    assert "not a released edition" in citation.how_to_cite(draft) and "<" not in citation.how_to_cite(draft)
