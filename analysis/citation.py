@@ -122,23 +122,26 @@ def _bib(text: str) -> str:
 
 def cff(f: Facts, *, commit: str = "") -> str:
     """CITATION.cff (Citation File Format 1.2.0) for an edition."""
+    from analysis.datapackage import LICENCE
+
+    message = ("If you use this report or its data, please cite the edition you used, as below." if f.released else
+               "No edition has been released yet; please cite a released edition once there is one.")
     doc = {
         "cff-version": "1.2.0",
-        "message": "If you use this report or its data, please cite the edition you used, as below.",
+        "message": message,
         "type": "dataset",
         "title": f"{f.title}: {f.subtitle}" if f.subtitle else f.title,
         "version": f.edition,
         "date-released": f.date,
         "authors": [{"name": a} for a in f.authors],
     }
-    if f.licence:
-        doc["license"] = f.licence
+    doc["license"] = f.licence or LICENCE["name"]  # the open data's licence unless the book names another
     if f.url:
         doc["url"] = f.url
     if commit:
         doc["commit"] = commit
     doc["preferred-citation"] = {
-        "type": "report", "title": doc["title"], "authors": doc["authors"], "year": int(f.year) if f.year.isdigit() else f.year,
+        "type": "report", "title": doc["title"], "authors": [dict(a) for a in doc["authors"]], "year": int(f.year) if f.year.isdigit() else f.year,
         "edition": f.edition, **({"url": f.url} if f.url else {}),
     }
     return "# Written by `clusterbench release` for the latest edition; do not edit by hand.\n" + \

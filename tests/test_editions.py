@@ -289,3 +289,45 @@ def test_practice_citation_has_text_and_bibtex_with_the_permanent_address():
     assert r"Costs \& 50\% shares\_of \{x\}" in bibtex and "year = {2026}" in bibtex
     draft = citation.Facts("Cluster Benchmark", authors=["Cluster Benchmark editors"], date="2026-11-23")
     assert "not a released edition" in citation.how_to_cite(draft) and "<" not in citation.how_to_cite(draft)
+
+
+def test_the_repository_citation_file_follows_its_latest_edition():
+    from analysis import project
+
+    register = editions.load_register(ROOT)
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    if register:
+        assert (cff["version"], cff["date-released"]) == (register[-1].edition, register[-1].date)
+    else:
+        assert (ROOT / "CITATION.cff").read_text(encoding="utf-8") == citation.cff(citation.facts(project.load(ROOT)))
+    assert cff["license"] and cff["authors"]
+
+
+def test_the_repository_keeps_every_published_practice_id():
+    register = editions.load_register(ROOT)
+    missing = [e.tag for e in register if not subprocess.run(["git", "rev-parse", "--verify", "--quiet", e.tag], cwd=ROOT,
+                                                              capture_output=True).stdout]
+    if missing:
+        pytest.skip(f"this clone has no tags {', '.join(missing)}; run `git fetch --tags`")
+    assert editions.practice_id_problems(ROOT, register) == []
+
+
+def test_a_rebuild_that_differs_from_the_published_edition_is_refused(tmp_path, monkeypatch):
+    site = tmp_path / "_site"
+    published = site / "v" / A
+    (published / "data").mkdir(parents=True)
+    (published / f"best-practices-{A}.pdf").write_bytes(b"%PDF as published")
+    (published / "data" / "clusters.csv").write_text("id\nx\n", encoding="utf-8")
+    entry = editions.Entry(A, "2026-11-23", "First", "0" * 64, "abc1234")
+    monkeypatch.setattr(editions, "load_register", lambda root: [entry])
+
+    def rebuilt(root, e, out):
+        shutil.copytree(published, out)
+        (out / f"best-practices-{A}.pdf").write_bytes(b"%PDF built differently")
+
+    monkeypatch.setattr(editions, "build_edition", rebuilt)
+    with pytest.raises(editions.EditionError) as info:
+        editions.assemble(tmp_path, site, rebuild=True)
+    assert f"edition {A} no longer rebuilds identically (best-practices-{A}.pdf)" in str(info.value)
+    assert (published / f"best-practices-{A}.pdf").read_bytes() == b"%PDF as published"
+    assert [p.name for p in (site / "v").iterdir()] == [A]  # no staging folder left behind
