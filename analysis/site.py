@@ -200,7 +200,7 @@ def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
     # The site root always shows the latest edition, so that is where every edition's pages point.
     canonical = f"{book.site_url.rstrip('/')}/{file}" if book.site_url else ""
     description = chapter.description or book.subtitle or book.title
-    edition = f"Edition {book.edition}" + (f" \u00b7 {book.date}" if book.date else "")
+    edition = ("Draft" if book.edition == "draft" else f"Edition {book.edition}") + (f" \u00b7 {book.date}" if book.date else "")
     template = _environment().get_template("page.html")
     return template.render(
         book=book,

@@ -88,6 +88,7 @@ def make_book() -> tuple[BookInfo, list[Chapter]]:
         edition="2026.1",
         date="2026-11-23",
         url="https://example.org/cb/v/2026.1/",
+        site_url="https://example.org/cb",
         how_to_cite="Analyst, A. (2026). *Cluster Benchmark*, edition 2026.1.",
         licence="CC BY 4.0",
         downloads=[Download("Best-Practice Collection (PDF)", "best-practices-2026.1.pdf")],
@@ -182,12 +183,13 @@ def test_head(built, name, title):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert f"<title>{title}</title>" in html
     assert '<meta name="description" content="' in html
-    assert f'<link rel="canonical" href="https://example.org/cb/v/2026.1/{name}">' in html
+    # every edition points at the page in the latest edition, the site root
+    assert f'<link rel="canonical" href="https://example.org/cb/{name}">' in html
 
 
 def test_no_canonical_without_url(tmp_path):
     book, chapters = make_book()
-    book.url = ""
+    book.url = book.site_url = ""
     html = site.render_page(book, chapters, 1)
     assert 'rel="canonical"' not in html
 
