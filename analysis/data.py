@@ -34,6 +34,7 @@ COUNT_UNITS = {
 #: Units of distributions whose totals are checked against `sums_to`.
 PRACTICE_FILE = re.compile(r"^(BP-\d{3})-[a-z0-9]+(-[a-z0-9]+)*\.md$")
 PRACTICE_SECTIONS = ("## What was done", "## Why it matters for the Russian pilot clusters")
+MAX_BODY_CHARS = 20_000  # a practice is a page of text; the longest is about a twentieth of this
 MAX_FILE_BYTES = 50_000_000
 
 
@@ -48,7 +49,7 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.file}:{self.row}:{self.field}: {self.message}"
         if self.value is not None and self.value == self.value:  # NaN is not worth printing
-            shown = str(self.value)
+            shown = " ".join(str(self.value).split())  # one problem, one line
             if len(shown) > 60:
                 shown = shown[:57] + "..."
             text += f" ({shown})"
@@ -169,6 +170,15 @@ class Dataset:
 # --- reading ---------------------------------------------------------------------------
 
 
+#: What an empty file of each kind is missing, for the message.
+EMPTY = {
+    ".csv": "it needs at least a header row",
+    ".yml": "restore its settings (see data/README.md)",
+    ".md": "a practice needs its front matter and body",
+    ".geojson": "regenerate it with scripts/make_world_boundaries.py",
+}
+
+
 def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     if not path.exists():
         problems.append(Problem(rel, "-", "-", "file is missing"))
@@ -180,13 +190,42 @@ def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(rel, str(line), "-", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"))
+        problems.append(_encoding_problem(raw, exc, rel))
         return None
     if not text.strip():
-        problems.append(Problem(rel, "1", "-", "file is empty; it needs at least a header row"))
+        problems.append(Problem(rel, "1", "-", f"file is empty; {EMPTY.get(path.suffix, 'it needs its content')}"))
         return None
     return text
+
+
+def _encoding_problem(raw: bytes, exc: UnicodeDecodeError, rel: str) -> Problem:
+    """Where the first byte that is not UTF-8 sits (line, and column of a CSV), and a guess at the encoding."""
+    line = raw[: exc.start].count(b"\n") + 1
+    start = raw.rfind(b"\n", 0, exc.start) + 1
+    end = raw.find(b"\n", exc.start)
+    text_line = raw[start: end if end >= 0 else len(raw)].decode("cp1251", errors="replace").strip()
+    field_name, cell = _csv_cell_with_bad_byte(raw) if rel.endswith(".csv") else ("-", None)
+    message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+    # Russian text saved by Excel or Notepad on Windows is the usual case: say so, and show it readably.
+    if re.search("[\u0400-\u04ff]{3,}", text_line):
+        return Problem(rel, str(line), field_name, message + "it looks like Windows-1251 (Cyrillic) text; save it as UTF-8",
+                       cell or text_line)
+    return Problem(rel, str(line), field_name, message + "save the file as UTF-8")
+
+
+def _csv_cell_with_bad_byte(raw: bytes) -> tuple[str, str | None]:
+    """The column of the first cell holding a byte that is not UTF-8, and that cell read as Windows-1251."""
+    loose = list(csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline="")))
+    guessed = list(csv.reader(io.StringIO(raw.decode("cp1251", errors="replace"), newline="")))
+    if not loose:
+        return "-", None
+    header = [h.strip() for h in loose[0]]
+    for r, record in enumerate(loose[1:], 1):
+        for c, cell in enumerate(record):
+            if "\ufffd" in cell and c < len(header):
+                same = r < len(guessed) and c < len(guessed[r])
+                return header[c], guessed[r][c].strip() if same else None
+    return "-", None
 
 
 def _read_csv(path: Path, rel: str, problems: list[Problem]) -> tuple[pd.DataFrame, list[int]] | None:
@@ -215,6 +254,10 @@ def _read_csv(path: Path, rel: str, problems: list[Problem]) -> tuple[pd.DataFra
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(rel, str(start), "-", f"cannot read the row: {exc}"))
+        return None
+    if not records:  # nothing usable: said here, or row by row above
+        if not any(p.file == rel for p in problems):
+            problems.append(Problem(rel, "2", "-", "file has a header but no rows; add at least one row"))
         return None
     dupes = {h for h in header if header.count(h) > 1}
     for h in sorted(dupes):
@@ -319,9 +362,11 @@ def _run_schema(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, l
         return frame
 
 
-def _read_table(root: Path, rel: str, model: type[pa.DataFrameModel], problems: list[Problem]) -> tuple[pd.DataFrame, list[int]]:
+def _read_table(root: Path, rel: str, model: type[pa.DataFrameModel], problems: list[Problem],
+                broken: set[str]) -> tuple[pd.DataFrame, list[int]]:
     read = _read_csv(root / rel, rel, problems)
     if read is None:
+        broken.add(rel)
         return pd.DataFrame(columns=list(_columns(model))), []
     raw, lines = read
     typed = _coerce(raw, model, rel, lines, problems)
@@ -376,10 +421,11 @@ def _read_yaml(root: Path, rel: str, model: type[BaseModel], problems: list[Prob
         return None
 
 
-def _read_distribution_meta(root: Path, problems: list[Problem]) -> dict[str, schemas.DistributionMeta]:
+def _read_distribution_meta(root: Path, problems: list[Problem], broken: set[str]) -> dict[str, schemas.DistributionMeta]:
     rel = "distributions.yml"
     text = _read_text(root / rel, rel, problems)
     if text is None:
+        broken.add(rel)
         return {}
     try:
         doc = yaml.safe_load(text) or {}
@@ -426,6 +472,9 @@ def _read_practices(root: Path, problems: list[Problem]) -> list[Practice]:
             problems.append(Problem(rel, "1", "-", "missing YAML front matter between '---' lines"))
             continue
         head, body, _ = parts
+        if len(body) > MAX_BODY_CHARS:
+            problems.append(Problem(rel, str(head.count("\n") + 4), "body",
+                                    f"text is too long ({len(body):,} characters; at most {MAX_BODY_CHARS:,})", body))
         try:
             doc = yaml.safe_load(head) or {}
         except yaml.YAMLError as exc:
@@ -738,9 +787,10 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
     programme = _read_yaml(root, "programme.yml", schemas.Programme, problems)
     scorecard = _read_yaml(root, "scorecard.yml", schemas.Scorecard, problems)
     specialisation = _read_yaml(root, "specialisation.yml", schemas.Specialisation, problems)
-    meta = _read_distribution_meta(root, problems)
+    broken: set[str] = set()  # files that could not be read, or hold no rows
+    meta = _read_distribution_meta(root, problems, broken)
 
-    tables = {rel: _read_table(root, rel, model, problems)[0] for rel, (model, _, _) in schemas.TABLES.items()}
+    tables = {rel: _read_table(root, rel, model, problems, broken)[0] for rel, (model, _, _) in schemas.TABLES.items()}
 
     obs_model = schemas.OBSERVATIONS[0]
     parts = []
@@ -750,7 +800,7 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
         problems.append(Problem(f"{schemas.OBSERVATIONS_DIR}/", "-", "-", "no observation files found"))
     for path in files:
         rel = f"{schemas.OBSERVATIONS_DIR}/{path.name}"
-        part, _ = _read_table(root, rel, obs_model, problems)
+        part, _ = _read_table(root, rel, obs_model, problems, broken)
         expected = path.stem
         for f, line, row in _where(part, part["source"].notna() & (part["source"] != expected)) if not part.empty else []:
             problems.append(Problem(f, line, "source", f"each file holds one source's figures; this file is for '{expected}'", row["source"]))
@@ -762,7 +812,9 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
     practices = _read_practices(root, problems)
     boundaries = _read_boundaries(root, problems)
 
-    if None in (vocab, signs, programme, scorecard, specialisation):
+    # With a file unreadable, every reference into it would look wrong too: the file's own problem
+    # says what to fix, and the cross-file checks run once it is readable.
+    if None in (vocab, signs, programme, scorecard, specialisation) or broken:
         return None, problems
     ds = Dataset(root, tables, observations, vocab, signs, programme, meta, scorecard, specialisation, practices, boundaries)
     _cross_checks(ds, problems)

@@ -43,6 +43,10 @@ def _edit(path: Path, match: dict, **changes) -> None:
     _write(path, header, rows)
 
 
+def _line_of_text(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
 def _has(problems: list[Problem], file: str, row: int | str, field: str, contains: str = "") -> bool:
     return any(p.file == file and p.row == str(row) and p.field == field and contains in p.message for p in problems)
 
@@ -264,7 +268,44 @@ def test_wrong_encoding(data_copy):
     path.write_bytes(text.encode("latin-1"))
     problems = data.validate(data_copy)
     n = len(text.splitlines())
-    assert _has(problems, "stakeholders.csv", n, "-", "not valid UTF-8"), _explain(problems)
+    assert _has(problems, "stakeholders.csv", n, "interest", "not valid UTF-8"), _explain(problems)
+
+
+def test_windows_1251_text_is_named_and_shown_readably(data_copy):
+    path = data_copy / "clusters.csv"
+    text = path.read_text(encoding="utf-8").replace("Sarov innovation cluster", "Саровский инновационный кластер")
+    path.write_bytes(text.encode("cp1251"))
+    problems = data.validate(data_copy)
+    # One problem: the cross-file checks wait until the file can be read, instead of burying it.
+    assert [str(p) for p in problems] == [
+        f"clusters.csv:{_line_of_text(text, 'sarov,')}:name: not valid UTF-8 (byte 0xd1); it looks like Windows-1251 "
+        "(Cyrillic) text; save it as UTF-8 (Саровский инновационный кластер)"]
+
+
+def test_header_only_table_says_it_has_no_rows(data_copy):
+    path = data_copy / "clusters.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    problems = data.validate(data_copy)
+    assert [str(p) for p in problems] == ["clusters.csv:2:-: file has a header but no rows; add at least one row"]
+
+
+def test_empty_yaml_and_practice_files_say_what_they_need(data_copy):
+    (data_copy / "signs.yml").write_bytes(b"")
+    practice = sorted((data_copy / "practices").glob("BP-*.md"))[0]
+    practice.write_text("\n\n", encoding="utf-8")
+    problems = data.validate(data_copy)
+    assert _has(problems, "signs.yml", 1, "-", "file is empty; restore its settings"), _explain(problems)
+    assert _has(problems, f"practices/{practice.name}", 1, "-", "file is empty; a practice needs its front matter"), _explain(problems)
+
+
+def test_five_megabyte_practice_body(data_copy):
+    path = sorted((data_copy / "practices").glob("BP-*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + "word " * 1_000_000, encoding="utf-8")
+    problems = data.validate(data_copy)
+    body_line = _line_of(path, "## What was done") - 1  # the line after the closing '---'
+    assert path.read_text(encoding="utf-8").splitlines()[body_line - 2] == "---"
+    assert _has(problems, f"practices/{path.name}", body_line, "body", "text is too long (5,"), _explain(problems)
+    assert all("\n" not in str(p) for p in problems)
 
 
 def test_five_megabyte_text_field(data_copy):
@@ -307,6 +348,26 @@ def test_validate_command_lists_problems_without_traceback(data_copy):
     lines = result.stdout.splitlines()
     assert any(re.match(r"^clusters\.csv:\d+:founded: not a whole number \(nineteen\)$", line) for line in lines), result.stdout
     assert "factors.csv:1:-: file is empty; it needs at least a header row" in lines
+
+
+@pytest.mark.parametrize("breakage", ["five-megabyte field", "empty file", "Windows-1251 file"])
+def test_validate_command_explains_each_bad_file_in_one_line(data_copy, breakage):
+    if breakage == "five-megabyte field":
+        _edit(data_copy / "groups.csv", {"id": "fr-poles"}, description="x" * 5_000_000)
+        expected = r"^groups\.csv:\d+:description: text is too long \(5,000,000 characters; at most 2000\) \(x+\.\.\.\)$"
+    elif breakage == "empty file":
+        (data_copy / "observations" / "ipp-russia.csv").write_bytes(b"")
+        expected = r"^observations/ipp-russia\.csv:1:-: file is empty; it needs at least a header row$"
+    else:
+        path = data_copy / "policy_timeline.csv"
+        path.write_bytes((path.read_text(encoding="utf-8") + "cluster-law,2014-01-01,day,law,Закон о кластерах,,,kutsenko-2015,002 fn 3,reported,\n").encode("cp1251"))
+        expected = r"^policy_timeline\.csv:\d+:title: not valid UTF-8 \(byte 0x\w\w\); it looks like Windows-1251 .*\(Закон о кластерах\)$"
+    result = _cli("validate", "--data", str(data_copy))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if re.match(expected, line)], result.stdout[:2000]
+    assert lines[-1].endswith("problem(s) found; fix them and run again.")
 
 
 def test_practice_evidence_must_point_to_existing_figures(data_copy):
