@@ -63,9 +63,10 @@ def slugify(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """Heading text without Markdown emphasis or links, for navigation and search."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`]", "", text).strip()
+    """Heading text as a reader sees it, for titles, navigation and search: links become their text,
+    emphasis and code marks go, and backslash escapes (text from data, see `qmd.md_escape`) show their character."""
+    text = re.sub(r"(?<!\\)\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\\([!-/:-@\[-`{-~])|[*_`]", lambda m: m.group(1) or "", text).strip()
 
 
 def _callout_titles(lines: list[str]) -> set[int]:
