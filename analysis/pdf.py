@@ -245,7 +245,12 @@ def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, ci
                number_sections: bool = True) -> tuple[str, list[_Span]]:
     edition = _edition(book, words)
     title = book.title or "Untitled"
-    if kind == "collection":
+    if kind == "collection" and words["collection"].lower() in title.lower():
+        # The collection's own book title already names it: say it once, keep its subtitle.
+        subtitle = book.subtitle or None
+        doc_title = title
+        running = f"{title} · {edition}"
+    elif kind == "collection":
         subtitle = words["collection"]
         doc_title = f"{title}: {words['collection']}"
         running = f"{title} · {words['collection']} · {edition}"
@@ -253,7 +258,7 @@ def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, ci
         subtitle = book.subtitle or None
         doc_title = title
         running = f"{title} · {edition}"
-    keywords = [title, edition] + ([words["collection"]] if kind == "collection" else [])
+    keywords = list(dict.fromkeys([title, edition] + ([words["collection"]] if kind == "collection" else [])))
     doc_date = (f"datetime(year: {date.year}, month: {date.month}, day: {date.day})"
                 if date else "none")
 
