@@ -1,9 +1,28 @@
+"""Shared fixtures: data copies, the real book built once per session, a local web server, Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
 import shutil
+import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
-from analysis.paths import DATA
+from analysis.paths import DATA, ROOT
+
+#: Debian's Chromium; Playwright drives it instead of downloading a browser of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags that keep Chromium quiet on a machine with a closed network (no update, sync or QUIC probes).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+#: Reviewer artifacts inside a built site; never linked from a page and never published.
+CHECKS_DIR = "_checks"
 
 
 @pytest.fixture
@@ -12,3 +31,131 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project as git sees it (tracked and new files, nothing ignored) into `dest`."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split("\0")
+    for rel in filter(None, files):
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The real book built once for the whole session: (project root, BuildResult). Treat it as read-only."""
+
+    from analysis.build import build
+    root = copy_project(tmp_path_factory.mktemp("book"))
+    return root, build(root, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def site(built_book) -> Path:
+    return built_book[0] / "_site"
+
+
+# --- serving a built site ---------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve `folder` on 127.0.0.1 at a free port; yields the base URL (ending in '/')."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    with serve(site) as url:
+        yield url
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium under Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason='Playwright is missing: pip install -e ".[test]"')
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class NetworkGuard:
+    """Aborts every request that leaves the site under test, and remembers it."""
+
+    def __init__(self, base_url: str):
+        from urllib.parse import urlsplit
+
+        self.scheme = urlsplit(base_url).scheme
+        self.host = urlsplit(base_url).hostname
+        self.blocked: list[str] = []
+
+    def allows(self, url: str) -> bool:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob"):  # in-page content, no request leaves the machine
+            return True
+        if self.scheme == "file":
+            return parts.scheme == "file"
+        return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        if self.allows(url):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+
+@pytest.fixture
+def open_page(chromium):
+    """`open_page(base_url)` -> (page, guard): a fresh browser context whose requests stay on `base_url`'s host."""
+    contexts = []
+
+    def make(base_url: str):
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        guard = NetworkGuard(base_url)
+        context.route("**/*", guard)
+        contexts.append(context)
+        return context.new_page(), guard
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def save_check_artifact(site_dir: Path, name: str, content: bytes) -> Path:
+    """Write a reviewer artifact under <site>/_checks/ and, in CI, under the repository's _site/_checks/."""
+    paths = [site_dir / CHECKS_DIR / name]
+    repo_site = ROOT / "_site"
+    if repo_site.is_dir() and repo_site.resolve() != site_dir.resolve():
+        paths.append(repo_site / CHECKS_DIR / name)
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return paths[0]

@@ -1,13 +1,14 @@
 """The real book: no hand-typed figures, a page per cluster, practices in HTML and PDF, chart data links.
 
-The build tests run the real project in a temporary copy (about a minute on two cores).
+The build tests use the session's `built_book` (tests/conftest.py: the real project built once in a
+temporary copy, about a minute on two cores); the test that edits data rebuilds from its own copy of
+the data into its own output folder.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,31 +83,13 @@ def test_every_chapter_starts_with_a_tested_setup_cell():
 # --- the built book ------------------------------------------------------------------------
 
 
-def _copy_project(dest: Path) -> None:
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for rel in files:
-        src = ROOT / rel
-        if src.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("book")
-    _copy_project(root)
-    result = build(root, quiet=True)
-    return root, result
-
-
 def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 @pytest.mark.slow
-def test_every_cluster_has_a_profile_page(built):
-    root, _ = built
+def test_every_cluster_has_a_profile_page(built_book):
+    root, _ = built_book
     ds = load(root / "data")
     for cid, name in zip(ds["clusters"]["id"], ds["clusters"]["short_name"]):
         page = root / "_site" / f"{cid}.html"
@@ -115,8 +98,8 @@ def test_every_cluster_has_a_profile_page(built):
 
 
 @pytest.mark.slow
-def test_every_practice_is_in_the_html_and_both_pdfs_with_its_id(built):
-    root, result = built
+def test_every_practice_is_in_the_html_and_both_pdfs_with_its_id(built_book):
+    root, result = built_book
     ds = load(root / "data")
     html = (root / "_site" / "09-best-practices.html").read_text(encoding="utf-8")
     texts = {pdf.name: _pdf_text(pdf) for pdf in result.pdfs}
@@ -128,8 +111,8 @@ def test_every_practice_is_in_the_html_and_both_pdfs_with_its_id(built):
 
 
 @pytest.mark.slow
-def test_every_chart_has_a_csv_link_that_exists(built):
-    root, _ = built
+def test_every_chart_has_a_csv_link_that_exists(built_book):
+    root, _ = built_book
     site = root / "_site"
     charts = 0
     for page in site.glob("*.html"):
@@ -146,14 +129,19 @@ def test_every_chart_has_a_csv_link_that_exists(built):
 
 
 @pytest.mark.slow
-def test_a_changed_value_reaches_the_html_and_the_pdf(built):
-    root, _ = built
-    path = root / "data" / "observations" / "kutsenko-2015.csv"
+def test_a_changed_value_reaches_the_html_and_the_pdf(built_book, tmp_path):
+    # Rebuild the session's book from an edited copy of its data into another folder: the execution
+    # cache must notice the edit, and the session's _site stays as built for the other tests.
+    root, _ = built_book
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    path = data / "observations" / "kutsenko-2015.csv"
     text = path.read_text(encoding="utf-8")
     assert "fr-poles,rd_projects_funded,,738," in text
     path.write_text(text.replace("fr-poles,rd_projects_funded,,738,", "fr-poles,rd_projects_funded,,739,"), encoding="utf-8")
-    result = build(root, quiet=True)
-    html = (root / "_site" / "09-best-practices.html").read_text(encoding="utf-8")
+    result = build(root, data=data, out=tmp_path / "_site", quiet=True)
+    assert result.executed > 0
+    html = (tmp_path / "_site" / "09-best-practices.html").read_text(encoding="utf-8")
     assert "739 projects" in html and "738 projects" not in html
     collection = next(p for p in result.pdfs if p.name.startswith("best-practices"))
     pdf = _pdf_text(collection)
