@@ -1,0 +1,237 @@
+"""The built site as a reader gets it: every page in headless Chromium, served on localhost and opened from disk.
+
+Each page is visited once per way of opening it, with every request that would leave the
+site aborted and recorded. While the page is open, each function in PAGE_CHECKS looks at it
+and returns its problems; `test_every_page` reports them per check. To check something more
+on every page, write a function `(page, visit) -> list[str]` and add it to PAGE_CHECKS.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sitecheck
+from conftest import NetworkGuard, save_check_artifact
+
+from analysis.data import load
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MODES = ("http", "file")
+CHART_TIMEOUT_MS = 20_000
+#: Known clusters that search must find (id, words typed into the search box).
+SEARCHES = [("sarov", "Sarov"), ("zhangjiang", "Zhangjiang")]
+
+_SETTLED = """() => Array.from(document.querySelectorAll('.cb-chart'))
+    .every(el => ['rendered', 'failed'].includes(el.getAttribute('data-chart-status')))"""
+
+
+@dataclass
+class Visit:
+    """What happened while one page was open."""
+
+    site: Path
+    rel: str  # the page, relative to the site root
+    url: str
+    console: list[tuple[str, str]] = field(default_factory=list)  # (type, text)
+    page_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+# --- the per-page checks -------------------------------------------------------------------------
+
+
+def no_console_errors(page, visit: Visit) -> list[str]:
+    return ([f"console error: {text}" for kind, text in visit.console if kind == "error"]
+            + [f"uncaught exception: {text}" for text in visit.page_errors])
+
+
+def no_request_leaves_localhost(page, visit: Visit) -> list[str]:
+    return [f"request left the site: {url}" for url in visit.blocked]
+
+
+_CHARTS = """() => {
+  const charts = Array.from(document.querySelectorAll('.cb-chart'));
+  const specs = Array.from(document.querySelectorAll('script[type="application/json"][id^="spec-"]')).map(s => s.id);
+  return {specs, charts: charts.map(el => {
+    const view = el.querySelector('svg, canvas');
+    const box = view ? view.getBoundingClientRect() : {width: 0, height: 0};
+    const wrapper = el.querySelector('[role="graphics-document"]');
+    let description = null;
+    try { description = JSON.parse(document.getElementById(el.dataset.spec).textContent).description || null; } catch (e) {}
+    return {
+      spec: el.dataset.spec, figure: el.closest('figure') ? el.closest('figure').id : null, status: el.getAttribute('data-chart-status'), view: view ? view.tagName.toLowerCase() : null,
+      width: box.width, height: box.height, marks: el.querySelectorAll('svg .role-mark > *').length,
+      label: wrapper ? wrapper.getAttribute('aria-label') : null, description,
+    };
+  })};
+}"""
+
+
+def declared_charts_render(page, visit: Visit) -> list[str]:
+    """Every chart spec on the page has a container, and every container shows a drawn, non-empty chart."""
+    found = page.evaluate(_CHARTS)
+    problems = [f"chart spec {s} has no chart container" for s in found["specs"]
+                if s not in {c["spec"] for c in found["charts"]}]
+    for c in found["charts"]:
+        if c["status"] != "rendered":
+            problems.append(f"chart {c['spec']} is not rendered (status {c['status']})")
+        elif not c["view"] or c["width"] < 50 or c["height"] < 50:
+            problems.append(f"chart {c['spec']} has no visible SVG or canvas ({c['width']:.0f}x{c['height']:.0f})")
+        elif c["view"] == "svg" and c["marks"] == 0:
+            problems.append(f"chart {c['spec']} draws no marks")
+    return problems
+
+
+def charts_carry_alt_text(page, visit: Visit) -> list[str]:
+    """Screen readers get each chart's description (the spec's alt text) as its accessible name."""
+    return [f"chart {c['spec']} has no alt text (aria-label {c['label']!r}, description {c['description']!r})"
+            for c in page.evaluate(_CHARTS)["charts"]
+            if not c["description"] or c["label"] != c["description"]]
+
+
+def sidebar_links_resolve(page, visit: Visit) -> list[str]:
+    """Every link of the contents sidebar leads to an existing page (and anchor), and every page is listed."""
+    hrefs = page.eval_on_selector_all("#sidebar a[href]", "links => links.map(a => a.getAttribute('href'))")
+    problems = [f"sidebar link {href}: {why}" for href in hrefs if (why := sitecheck.resolve(visit.site, visit.rel, href))]
+    here = posixpath.dirname(visit.rel)
+    listed = {posixpath.normpath(posixpath.join(here, href.split("#")[0])) for href in hrefs if not href.startswith("#")}
+    missing = [p for p in top_level_pages(visit.site) if p not in listed and p != visit.rel]
+    return problems + [f"sidebar does not list {p}" for p in missing]
+
+
+PAGE_CHECKS: list[Callable] = [
+    no_console_errors,
+    no_request_leaves_localhost,
+    declared_charts_render,
+    charts_carry_alt_text,
+    sidebar_links_resolve,
+]
+
+
+# --- visiting the site ---------------------------------------------------------------------------
+
+
+def top_level_pages(site: Path) -> list[str]:
+    """The current edition's pages (archived editions under v/ were checked when they were built)."""
+    return [p for p in sitecheck.pages(site) if "/" not in p]
+
+
+def base_url(mode: str, site: Path, site_url: str) -> str:
+    return site_url if mode == "http" else site.resolve().as_uri() + "/"
+
+
+def visit_page(page, guard: NetworkGuard, site: Path, url: str, rel: str) -> Visit:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    visit = Visit(site, rel, url)
+
+    def on_console(msg):
+        visit.console.append((msg.type, msg.text))
+
+    def on_error(exc):
+        visit.page_errors.append(str(exc))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
+    guard.blocked.clear()
+    try:
+        page.goto(url, wait_until="load")
+        try:
+            page.wait_for_function(_SETTLED, timeout=CHART_TIMEOUT_MS)
+        except PlaywrightTimeout:  # declared_charts_render reports each chart's status
+            pass
+    finally:
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_error)
+    visit.blocked = list(guard.blocked)
+    return visit
+
+
+@pytest.fixture(scope="module", params=MODES)
+def tour(request, chromium, site, site_url):
+    """Every page visited once, with every check's problems: {check name: [problem, ...]}."""
+    base = base_url(request.param, site, site_url)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    guard = NetworkGuard(base)
+    context.route("**/*", guard)
+    page = context.new_page()
+    results: dict[str, list[str]] = {check.__name__: [] for check in PAGE_CHECKS}
+    pages, drawn = top_level_pages(site), []
+    try:
+        for rel in pages:
+            visit = visit_page(page, guard, site, base + rel, rel)
+            for check in PAGE_CHECKS:
+                results[check.__name__] += [f"{rel}: {problem}" for problem in check(page, visit)]
+            drawn += [c["figure"] for c in page.evaluate(_CHARTS)["charts"] if c["status"] == "rendered"]
+    finally:
+        context.close()
+    results["_pages"], results["_drawn"] = pages, drawn
+    return results
+
+
+@pytest.mark.parametrize("check", PAGE_CHECKS, ids=lambda check: check.__name__)
+def test_every_page(tour, check):
+    assert len(tour["_pages"]) >= 12
+    assert tour[check.__name__] == []
+
+
+def test_every_chart_with_data_is_drawn(tour, site):
+    """Each chart the book writes data for (figures/<label>.csv) is drawn on some page."""
+    csvs = sorted(p.stem for p in (site / "figures").glob("*.csv"))
+    assert len(csvs) >= 10
+    assert sorted(tour["_drawn"]) == csvs
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("cluster", "words"), SEARCHES)
+def test_search_finds_a_cluster_and_opens_its_page(open_page, site, site_url, mode, cluster, words):
+    base = base_url(mode, site, site_url)
+    page, guard = open_page(base)
+    page.goto(base + "index.html")
+    page.fill("#search-input", words)
+    results = page.locator("#search-results a.search-result")
+    results.first.wait_for(state="visible", timeout=5_000)
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert f"{cluster}.html" in hrefs, hrefs
+    page.press("#search-input", "Enter")
+    page.wait_for_url(f"**/{cluster}.html", timeout=10_000)
+    assert page.locator("h1.chapter-title").inner_text().strip() == words
+    assert guard.blocked == []
+
+
+# --- screenshots for the reviewer ---------------------------------------------------------------
+
+
+def _not_blank(png: bytes) -> bool:
+    from PIL import Image, ImageStat
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return ImageStat.Stat(image).stddev[0] > 10
+
+
+def test_screenshots_of_home_scorecard_and_a_profile_are_saved(open_page, site, site_url, built_book):
+    root, _ = built_book
+    pilot = load(root / "data")["clusters"].query("kind == 'pilot'")["id"].iloc[0]
+    scorecard = next(p for p in top_level_pages(site) if "scorecard" in p)
+    page, guard = open_page(site_url)
+    saved = []
+    for name, rel in (("home", "index.html"), ("scorecard", scorecard), ("profile", f"{pilot}.html")):
+        page.goto(site_url + rel)
+        page.wait_for_function(_SETTLED, timeout=CHART_TIMEOUT_MS)
+        png = page.screenshot(full_page=True)
+        assert _not_blank(png), f"the screenshot of {rel} is blank"
+        saved.append(save_check_artifact(site, f"{name}.png", png))
+    assert [p.name for p in saved] == ["home.png", "scorecard.png", "profile.png"]
+    assert guard.blocked == []
+    # Reviewer artifacts are never part of the site a reader can reach.
+    assert sitecheck.check_site(site).problems == []
+    assert not [p for p in sitecheck.pages(site) if "_checks" in (site / p).read_text(encoding="utf-8")]
