@@ -19,6 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import copy_project
+
 from analysis import changelog, citation, editions
 from analysis.cli import main as cli
 from analysis.paths import ROOT
@@ -35,13 +37,8 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _copy_repo(dest: Path) -> None:
-    names = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for rel in names:
-        src = ROOT / rel
-        if src.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
+    """The project as a fresh git repository with a site URL, as a maintainer's clone would be."""
+    copy_project(dest)
     _git(dest, "init", "--quiet", "--initial-branch", "main")
     _git(dest, "config", "user.name", "Test Editor")
     _git(dest, "config", "user.email", "editor@example.org")
@@ -331,3 +328,37 @@ def test_a_rebuild_that_differs_from_the_published_edition_is_refused(tmp_path, 
     assert f"edition {A} no longer rebuilds identically (best-practices-{A}.pdf)" in str(info.value)
     assert (published / f"best-practices-{A}.pdf").read_bytes() == b"%PDF as published"
     assert [p.name for p in (site / "v").iterdir()] == [A]  # no staging folder left behind
+
+
+# --- in the browser ------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["http", "file"])
+def test_version_menu_and_old_edition_banner_in_the_browser(released, open_page, mode):
+    from conftest import serve
+
+    site = released["site"]
+    with serve(site) as served:
+        base = served if mode == "http" else site.resolve().as_uri() + "/"
+        page, guard = open_page(base)
+        errors: list[str] = []
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+        page.goto(base + f"v/{A}/05-scorecard.html")
+        page.locator("#version-switcher a.cb-edition").first.wait_for(state="attached", timeout=10_000)
+        listed = page.locator("#version-switcher a.cb-edition").evaluate_all("as => as.map(a => a.dataset.edition)")
+        assert listed == [B, A]
+        banner = page.locator("#edition-banner")
+        assert banner.is_visible()
+        assert f"You are reading edition {A} (2026-11-23), which is not the latest. The latest is edition {B}" in banner.inner_text()
+        banner.locator("a").click()
+        page.wait_for_url("**/05-scorecard.html")
+        assert page.url == base + "05-scorecard.html"  # the same page at the root, which is the latest edition
+
+        assert not page.locator("#edition-banner").is_visible()
+        current = page.locator("#version-switcher a[aria-current]").evaluate_all("as => as.map(a => a.dataset.edition)")
+        assert current == [B]
+        old = page.locator(f'#version-switcher a[data-edition="{A}"]').get_attribute("href")
+        assert old == base + f"v/{A}/05-scorecard.html"
+        assert errors == [] and guard.blocked == []
