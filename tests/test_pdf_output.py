@@ -111,13 +111,39 @@ def test_page_counts_are_within_bounds(book):
     assert practices // 3 + 2 <= len(book["collection"]["pages"]) <= practices + 20
 
 
+def _fonts(pdf: Path) -> list[dict[str, str]]:
+    """pdffonts' table, one dict per font. Long names push the columns along, so rows are read from the right."""
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+    row = re.compile(r"^(?P<name>\S+)\s.*\s(?P<emb>yes|no)\s+(?P<sub>yes|no)\s+(?P<uni>yes|no)\s+(?:\d+\s+\d+|\[none\])$")
+    fonts = [m.groupdict() for line in lines[2:] if (m := row.match(line.strip()))]
+    assert len(fonts) == len([line for line in lines[2:] if line.strip()]), lines
+    return fonts
+
+
+def _unembedded(pdf: Path) -> list[str]:
+    return [f["name"] for f in _fonts(pdf) if f["emb"] != "yes"]
+
+
 @pytest.mark.parametrize("kind", ["report", "collection"])
 def test_every_font_is_embedded(book, kind):
-    out = subprocess.run(["pdffonts", str(book[kind]["pdf"])], capture_output=True, text=True, check=True).stdout
-    rows = out.splitlines()[2:]  # after the header and its rule
-    assert len(rows) >= 2
-    # Columns: name, type (may hold spaces), encoding, emb, sub, uni, object, id: "emb" is 5th from the end.
-    assert [row for row in rows if row.split()[-5] != "yes"] == []
+    assert len(_fonts(book[kind]["pdf"])) >= 2
+    assert _unembedded(book[kind]["pdf"]) == []
+
+
+def test_the_font_check_catches_a_font_that_is_not_embedded(tmp_path):
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    helvetica = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                  NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): helvetica})})
+    text = DecodedStreamObject()
+    text.set_data(b"BT /F1 24 Tf 20 100 Td (Hello) Tj ET")
+    page.replace_contents(text)
+    writer.write(tmp_path / "helvetica.pdf")
+    assert _unembedded(tmp_path / "helvetica.pdf") == ["Helvetica"]
 
 
 @pytest.mark.parametrize("kind", ["report", "collection"])
