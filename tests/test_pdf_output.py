@@ -207,3 +207,15 @@ def test_title_page_and_a_chart_page_render(book):
     # Text alone leaves a few hundred coloured pixels (links, rules); a drawn bar chart leaves thousands.
     drawn = _drawing_above_caption(chart_png, _words(pdf, chart))
     assert drawn > 3000, f"page {chart} shows no chart above its caption ({drawn} coloured pixels)"
+
+
+def test_a_table_with_equal_dashes_gets_room_for_its_long_column():
+    from analysis.pdf import to_typst
+
+    locator = "001 section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
+    table = ("| Indicator | Year | Where |\n|---|---|---|\n"
+             f"| Employees | 2019 | {locator} |\n| Output | 2019 | 002 fn 12 |\n")
+    widths = [float(w) for w in re.findall(r"([\d.]+)%", re.search(r"columns: \(([^)]*)\)", to_typst(table)).group(1))]
+    assert sum(widths) == pytest.approx(100, abs=0.1)
+    indicator, year, where = widths
+    assert where > indicator > year >= 6  # the year keeps room for four digits

@@ -91,6 +91,60 @@ local function align_numbers(tbl)
   return tbl
 end
 
+-- column widths ----------------------------------------------------------------
+-- Pandoc sizes a long pipe table's columns by its dashes. Tables written from data
+-- (the cluster profiles) have equal dashes, which squeezes a long locator into a sixth
+-- of the page while a year gets as much room. Equal widths are shared out again the way
+-- a browser lays out a table: every column gets its longest word, and what is left of
+-- the line goes to the columns with longer text, in proportion to how much longer.
+
+local LINE = 100 -- characters of table text across the text width, cell padding included
+local PAD = 3 -- a cell's padding, in characters
+
+local function len(text) return utf8.len(text) or #text end
+
+local function content_widths(tbl)
+  local n = #tbl.colspecs
+  local first = tbl.colspecs[1] and tbl.colspecs[1][2]
+  if n < 2 or type(first) ~= "number" then return tbl end
+  for i = 2, n do
+    if type(tbl.colspecs[i][2]) ~= "number" or math.abs(tbl.colspecs[i][2] - first) > 1e-6 then return tbl end
+  end
+  local least, most = {}, {}
+  for i = 1, n do least[i], most[i] = 1, 1 end
+  local function measure(rows)
+    for _, row in ipairs(rows) do
+      if #row.cells ~= n then return false end
+      for i, cell in ipairs(row.cells) do
+        local text = stringify(cell.contents)
+        most[i] = math.max(most[i], len(text))
+        for word in text:gmatch("%S+") do least[i] = math.max(least[i], len(word)) end
+      end
+    end
+    return true
+  end
+  if not measure(tbl.head.rows) then return tbl end
+  for _, body in ipairs(tbl.bodies) do
+    if not measure(body.body) then return tbl end
+  end
+  local widths, sum_least, sum_most = {}, 0, 0
+  for i = 1, n do
+    least[i], most[i] = least[i] + PAD, most[i] + PAD
+    sum_least, sum_most = sum_least + least[i], sum_most + most[i]
+  end
+  for i = 1, n do
+    if sum_most <= LINE then
+      widths[i] = most[i] / sum_most
+    elseif sum_least >= LINE then
+      widths[i] = least[i] / sum_least
+    else
+      widths[i] = (least[i] + (LINE - sum_least) * (most[i] - least[i]) / (sum_most - sum_least)) / LINE
+    end
+    tbl.colspecs[i] = { tbl.colspecs[i][1], first * n * widths[i] }
+  end
+  return tbl
+end
+
 -- figures and tables ------------------------------------------------------------
 
 local function Figure(el)
@@ -99,7 +153,7 @@ local function Figure(el)
 end
 
 local function Table(el)
-  el = align_numbers(el)
+  el = content_widths(align_numbers(el))
   if starts(el.identifier, "tbl-") then return el end
   return unnumbered({ el })
 end
