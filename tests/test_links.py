@@ -44,7 +44,10 @@ def test_every_search_result_resolves(site):
 def test_external_links_are_listed_not_fetched(site):
     report = sitecheck.check_site(site)
     listing = sorted({link.url for link in report.external})
-    save_check_artifact(site, "external-links.txt", ("\n".join(listing) + "\n").encode("utf-8"))
+    pages = {url: sorted({link.page for link in report.external if link.url == url}) for url in listing}
+    lines = [f"{url}  ({len(on)} page(s), e.g. {on[0]})" for url, on in pages.items()] or ["No external links."]
+    save_check_artifact(site, "external-links.txt", ("External links of the site, listed, never fetched:\n"
+                                                     + "\n".join(lines) + "\n").encode("utf-8"))
     malformed = [url for url in listing if not (urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname
                                                 or re.fullmatch(r"mailto:[^@\s]+@[^@\s]+", url))]
     assert malformed == []
