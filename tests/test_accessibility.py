@@ -18,8 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 AUDITED = ["home", "chart chapter", "scorecard", "profile"]
-#: A known violation, tested on its own below until the fix lands; every other one fails the main test.
-KNOWN = {"summary-name"}
 
 
 def _pages(root, site) -> dict[str, str]:
@@ -69,16 +67,13 @@ def _describe(violation: dict) -> str:
 @pytest.mark.parametrize("name", AUDITED)
 def test_axe_finds_no_serious_or_critical_violation(audits, name):
     rel, results = audits[name]
-    blocking = [_describe(v) for v in results["violations"] if v["impact"] in BLOCKING and v["id"] not in KNOWN]
+    blocking = [_describe(v) for v in results["violations"] if v["impact"] in BLOCKING]
     assert blocking == [], f"{rel} (axe-core {results['version']}):\n" + "\n".join(blocking)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "summary-name: vega-embed's chart actions menu is a <summary> holding only an icon, with no accessible name. "
-    "Fix in analysis/assets/site.js, initCharts(), where the embed resolves: "
-    "el.querySelectorAll('details > summary').forEach(s => s.setAttribute('aria-label', 'Chart actions: save as SVG or PNG'))"))
 def test_chart_action_menus_have_an_accessible_name(audits):
-    unnamed = {rel: _describe(v) for rel, results in audits.values() for v in results["violations"] if v["id"] in KNOWN}
+    """vega-embed's actions menu is an icon-only <summary>; site.js names it once the chart is drawn."""
+    unnamed = {rel: _describe(v) for rel, results in audits.values() for v in results["violations"] if v["id"] == "summary-name"}
     assert unnamed == {}
 
 

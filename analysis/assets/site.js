@@ -118,6 +118,15 @@
   // (scrolling sideways), which matters on phones.
   var zoomable = [];
 
+  // vega-embed's actions menu is a <summary> holding only an icon; give it a name screen readers can say.
+  function nameActions(el) {
+    each(el.querySelectorAll("details > summary"), function (summary) {
+      if (!summary.getAttribute("aria-label")) {
+        summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG");
+      }
+    });
+  }
+
   function updateFit(el, button) {
     var svg = el.querySelector("svg");
     var natural = svg ? parseFloat(svg.getAttribute("width")) : 0;
@@ -180,10 +189,12 @@
         var result = window.vegaEmbed(el, spec, EMBED_OPTIONS);
         if (result && typeof result.then === "function") {
           result.then(function () {
+            nameActions(el);
             el.setAttribute("data-chart-status", "rendered");
             fitControl(el);
           }, failed);
         } else {
+          nameActions(el);
           el.setAttribute("data-chart-status", "rendered");
           fitControl(el);
         }
