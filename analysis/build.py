@@ -120,14 +120,21 @@ def _execute_job(args: tuple) -> tuple:
 class ExecutionCache:
     """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
 
-    def __init__(self, folder: Path, data_dir: Path, code: str):
+    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path):
         self.folder = folder
         self.data_dir = data_dir
         self.code = code
+        self.root = root
         folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, source: Path, target: str) -> Path:
-        key = hashlib.sha256(f"{source.resolve()}|{target}".encode()).hexdigest()[:24]
+        # Keyed by the path inside the project, so a copy of the project (with its .cache) reuses the entries;
+        # an entry is only used while its source, code, context and data hashes still match.
+        try:
+            name = source.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            name = str(source.resolve())
+        key = hashlib.sha256(f"{name}|{target}".encode()).hexdigest()[:24]
         return self.folder / f"{key}.pickle"
 
     def get(self, source: Path, target: str):
@@ -366,7 +373,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     jobs = [(pc.doc, t, root, env) for t in targets for pc in book.chapters]
     if collection is not None:
         jobs += [(pc.doc, "typst", root, env) for pc in collection.chapters]
-    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root))
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
     result = BuildResult(site, "wheel", 0.0)
     progress = _progress()
     progress.disable = quiet

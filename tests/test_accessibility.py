@@ -7,6 +7,7 @@ Chart alt text is checked on every page by tests/test_browser.py (charts_carry_a
 from __future__ import annotations
 
 import pytest
+from conftest import missing_tool
 from test_browser import _SETTLED, CHART_TIMEOUT_MS, top_level_pages
 
 from analysis import project
@@ -37,7 +38,7 @@ def _pages(root, site) -> dict[str, str]:
 def audits(chromium, built_book, site, site_url):
     """axe-core's results for each page: {name: (page file, results)}."""
     if not AXE.exists():
-        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (.ci/run does)")
+        missing_tool(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (.ci/run does)")
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     out = {}

@@ -33,16 +33,26 @@ def book(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def built(book: Path):
+    """A fresh build, for tests that change the book or its data."""
     result = build(book, quiet=True)
     return book, result
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """One build shared by the tests that only read it (a build takes a while on two cores)."""
+    root = tmp_path_factory.mktemp("minibook") / "book"
+    shutil.copytree(MINIBOOK, root)
+    shutil.copytree(DATA, root / "data")
+    return root, build(root, quiet=True)
 
 
 def _page(root: Path, name: str) -> str:
     return (root / "_site" / name).read_text(encoding="utf-8")
 
 
-def test_builds_pages_pdf_and_downloads(built):
-    root, result = built
+def test_builds_pages_pdf_and_downloads(built_once):
+    root, result = built_once
     site = root / "_site"
     assert result.engine == "wheel" and not result.up_to_date
     for name in ("index.html", "01-intro.html", "02-charts.html", "03-data.html", "assets/vega-bundle.js",
@@ -51,8 +61,8 @@ def test_builds_pages_pdf_and_downloads(built):
     assert [p.name for p in result.pdfs] == ["cluster-benchmark-0.1.pdf"]
 
 
-def test_cross_references_are_numbered_and_linked(built):
-    root, _ = built
+def test_cross_references_are_numbered_and_linked(built_once):
+    root, _ = built_once
     index = _page(root, "index.html")
     assert re.search(r'<a href="02-charts.html#fig-bars"[^>]*>Figure 2.1</a>', index)
     assert re.search(r'<a href="01-intro.html"[^>]*>Chapter 1</a>', index)
@@ -62,8 +72,8 @@ def test_cross_references_are_numbered_and_linked(built):
     assert "@fig" not in index and "@sec" not in intro
 
 
-def test_shortcodes_inline_code_callouts_tables_and_charts(built):
-    root, _ = built
+def test_shortcodes_inline_code_callouts_tables_and_charts(built_once):
+    root, _ = built_once
     index = _page(root, "index.html")
     assert "edition 0.1 of <em>Mini Book</em>" in index
     intro = _page(root, "01-intro.html")
@@ -78,16 +88,16 @@ def test_shortcodes_inline_code_callouts_tables_and_charts(built):
     assert "The data lists 25 pilot clusters" in data
 
 
-def test_no_external_scripts_or_stylesheets(built):
-    root, _ = built
+def test_no_external_scripts_or_stylesheets(built_once):
+    root, _ = built_once
     for page in (root / "_site").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'<script[^>]+src="https?://', html), page
         assert not re.search(r'<link[^>]+href="https?://[^"]*"[^>]*stylesheet|<link[^>]+stylesheet[^>]+href="https?://', html), page
 
 
-def test_pdf_has_edition_how_to_cite_and_static_chart(built):
-    root, result = built
+def test_pdf_has_edition_how_to_cite_and_static_chart(built_once):
+    root, result = built_once
     reader = PdfReader(result.pdfs[0])
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "0.1" in text and "How to cite" in text
@@ -96,8 +106,8 @@ def test_pdf_has_edition_how_to_cite_and_static_chart(built):
     assert reader.metadata.title == "Mini Book"
 
 
-def test_noop_rebuild_is_up_to_date(built):
-    root, _ = built
+def test_noop_rebuild_is_up_to_date(built_once):
+    root, _ = built_once
     again = build(root, quiet=True)
     assert again.up_to_date
 

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import save_check_artifact
+from conftest import missing_tool, save_check_artifact
 from pypdf import PdfReader
 
 from analysis import engine, project
@@ -29,7 +29,7 @@ POPPLER = ("pdftotext", "pdffonts", "pdftoppm")
 def _poppler():
     missing = [tool for tool in POPPLER if not shutil.which(tool)]
     if missing:
-        pytest.skip(f"{', '.join(missing)} missing: apt-get install poppler-utils (.ci/run does)")
+        missing_tool(f"{', '.join(missing)} missing: apt-get install poppler-utils (.ci/run does)")
 
 
 def _pages(pdf: Path) -> list[str]:
