@@ -194,20 +194,21 @@ def _table_changes(name: str, old: pd.DataFrame | None, new: pd.DataFrame | None
             out.add(section, f"{where}: {'; '.join(changed)}")
 
 
-def _front_matter(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return {}, text
-    _, meta, body = text.split("---", 2)
-    return yaml.safe_load(meta) or {}, body.strip()
+def parse_practice(text: str, name: str) -> tuple[str, dict, str]:
+    """(id, front matter, body) of a practice file, read leniently: an old edition may not pass today's checks."""
+    from analysis.data import split_front_matter
+
+    parts = split_front_matter(text)
+    meta = (yaml.safe_load(parts[0]) or {}) if parts else {}
+    return str(meta.get("id", name[:6])), meta, (parts[1] if parts else text).strip()
 
 
 def _practices(data: Path) -> dict[str, tuple[dict, str]]:
     """Practice id (from the front matter, else the file name) -> (front matter, body)."""
     out = {}
     for path in sorted((data / "practices").glob("BP-*.md")):
-        meta, body = _front_matter(path)
-        out[str(meta.get("id", path.stem[:6]))] = (meta, body)
+        pid, meta, body = parse_practice(path.read_text(encoding="utf-8"), path.name)
+        out[pid] = (meta, body)
     return out
 
 

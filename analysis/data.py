@@ -445,7 +445,8 @@ def _read_distribution_meta(root: Path, problems: list[Problem], broken: set[str
     return out
 
 
-def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(YAML head, body, 1) of a Markdown file with front matter between '---' lines, or None."""
     m = re.match(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", text, re.S)
     if not m:
         return None
@@ -467,7 +468,7 @@ def _read_practices(root: Path, problems: list[Problem]) -> list[Practice]:
         text = _read_text(path, rel, problems)
         if text is None:
             continue
-        parts = _split_front_matter(text)
+        parts = split_front_matter(text)
         if parts is None:
             problems.append(Problem(rel, "1", "-", "missing YAML front matter between '---' lines"))
             continue

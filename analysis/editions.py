@@ -357,11 +357,24 @@ def _fields(meta: dict) -> tuple[str, str, str]:
 
 def _practice_ids(data_dir: Path) -> dict[str, tuple[str, str, str]]:
     """Practice id -> (status, title, withdrawn_in) from the front matter of data/practices/*.md."""
+    from analysis.changelog import parse_practice
+
     out = {}
     for path in sorted((data_dir / "practices").glob("BP-*.md")):
-        text = path.read_text(encoding="utf-8")
-        meta = yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else {}
-        out[str(meta.get("id", path.stem[:6]))] = _fields(meta)
+        pid, meta, _ = parse_practice(path.read_text(encoding="utf-8"), path.name)
+        out[pid] = _fields(meta)
+    return out
+
+
+def _practice_ids_at(root: Path, ref: str) -> dict[str, tuple[str, str, str]]:
+    """The same, as the practices were at a git ref."""
+    from analysis.changelog import parse_practice
+
+    out = {}
+    for name in git(root, "ls-tree", "--name-only", f"{ref}:data/practices", check=False).split():
+        if name.startswith("BP-") and name.endswith(".md"):
+            pid, meta, _ = parse_practice(git(root, "show", f"{ref}:data/practices/{name}"), name)
+            out[pid] = _fields(meta)
     return out
 
 
@@ -371,38 +384,25 @@ def practice_id_problems(root: Path, entries: list[Entry], edition: str = "") ->
     A practice withdrawn since the latest edition must say so: `withdrawn_in: <the edition being released>`.
     """
     now = _practice_ids(Path(root) / "data")
+    at = {entry.edition: _practice_ids_at(root, entry.tag) for entry in entries}
+    before = at[entries[-1].edition] if entries else {}
     problems = []
-    before = _practice_ids_at(root, entries[-1].tag) if entries else {}
     for pid, (status, _, withdrawn_in) in sorted(now.items()):
         if status == "withdrawn" and before.get(pid, ("active",))[0] != "withdrawn" and withdrawn_in != edition:
             problems.append(f"data/practices/{pid}-*.md:withdrawn_in: {pid} is withdrawn by this release; "
                             f"set `withdrawn_in: \"{edition}\"` ({withdrawn_in or 'missing'})")
-    if not entries:
-        return problems
-    published: dict[str, tuple[str, str, str]] = {}
-    for entry in entries:
-        for pid, (status, title, _) in _practice_ids_at(root, entry.tag).items():
-            published[pid] = (status, title, entry.edition)
-    for pid, (status, title, edition) in sorted(published.items()):
+    published: dict[str, tuple[str, str]] = {}  # id -> (status, edition), as of the last edition that had it
+    for published_in, practices in at.items():
+        for pid, (status, _, _) in practices.items():
+            published[pid] = (status, published_in)
+    for pid, (status, published_in) in sorted(published.items()):
         if pid not in now:
-            problems.append(f"data/practices/{pid}-*.md: {pid} was published in edition {edition}; keep its file "
+            problems.append(f"data/practices/{pid}-*.md: {pid} was published in edition {published_in}; keep its file "
                             "with `status: withdrawn` instead of deleting it, so its links keep working")
         elif status == "withdrawn" and now[pid][0] != "withdrawn":
-            problems.append(f"data/practices/{pid}-*.md:status: {pid} was withdrawn in edition {edition}; "
+            problems.append(f"data/practices/{pid}-*.md:status: {pid} was withdrawn in edition {published_in}; "
                             "an id is never reused, so give a new practice a new id")
     return problems
-
-
-def _practice_ids_at(root: Path, ref: str) -> dict[str, tuple[str, str, str]]:
-    names = git(root, "ls-tree", "--name-only", f"{ref}:data/practices", check=False).split()
-    out = {}
-    for name in names:
-        if not (name.startswith("BP-") and name.endswith(".md")):
-            continue
-        text = git(root, "show", f"{ref}:data/practices/{name}")
-        meta = yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else {}
-        out[str(meta.get("id", name[:6]))] = _fields(meta)
-    return out
 
 
 def _set_variables(root: Path, edition: str, date: str) -> None:

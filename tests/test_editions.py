@@ -53,24 +53,26 @@ def _hashes(folder: Path, pattern: str) -> dict[str, str]:
             for p in sorted(folder.glob(pattern)) if p.is_file()}
 
 
-def _observations(root: Path) -> Path:
-    for path in sorted((root / "data" / "observations").glob("*.csv")):
+def _set_changed_value(data: Path, value) -> str:
+    """Set the observation CHANGED to `value` (a function of the old text, or text); return the old text."""
+    for path in sorted((data / "observations").glob("*.csv")):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        hit = (frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")
-        if hit.any():
-            return path
+        hit = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")]
+        if len(hit):
+            old = frame.loc[hit[0], "value"]
+            frame.loc[hit[0], "value"] = value(old) if callable(value) else value
+            frame.to_csv(path, index=False, lineterminator="\n")
+            return old
     raise AssertionError(f"no observation {CHANGED} in the data")
 
 
 def _change_data(root: Path) -> tuple[str, str]:
     """Change one value, add a practice, withdraw another; return the old and new value as text."""
-    path = _observations(root)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    i = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")][0]
-    old = frame.loc[i, "value"]
-    new = str(int(float(old)) + 7)
-    frame.loc[i, "value"] = new
-    frame.to_csv(path, index=False, lineterminator="\n")
+    def bump(text: str) -> str:
+        return str(int(float(text)) + 7)
+
+    old = _set_changed_value(root / "data", bump)
+    new = bump(old)
 
     practices = root / "data" / "practices"
     template = next(practices.glob("BP-052-*.md")).read_text(encoding="utf-8")
@@ -260,11 +262,7 @@ def test_invalid_data_and_a_dirty_tree_are_refused_with_every_reason(released, c
 def test_changelog_diff_reads_values_practices_and_scores(tmp_path, data_copy):
     old = tmp_path / "old"
     shutil.copytree(data_copy, old)
-    obs = _observations(tmp_path)  # finds the file under tmp_path/data
-    frame = pd.read_csv(obs, dtype=str, keep_default_na=False)
-    i = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")][0]
-    frame.loc[i, "value"] = "999999"
-    frame.to_csv(obs, index=False, lineterminator="\n")
+    _set_changed_value(data_copy, "999999")
     ass = data_copy / "assessments.csv"
     rows = pd.read_csv(ass, dtype=str, keep_default_na=False)
     j = rows.index[(rows["cluster"] == "kaluga-pharma") & (rows["status"] == "unknown")][0]
