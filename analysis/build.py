@@ -23,9 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.paths import ROOT
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 REPORT_STEM = "cluster-benchmark"
 COLLECTION_STEM = "best-practices"
 COLLECTION_PROFILE = "practices"
@@ -68,7 +67,7 @@ def files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     return out
 
 
-def code_hash(root: Path = ROOT) -> str:
+def code_hash() -> str:
     """Hash of the code and templates that shape every output."""
     pkg = Path(__file__).resolve().parent
     return hash_files(files(pkg, ("**/*.py", "templates/**/*", "assets/**/*")), pkg)
@@ -91,7 +90,7 @@ def data_file_hash(data_dir: Path, rel: str) -> str:
 
 
 def _project_files(root: Path) -> list[Path]:
-    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/**/*.qmd", "chapters/**/*.md"))
+    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/*.qmd", "assets/*", "assets/typst/*"))
 
 
 def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
@@ -127,39 +126,49 @@ class ExecutionCache:
         self.root = root
         folder.mkdir(parents=True, exist_ok=True)
 
-    def _path(self, source: Path, target: str) -> Path:
+    def _path(self, doc, target: str) -> Path:
+        source = doc.path
         # Keyed by the path inside the project, so a copy of the project (with its .cache) reuses the entries;
         # an entry is only used while its source, code, context and data hashes still match.
         try:
             name = source.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             name = str(source.resolve())
-        key = hashlib.sha256(f"{name}|{target}".encode()).hexdigest()[:24]
+        key = hashlib.sha256(f"{name}|{target}|{_text_hash(doc)}".encode()).hexdigest()[:24]
         return self.folder / f"{key}.pickle"
 
-    def get(self, source: Path, target: str):
-        path = self._path(source, target)
+    def get(self, doc, target: str):
+        path = self._path(doc, target)
         if not path.exists():
             return None
         try:
             entry = pickle.loads(path.read_bytes())
         except Exception:  # a corrupt or old-format cache entry is simply ignored
             return None
-        if entry.get("version") != CACHE_VERSION or entry["source"] != hashlib.sha256(source.read_bytes()).hexdigest() or entry["code"] != self.code:
+        if entry.get("version") != CACHE_VERSION or entry["source"] != _text_hash(doc) or entry["code"] != self.code:
             return None
         if any(data_file_hash(self.data_dir, rel) != h for rel, h in entry["data"].items()):
             return None
         return entry["result"]
 
-    def put(self, source: Path, target: str, result) -> None:
+    def put(self, doc, target: str, result) -> None:
         entry = {
             "version": CACHE_VERSION,
-            "source": hashlib.sha256(source.read_bytes()).hexdigest(),
+            "source": _text_hash(doc),
             "code": self.code,
             "data": {rel: data_file_hash(self.data_dir, rel) for rel in result.data_files},
             "result": result,
         }
-        self._path(source, target).write_bytes(pickle.dumps(entry))
+        self._path(doc, target).write_bytes(pickle.dumps(entry))
+
+
+def _text_hash(doc) -> str:
+    """A chapter's text as executed (its profile's content), so each profile's version is kept apart."""
+    return hashlib.sha256(json.dumps(doc.blocks, default=repr).encode("utf-8")).hexdigest()
+
+
+def job_key(doc, target: str) -> tuple:
+    return (doc.path, target, _text_hash(doc))
 
 
 # --- the build -------------------------------------------------------------------------------
@@ -173,7 +182,7 @@ def _progress():
                     console=Console(stderr=True), transient=False)
 
 
-def book_info(project, *, downloads=(), pdf: str = ""):
+def book_info(project, *, downloads=(), pdf: str = "", declared: dict | None = None):
     """The edition facts printed on every page and PDF, from _quarto.yml and _variables.yml.
 
     `pdf` names the PDF being written, so its How to cite points at that file's permanent address.
@@ -190,12 +199,15 @@ def book_info(project, *, downloads=(), pdf: str = ""):
         licence=f.licence,
         downloads=[Download(label, href) for label, href in downloads],
         repo_url=str(book.get("repo-url", "")),
+        **(declared or {}),
     )
 
 
 def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
     """Open data under data/ (each CSV, one combined observations.csv, datapackage.json) and figure CSVs."""
     import pandas as pd
+
+    from analysis.chapter import FIGURE_DATA_DIR
 
     out = site / "data"
     out.mkdir(parents=True, exist_ok=True)
@@ -214,7 +226,7 @@ def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
     if parts:
         pd.concat(parts, ignore_index=True).to_csv(out / "observations.csv", index=False, lineterminator="\n")
         count += 1
-    fig_dir = site / "figures"
+    fig_dir = site / FIGURE_DATA_DIR
     for label, table in sorted(figure_tables.items()):
         fig_dir.mkdir(exist_ok=True)
         table.to_csv(fig_dir / f"{label}.csv", index=False, lineterminator="\n")
@@ -240,11 +252,13 @@ def _swap(tmp: Path, out: Path) -> None:
 def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int) -> tuple[dict, int, int]:
     """Run or reuse every (chapter, target) job; returns results keyed by (source, target)."""
     results, todo = {}, []
+    docs = {}
     for doc, target, project_dir, env in jobs:
-        key = (doc.path, target)
+        key = job_key(doc, target)
+        docs[key] = doc
         if key in results or any(k == key for k, *_ in todo):
             continue
-        hit = cache.get(doc.path, target)
+        hit = cache.get(doc, target)
         if hit is not None:
             results[key] = hit
         else:
@@ -260,7 +274,7 @@ def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: in
                     key = futures[future]
                     result, seconds = future.result()
                     results[key] = result
-                    cache.put(key[0], key[1], result)
+                    cache.put(docs[key], key[1], result)
                     progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
             except BaseException:
                 for f in futures:
@@ -269,7 +283,7 @@ def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: in
     return results, len(todo), reused
 
 
-def build(root: Path = ROOT, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
+def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
           data: Path | None = None, workers: int | None = None, force: bool = False, quiet: bool = False) -> BuildResult:
     """Build the site and PDFs. Raises BuildError (with a readable message) on any problem."""
     start = time.perf_counter()
@@ -295,16 +309,11 @@ def build(root: Path = ROOT, *, out: Path | None = None, engine: str = "auto", t
             return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
 
     from analysis import data as data_mod
-    from analysis import profiles
 
     try:
-        ds = data_mod.load(data_dir)
+        data_mod.load(data_dir)
     except data_mod.DataError as exc:
         raise BuildError(exc.report()) from None
-    # Pre-build step: cluster profile pages follow the data; the fingerprint is taken after it.
-    if profiles.BEGIN in (root / "_quarto.yml").read_text(encoding="utf-8"):
-        profiles.generate(ds, root)
-        fp = fingerprint(root, data_dir, options)
 
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     if tmp.exists():
@@ -315,6 +324,11 @@ def build(root: Path = ROOT, *, out: Path | None = None, engine: str = "auto", t
             result = _build_quarto(root, tmp, to, data_dir)
         else:
             result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet)
+        from analysis.editions import overwrite_refusal
+
+        refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
+        if refusal:
+            raise BuildError(refusal)
         _swap(tmp, out)
         result.pdfs = [out / p.name for p in result.pdfs]
     except BaseException:
@@ -336,25 +350,70 @@ def _where(exc, root: Path) -> str:
     return f"{rel}:{exc.line}: {exc.message}"
 
 
+def _load_books(root: Path, data_dir: Path, to: tuple[str, ...]):
+    """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory."""
+    from analysis import data as data_mod
+    from analysis import engine as E
+    from analysis import profiles
+    from analysis import project as P
+
+    ds = data_mod.load(data_dir)
+    default = P.active_profiles(P.read_config(root))
+    generated = profiles.pre_render(ds, root, default)
+    project = P.load(root, default, generated)
+    book = E.Book(project, E.parse_book(project))
+    collection = None
+    if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists() and "pdf" in to:
+        cgenerated = profiles.pre_render(ds, root, [COLLECTION_PROFILE])
+        cproject = P.load(root, COLLECTION_PROFILE, cgenerated)
+        collection = E.Book(cproject, E.parse_book(cproject))
+    return book, collection, generated
+
+
+def _declared(project, generated: dict[str, str]) -> dict:
+    """What `format.html` declares for every page (css, include-in-header, include-after-body), read as Quarto does."""
+    html = project.formats.get("html", {})
+
+    def listed(key: str) -> list[str]:
+        value = html.get(key) or []
+        return [value] if isinstance(value, str) else [str(v) for v in value]
+
+    def text(rel: str) -> str:
+        if rel in generated:
+            return generated[rel]
+        path = project.root / rel
+        if not path.exists():
+            raise BuildError(f"_quarto.yml: format.html names {rel}, which does not exist")
+        return path.read_text(encoding="utf-8")
+
+    return {"css": listed("css"), "header_html": "\n".join(text(r) for r in listed("include-in-header")),
+            "after_body_html": "\n".join(text(r) for r in listed("include-after-body"))}
+
+
+def _copy_resources(project, site: Path) -> None:
+    """`project.resources` copied into the site, as Quarto does."""
+    for entry in project.config.get("project", {}).get("resources") or []:
+        for src in sorted(project.root.glob(entry.rstrip("/") + ("/**/*" if entry.endswith("/") else ""))):
+            if src.is_file():
+                dest = site / src.relative_to(project.root)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest)
+
+
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool) -> BuildResult:
     from analysis import engine as E
-    from analysis import project as P
     from analysis.chapter import DATA_ENV
     from analysis.execute import CellError, KernelError
     from analysis.project import ProjectError
     from analysis.qmd import QmdError
 
     try:
-        project = P.load(root)
-        book = E.Book(project, E.parse_book(project))
-        collection = None
-        if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists() and "pdf" in to:
-            cproject = P.load(root, COLLECTION_PROFILE)
-            collection = E.Book(cproject, E.parse_book(cproject))
+        book, collection, generated = _load_books(root, data_dir, to)
     except ProjectError as exc:
         raise BuildError(str(exc)) from None
     except QmdError as exc:
         raise BuildError(_where(exc, root)) from None
+    project = book.project
 
     info = book_info(project)
     edition = info.edition
@@ -366,7 +425,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
         if collection is not None:
             downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
     downloads += [("Open data (CSV, datapackage.json)", "data/datapackage.json")]
-    info = book_info(project, downloads=downloads)
+    info = book_info(project, downloads=downloads, declared=_declared(project, generated))
 
     env = {DATA_ENV: str(data_dir)}
     targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
@@ -395,18 +454,19 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             def chapters_for(b: E.Book, target: str):
                 out = []
                 for i, pc in enumerate(b.chapters):
-                    assembly = E.assemble(b, i, results[(pc.doc.path, target)], target, figure_dir=work / "figures" / pc.slug)
+                    assembly = E.assemble(b, i, results[job_key(pc.doc, target)], target, figure_dir=work / "figures" / pc.slug)
                     if target == "html":
                         figure_tables.update(assembly.figures)
                         for rel, content in assembly.files.items():
                             (site / rel).parent.mkdir(parents=True, exist_ok=True)
                             (site / rel).write_bytes(content)
-                    out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings))
+                    out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings, assembly.title))
                 return out
 
             from analysis import site as site_mod
 
             site_mod.CACHE_DIR = cache_dir / "site"
+            _copy_resources(project, site)
             # The HTML site and the PDFs share nothing once assembled: write them side by side
             # (pandoc and Typst do the work, outside the interpreter lock).
             jobs = {}
@@ -416,13 +476,14 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
                 if "pdf" in to:
                     from analysis import pdf as pdf_mod
 
+                    typst_header = _typst_header(project)
                     jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=downloads, pdf=report_pdf),
                                      chapters_for(book, "typst"), site / report_pdf,
-                                     workdir=work / "report", kind="report")] = "report"
+                                     workdir=work / "report", kind="report", header=typst_header)] = "report"
                     if collection is not None:
                         cinfo = book_info(collection.project, downloads=downloads, pdf=collection_pdf)
                         jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
-                                         workdir=work / "collection", kind="collection")] = "collection"
+                                         workdir=work / "collection", kind="collection", header=typst_header)] = "collection"
                 for future in cf.as_completed(jobs):
                     done = future.result()
                     kind = jobs[future]
@@ -442,19 +503,31 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     return result
 
 
+def _typst_header(project) -> str:
+    """`format.typst.include-in-header`, which both engines put into the PDFs' preamble."""
+    value = project.formats.get("typst", {}).get("include-in-header") or []
+    names = [value] if isinstance(value, str) else value
+    return "\n".join((project.root / name).read_text(encoding="utf-8") for name in names)
+
+
+#: What a Quarto render may leave in the project folder; removed after each render, whatever its outcome.
+QUARTO_LEFTOVERS = ("index.typ", "index.quarto_ipynb", "best-practices.typ")
+
+
 def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path) -> BuildResult:
-    """Render with the Quarto CLI: the book (html, typst), then the collection profile into its own folder."""
+    """Render with the Quarto CLI: the book in one call (both formats, so neither output empties the
+    other), then the collection profile into its own folder; then copy both into the site."""
     from analysis import project as P
     from analysis.chapter import DATA_ENV
 
     project = P.load(root)
     env = {**os.environ, DATA_ENV: str(data_dir)}
+    env.pop("QUARTO_PROFILE", None)
     formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
     result = BuildResult(site, "quarto", 0.0)
-    for fmt in formats:
-        _run_quarto(["quarto", "render", "--to", fmt, "--no-cache"], root, env)
-    book_dir = project.output_dir
-    shutil.copytree(book_dir, site, dirs_exist_ok=True)
+    cmd = ["quarto", "render"] + [arg for fmt in formats for arg in ("--to", fmt)]
+    _run_quarto(cmd, root, env)
+    shutil.copytree(project.output_dir, site, dirs_exist_ok=True)
     edition = str(project.variables.get("edition", "draft"))
     if "pdf" in to:
         for pdf in sorted(site.glob("*.pdf")):
@@ -464,17 +537,33 @@ def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path) -
             result.pdfs.append(target)
         if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists():
             cproject = P.load(root, COLLECTION_PROFILE)
-            _run_quarto(["quarto", "render", "--profile", COLLECTION_PROFILE, "--to", "typst", "--no-cache"], root, env)
+            _run_quarto(["quarto", "render", "--profile", COLLECTION_PROFILE, "--to", "typst"], root, env)
             pdfs = sorted(cproject.output_dir.glob("*.pdf"))
             if not pdfs:
                 raise BuildError(f"quarto produced no PDF in {cproject.output_dir} for the '{COLLECTION_PROFILE}' profile")
             target = site / f"{COLLECTION_STEM}-{edition}.pdf"
             shutil.copy2(pdfs[0], target)
             result.pdfs.append(target)
-    result.pages = len(list(site.glob("*.html")))
-    result.downloads = _write_downloads(data_dir, site, {})
+    pages = sorted(site.rglob("*.html"))
+    result.pages = len(pages)
+    result.downloads = _write_downloads(data_dir, site, {}) + _write_chart_data(pages)
     _write_empty_versions(site)
     return result
+
+
+def _write_chart_data(pages: list[Path]) -> int:
+    """Each chart's data as CSV beside its page (`figures/<chart>.csv`), where the chart links to it."""
+    from analysis.chapter import FIGURE_DATA_DIR
+    from analysis.engine import chart_tables
+
+    count = 0
+    for page in pages:
+        for chart_id, table in sorted(chart_tables(page.read_text(encoding="utf-8")).items()):
+            folder = page.parent / FIGURE_DATA_DIR
+            folder.mkdir(exist_ok=True)
+            table.to_csv(folder / f"{chart_id}.csv", index=False, lineterminator="\n")
+            count += 1
+    return count
 
 
 def _write_empty_versions(site: Path) -> None:
@@ -485,8 +574,16 @@ def _write_empty_versions(site: Path) -> None:
 
 
 def _run_quarto(cmd: list[str], root: Path, env: dict) -> None:
-    # Quarto's freeze is not trusted for data changes: every render re-executes (--no-cache, no freeze in _quarto.yml).
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    # Quarto's freeze is not trusted for data changes: every render re-executes (no freeze in _quarto.yml).
+    try:
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    finally:
+        for name in QUARTO_LEFTOVERS:
+            (root / name).unlink(missing_ok=True)
     if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise BuildError(f"{' '.join(cmd)} failed:\n{tail}")
+        output = "\n".join(filter(None, [proc.stdout.strip(), proc.stderr.strip()]))
+        lines = output.splitlines()
+        # Quarto's own diagnosis: every ERROR or error line with what follows it, else the end of its output.
+        first = next((k for k, line in enumerate(lines) if line.lstrip().upper().startswith("ERROR") or "error:" in line), None)
+        shown = lines[first:first + 40] if first is not None else lines[-40:]
+        raise BuildError(f"{' '.join(cmd)} failed (exit status {proc.returncode}):\n" + "\n".join(shown))

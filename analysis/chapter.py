@@ -23,10 +23,12 @@ from IPython.display import Markdown
 from analysis import export, figures
 from analysis import indicators as indicators_mod
 from analysis.data import Dataset, load
-from analysis.paths import ROOT
+from analysis.paths import find_root
 from analysis.qmd import md_escape  # noqa: F401  (chapters import it from here)
 
 RENDERER = "clusterbench"
+#: Folder, beside each page, that holds the data of its charts as CSV (written by the build).
+FIGURE_DATA_DIR = "figures"
 DATA_ENV = "CLUSTERBENCH_DATA"  # lets the build (and tests) point chapters at another data folder
 
 
@@ -43,14 +45,33 @@ def is_html() -> bool:
     return target_format().startswith("html")
 
 
-def chart_html(spec: dict) -> str:
-    """The HTML block for an interactive chart: a container and its spec; the site's charts.js embeds it."""
+def chart_markdown(spec: dict) -> str:
+    """A chart as Markdown with a raw block per format; pandoc keeps the one for the target.
+
+    HTML gets a container, the spec as JSON (drawn by the site's script and Vega bundle,
+    both declared in `_quarto.yml`) and a link to the chart's data; Typst gets the chart
+    as an inline SVG image. Carrying both lets one execution serve the site and the PDF,
+    and emitting Markdown only keeps Quarto from adding CDN scripts to the page.
+    """
+    import vl_convert as vlc
+
+    spec = _finite(spec)
     chart_id = spec.get("usermeta", {}).get("id") or "chart"
-    payload = json.dumps(_finite(spec), sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
-    return (
-        f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
-        f'<script type="application/json" id="spec-{chart_id}">{payload}</script>'
-    )
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    csv = ""
+    if spec.get("usermeta", {}).get("data_columns"):
+        csv = (f'<p class="cb-chart-data"><a class="cb-download" href="{FIGURE_DATA_DIR}/{chart_id}.csv" download>'
+               "Download the data (CSV)</a></p>")
+    html = (f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
+            f'<script type="application/json" id="spec-{chart_id}">{payload}</script>{csv}')
+    svg = vlc.vegalite_to_svg(spec)
+    alt = str(spec.get("description") or spec.get("title") or "")
+    typst = f"#image(bytes({_typst_string(svg)}), format: \"svg\", width: 100%, alt: {_typst_string(alt)})"
+    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n"
+
+
+def _typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n") + '"'
 
 
 def _finite(node):
@@ -65,11 +86,7 @@ def _finite(node):
 
 
 def _render(spec: dict, **_) -> dict:
-    if is_html():
-        return {"text/html": chart_html(spec)}
-    import vl_convert as vlc
-
-    return {"image/svg+xml": vlc.vegalite_to_svg(spec)}
+    return {"text/markdown": chart_markdown(spec)}
 
 
 def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
@@ -170,7 +187,7 @@ _contexts: list[ChapterContext] = []
 def setup() -> ChapterContext:
     """Call once, in a chapter's hidden first cell: `ctx = setup()`."""
     register_renderer()
-    project = Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT)
+    project = Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root())
     ctx = ChapterContext(project_dir=project, target=target_format())
     _contexts.append(ctx)
     return ctx

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.paths import ROOT
+from analysis.paths import find_root
 
 DRAFT = "draft"
 COLLECTION_TITLE = "Best-Practice Collection"
@@ -65,7 +65,7 @@ def facts(project=None) -> Facts:
     if project is None:
         from analysis import project as P
 
-        project = P.load(Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT))
+        project = P.load(Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root()))
     book = project.book
     authors = book.get("author", [])
     authors = [authors] if isinstance(authors, str) else [a if isinstance(a, str) else a.get("name", "") for a in authors]

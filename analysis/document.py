@@ -64,3 +64,7 @@ class BookInfo:
     licence: str = ""
     downloads: list[Download] = field(default_factory=list)
     repo_url: str = ""
+    # What _quarto.yml declares for every HTML page (format.html), applied by both engines:
+    css: list[str] = field(default_factory=list)  # style sheets, relative to the site root
+    header_html: str = ""  # include-in-header, as written
+    after_body_html: str = ""  # include-after-body, as written

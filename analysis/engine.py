@@ -53,6 +53,8 @@ class ParsedChapter:
     part: str | None
     body: list  # blocks without the H1
     targets: dict[str, Target] = field(default_factory=dict)
+    title_key: int | None = None  # the block the H1 was in (inline values in the title are stored under it)
+    title_source: str = ""
 
 
 def slugify(text: str) -> str:
@@ -92,7 +94,7 @@ def parse_book(project: Project) -> list[ParsedChapter]:
     parsed: list[ParsedChapter] = []
     number = 0
     for index, ref in enumerate(project.chapters):
-        doc = qmd.parse(ref.path)
+        doc = qmd.parse(ref.path, ref.text, profiles=project.profiles)
         first_md = next((b for b in doc.blocks if isinstance(b, Markdown) and b.text.strip()), None)
         title, anchor, unnumbered, body = None, None, False, list(doc.blocks)
         if first_md is not None:
@@ -108,7 +110,7 @@ def parse_book(project: Project) -> list[ParsedChapter]:
                     anchor = ids[0] if ids else None
                     unnumbered = _unnumbered(attrs)
                     rest = "\n".join(lines[k + 1:])
-                    body = [Markdown(rest, first_md.line + k + 1) if b is first_md else b for b in doc.blocks]
+                    body = [Markdown(rest, first_md.line + k + 1, origin=first_md.line) if b is first_md else b for b in doc.blocks]
                 break
         title = title or doc.meta.get("title")
         if not title:
@@ -117,7 +119,8 @@ def parse_book(project: Project) -> list[ParsedChapter]:
         anchor = anchor or f"sec-{slugify(title)}"
         if not unnumbered:
             number += 1
-        pc = ParsedChapter(doc, slug, _plain(title), anchor, None if unnumbered else number, ref.part, body)
+        pc = ParsedChapter(doc, slug, _plain(title), anchor, None if unnumbered else number, ref.part, body,
+                           title_key=first_md.line if first_md is not None else None, title_source=title)
         pc.targets[anchor] = Target(anchor, index, f"Chapter {number}" if not unnumbered else _plain(title), 1)
         _number_labels(pc, index)
         parsed.append(pc)
@@ -179,6 +182,7 @@ class Assembly:
     figures: dict[str, pd.DataFrame]  # figure label -> the table the chart shows (for CSV downloads)
     files: dict[str, bytes]  # relative path -> content (images for the HTML site)
     data_files: list[str]
+    title: str  # the chapter title, with any inline values in it
 
 
 class Book:
@@ -276,6 +280,11 @@ def _html_attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _inline(text: str, values: dict[str, str]) -> str:
+    """Inline expressions replaced by their values, each found by its own text (never by position)."""
+    return qmd.INLINE_CODE.sub(lambda m: values[m.group(1).strip()], text)
+
+
 def assemble(book: Book, index: int, executed: execute.Executed, target: str, *, figure_dir: Path) -> Assembly:
     """Turn a chapter's blocks and outputs into Pandoc Markdown for one target."""
     pc = book.chapters[index]
@@ -284,12 +293,11 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
     parts: list[str] = []
     figures: dict[str, pd.DataFrame] = {}
     files: dict[str, bytes] = {}
-    inline = iter(executed.inline)
     # Keyed by line: executions come back from worker processes as copies of the cells.
     outputs = {o.cell.line: o for o in executed.outputs}
     for block in pc.body:
         if isinstance(block, Markdown):
-            text = qmd.INLINE_CODE.sub(lambda m: qmd.md_escape(next(inline)), block.text)
+            text = _inline(block.text, executed.inline.get(block.key, {}))
             parts.append(book.resolve(text, index, target, path, block.line))
             continue
         opts = block.options
@@ -304,7 +312,7 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
         label = block.label
         if label and label in pc.targets and label.startswith("fig-"):
             caption = book.resolve(str(opts.get("fig-cap", "")), index, target, path, block.line)
-            parts.append(_figure(label, pc.targets[label].text, caption, str(opts.get("fig-alt", "")), pieces, target, figures))
+            parts.append(_figure(label, pc.targets[label].text, caption, str(opts.get("fig-alt", "")), pieces, target))
         elif label and label in pc.targets and label.startswith("tbl-"):
             caption = book.resolve(str(opts.get("tbl-cap", "")), index, target, path, block.line)
             body = "\n\n".join(p for kind, p in pieces)
@@ -312,8 +320,29 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
             parts.append(f"::: {{#{label}}}\n\n{body}\n\n: {shown}\n\n:::")
         else:
             parts.extend(p for kind, p in pieces)
-    markdown, headings = _headings("\n\n".join(parts))
-    return Assembly(markdown, headings, figures, files, executed.data_files)
+    markdown = qmd.apply_conditions("\n\n".join(parts), profiles=book.project.profiles, target=target)
+    markdown, headings = _headings(markdown)
+    title = _plain(_inline(pc.title_source, executed.inline.get(pc.title_key, {}))) if pc.title_key is not None else pc.title
+    return Assembly(markdown, headings, figures, files, executed.data_files, title)
+
+
+_RAW = re.compile(r"^```\{=(html|typst)\}\n(.*?)\n```$", re.S | re.M)
+_SPEC = re.compile(r'<script type="application/json" id="spec-([^"]*)">(.*?)</script>', re.S)
+
+
+def raw_blocks(markdown: str, fmt: str) -> list[str]:
+    """The contents of the raw blocks for one format in a Markdown output."""
+    return [m.group(2) for m in _RAW.finditer(markdown) if m.group(1) == fmt]
+
+
+def chart_tables(html: str) -> dict[str, pd.DataFrame]:
+    """Chart id -> the table the chart shows, for every chart spec in a piece of HTML."""
+    tables = {}
+    for m in _SPEC.finditer(html):
+        table = export.table_from_spec(json.loads(m.group(2).replace("<\\/", "</")))
+        if table is not None:
+            tables[m.group(1)] = table
+    return tables
 
 
 def _outputs_to_markdown(items: list[dict], cell: Cell, target: str, path: Path, figure_dir: Path,
@@ -334,15 +363,14 @@ def _outputs_to_markdown(items: list[dict], cell: Cell, target: str, path: Path,
             continue
         data = item.get("data", {})
         if "text/markdown" in data:
-            out.append(("markdown", data["text/markdown"]))
-        elif target == "html" and "text/html" in data:
-            html = data["text/html"]
-            m = re.search(r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', html, re.S)
-            if m and cell.label:
-                table = export.table_from_spec(json.loads(m.group(1).replace("<\\/", "</")))
-                if table is not None:
-                    figures[cell.label] = table
-            out.append(("html", f"```{{=html}}\n{html}\n```"))
+            markdown = data["text/markdown"]
+            if target == "html":
+                for html in raw_blocks(markdown, "html"):
+                    figures.update(chart_tables(html))
+            out.append(("markdown", markdown))
+        elif "text/html" in data or "application/javascript" in data:
+            raise QmdError(path, cell.line, f"cell '{stem}' displays HTML or JavaScript; chapter cells display Markdown only "
+                                            "(Quarto would pull scripts from a CDN into the page): use ctx.md, ctx.table or a chart")
         elif "image/svg+xml" in data or "image/png" in data:
             ext = "svg" if "image/svg+xml" in data else "png"
             raw = data["image/svg+xml"].encode("utf-8") if ext == "svg" else base64.b64decode(data["image/png"])
@@ -354,24 +382,23 @@ def _outputs_to_markdown(items: list[dict], cell: Cell, target: str, path: Path,
                 figure_dir.mkdir(parents=True, exist_ok=True)
                 (figure_dir / name).write_bytes(raw)
                 out.append(("image", str(figure_dir / name)))
-        elif "text/html" in data:
-            raise QmdError(path, cell.line, f"cell '{stem}' produces only HTML, which cannot go into the {target} output; "
-                                            "display Markdown, an image or an Altair chart instead")
         elif "text/plain" in data and kind == "execute_result":
             out.append(("text", f"```\n{data['text/plain']}\n```"))
     return out
 
 
-def _figure(label: str, number: str, caption: str, alt: str, pieces: list[tuple[str, str]], target: str, figures: dict) -> str:
+def _figure(label: str, number: str, caption: str, alt: str, pieces: list[tuple[str, str]], target: str) -> str:
     images = [p for kind, p in pieces if kind == "image"]
-    htmls = [p for kind, p in pieces if kind == "html"]
+    raws = [raw for kind, p in pieces if kind == "markdown" for raw in raw_blocks(p, "html" if target == "html" else "typst")]
     if target == "html":
-        inner = "\n".join(h.removeprefix("```{=html}\n").removesuffix("\n```") for h in htmls)
+        inner = "\n".join(raws)
         inner += "".join(f'<img src="{src}" alt="{_html_attr(alt or caption)}">' for src in images)
-        csv = f' <a class="cb-download" href="figures/{label}.csv" download>Download data (CSV)</a>' if label in figures else ""
         caption_html = _md_inline_html(caption)
         return (f'```{{=html}}\n<figure class="cb-figure" id="{label}">{inner}'
-                f'<figcaption><span class="cb-figure-number">{number}:</span> {caption_html}{csv}</figcaption></figure>\n```')
+                f'<figcaption><span class="cb-figure-number">{number}:</span> {caption_html}</figcaption></figure>\n```')
+    if raws:
+        body = "\n\n".join(f"```{{=typst}}\n{raw}\n```" for raw in raws)
+        return f"::: {{#{label}}}\n\n{body}\n\n{caption}\n\n:::"
     if not images:
         return "\n\n".join(p for _, p in pieces)
     alt_attr = f' fig-alt="{alt}"' if alt else ""
@@ -393,7 +420,7 @@ def content_hash(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def to_chapter(pc: ParsedChapter, markdown: dict[str, str], headings: list[Heading]) -> Chapter:
-    return Chapter(source=pc.doc.path, slug=pc.slug, title=pc.title, anchor=pc.anchor, number=pc.number,
+def to_chapter(pc: ParsedChapter, markdown: dict[str, str], headings: list[Heading], title: str | None = None) -> Chapter:
+    return Chapter(source=pc.doc.path, slug=pc.slug, title=title or pc.title, anchor=pc.anchor, number=pc.number,
                    part=pc.part, markdown=markdown, headings=headings,
                    description=str(pc.doc.meta.get("description", "")))

@@ -2,8 +2,10 @@
 
 The kernel sees `QUARTO_PROJECT_DIR` and `QUARTO_EXECUTE_INFO` (a JSON file whose
 `format.identifier.target-format` names the target), exactly as under Quarto, so a
-chapter cannot tell the engines apart. Inline expressions (`` `{python} expr` ``)
-run in document order between the cells.
+chapter cannot tell the engines apart. Inline expressions (`` `{python} expr` ``) are
+evaluated as Quarto does: when their Markdown block is reached, as the kernel's
+`user_expressions`, and their values are shown by Quarto's rules (`inline_text`).
+Each value is kept under its block and its own expression text, never by position.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from nbclient.exceptions import CellExecutionError
 
 from analysis.qmd import INLINE_CODE, Cell, Document, Markdown
 
-INLINE_MARK = "\x1fcb-inline\x1f"
 KERNEL_STARTUP_TIMEOUT = 180  # seconds; parallel kernels on a small CI machine start slowly
 KERNEL_START_ATTEMPTS = 3
 _DEPS_CODE = (
@@ -70,8 +71,11 @@ class Output:
 @dataclass
 class Executed:
     outputs: list[Output]  # one per cell, in order
-    inline: list[str]  # values of inline expressions, in document order
+    inline: dict[int, dict[str, str]]  # Markdown block's first line -> expression text -> Markdown shown
     data_files: list[str]  # data files the chapter read (for incremental rebuilds)
+
+    def inline_value(self, line: int, expr: str) -> str:
+        return self.inline[line][expr.strip()]
 
 
 def execute_info(target: str, folder: Path) -> Path:
@@ -88,35 +92,60 @@ def execute_info(target: str, folder: Path) -> Path:
     return path
 
 
-def _inline_cell(expr: str) -> str:
-    return f"print({INLINE_MARK!r} + str({expr.strip()}), end='')"
+def inline_text(data: dict) -> str:
+    """An inline value as Quarto shows it: Markdown as it is, a quoted `repr` of a string
+    without its quotes and with Markdown escaped, any other `text/plain` repr as it is
+    (so `np.int64(25)` shows as such: chapters format their numbers as `str`)."""
+    if "text/markdown" in data:
+        return str(data["text/markdown"])
+    if "text/html" in data:
+        return f"`{data['text/html']}`{{=html}}"
+    text = str(data.get("text/plain", ""))
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].replace("\\", "\\\\")
+        return re.sub(r"([\\`*_{}\[\]()>#+,\-.!])", r"\\\1", text)  # Quarto's set: + to . is a range
+    return text
 
 
-def _cell_error(doc: Document, nb, plan: list, exc: CellExecutionError) -> CellError:
-    index = next((k for k, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-    kind, block, expr = plan[index] if index is not None and index < len(plan) else ("cell", None, None)
-    error = next((o for o in nb.cells[index].outputs if o.output_type == "error"), {}) if index is not None else {}
+def _inline_values(client: NotebookClient, doc: Document, block: Markdown, exprs: list[str]) -> dict[str, str]:
+    msg_id = client.kc.execute("", silent=False, store_history=False,
+                               user_expressions={str(k): e for k, e in enumerate(exprs)})
+    reply = client.wait_for_reply(msg_id)
+    content = reply.get("content", {}) if reply else {}
+    results = content.get("user_expressions") or {}
+    values = {}
+    for k, expr in enumerate(exprs):
+        result = results.get(str(k), {"status": "error", "ename": "Error", "evalue": content.get("evalue", "no reply")})
+        if result.get("status") != "ok":
+            line = block.line + block.text[: block.text.find(expr)].count("\n")
+            raise CellError(doc.path, line, f"inline `{expr.strip()}`", result.get("ename", "Error"),
+                            result.get("evalue", ""), _strip_ansi("\n".join(result.get("traceback", []))))
+        values[expr.strip()] = inline_text(result.get("data", {}))
+    return values
+
+
+def _cell_error(doc: Document, block: Cell, cell, exc: CellExecutionError) -> CellError:
+    error = next((o for o in cell.outputs if o.output_type == "error"), {})
     trace = _strip_ansi("\n".join(error.get("traceback", [])))
-    line = block.line if block is not None else 1
-    label = block.label if isinstance(block, Cell) else (f"inline `{expr}`" if expr else None)
-    return CellError(doc.path, line, label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace)
+    return CellError(doc.path, block.line, block.label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace)
 
 
 def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 300) -> Executed:
     """Execute every cell and inline expression of a chapter for one target format."""
-    cells, plan = [], []
+    steps: list[tuple[str, object, list[str]]] = []  # ("cell" | "inline" | "skipped", block, expressions)
+    cells = []
     for block in doc.blocks:
         if isinstance(block, Markdown):
-            for m in INLINE_CODE.finditer(block.text):
-                cells.append(nbformat.v4.new_code_cell(_inline_cell(m.group(1))))
-                plan.append(("inline", block, m.group(1)))
+            exprs = [m.group(1) for m in INLINE_CODE.finditer(block.text)]
+            if exprs:
+                steps.append(("inline", block, exprs))
         elif block.options.get("eval", True) is not False:
             cells.append(nbformat.v4.new_code_cell(block.code))
-            plan.append(("cell", block, None))
+            steps.append(("cell", block, []))
         else:
-            plan.append(("skipped", block, None))
-    if not cells:  # nothing to run: a plain Markdown page needs no kernel
-        return Executed([Output(b) for kind, b, _ in plan if kind == "skipped"], [], [])
+            steps.append(("skipped", block, []))
+    if not any(kind != "skipped" for kind, _, _ in steps):  # nothing to run: a plain Markdown page needs no kernel
+        return Executed([Output(b) for _, b, _ in steps], {}, [])
     cells.append(nbformat.v4.new_code_cell(_DEPS_CODE))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     with tempfile.TemporaryDirectory(prefix="cb-exec-") as tmp:
@@ -124,35 +153,44 @@ def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, s
         env.update(extra_env or {})
         kernel_env = {**os.environ, **env}
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            started = []
             client = NotebookClient(nb, kernel_name="python3", timeout=timeout, startup_timeout=KERNEL_STARTUP_TIMEOUT,
-                                    allow_errors=False, on_notebook_start=lambda notebook: started.append(True),
-                                    resources={"metadata": {"path": str(project_dir)}})
+                                    allow_errors=False, resources={"metadata": {"path": str(project_dir)}})
+            started = False
             try:
+                client.reset_execution_trackers()
                 # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
                 # its stderr (connection notices) is dropped: errors come back through the protocol.
-                client.execute(env=kernel_env, stderr=subprocess.DEVNULL)
-                break
-            except CellExecutionError as exc:
-                raise _cell_error(doc, nb, plan, exc) from None
+                with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
+                    client.wait_for_reply(client.kc.kernel_info())
+                    started = True
+                    return _run_steps(client, doc, nb, steps)
+            except CellError:
+                raise
             except Exception as exc:
                 # A kernel that fails to start (a slow, loaded machine; a port taken by a parallel kernel) is
                 # retried with a fresh one; a failure after it started is the chapter's and is not.
                 if started or attempt == KERNEL_START_ATTEMPTS:
                     raise KernelError(doc.path, attempt, f"{type(exc).__name__}: {exc}") from exc
-    outputs, inline = [], []
-    executed = iter(nb.cells)
-    for kind, block, _ in plan:
+    raise AssertionError("unreachable: the last attempt either returns or raises")
+
+
+def _run_steps(client: NotebookClient, doc: Document, nb, steps: list) -> Executed:
+    outputs, inline = [], {}
+    cells = iter(enumerate(nb.cells))
+    for kind, block, exprs in steps:
         if kind == "skipped":
             outputs.append(Output(block))
-            continue
-        cell = next(executed)
-        if kind == "inline":
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            inline.append(text.split(INLINE_MARK, 1)[-1])
+        elif kind == "inline":
+            inline[block.line] = _inline_values(client, doc, block, exprs)
         else:
+            index, cell = next(cells)
+            try:
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            except CellExecutionError as exc:
+                raise _cell_error(doc, block, cell, exc) from None
             outputs.append(Output(block, [dict(o) for o in cell.outputs]))
-    deps_cell = next(executed)
+    index, deps_cell = next(cells)
+    client.execute_cell(deps_cell, index)
     deps_text = "".join(o.get("text", "") for o in deps_cell.outputs if o.output_type == "stream").strip()
     data_files = json.loads(deps_text.splitlines()[-1]) if deps_text else []
     return Executed(outputs, inline, data_files)

@@ -61,18 +61,17 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
     return lines
 
 
-def cite_markdown(facts, p: Practice, html: bool) -> str:
-    """'Cite this practice': the reference, and in HTML also a BibTeX entry, folded away."""
+def cite_markdown(facts, p: Practice) -> str:
+    """'Cite this practice': in HTML the reference and a BibTeX entry, folded away; in print the reference."""
     from analysis.citation import practice_citation
 
     text, bibtex = practice_citation(facts, p.meta.id, p.meta.title)
-    if not html:
-        return f"**Cite as:** {text}"
-    return (f'<details class="cite-practice">\n<summary>Cite this practice</summary>\n\n{text}\n\n'
-            f"```\n{bibtex}\n```\n\n</details>")
+    return (f'::: {{.content-visible when-format="html"}}\n<details class="cite-practice">\n<summary>Cite this practice</summary>\n\n'
+            f"{text}\n\n```\n{bibtex}\n```\n\n</details>\n:::\n\n"
+            f'::: {{.content-hidden when-format="html"}}\n**Cite as:** {text}\n:::')
 
 
-def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None, html: bool = True) -> str:
+def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None) -> str:
     m = p.meta
     hashes = "#" * heading_level
     sources = _source_names(ds)
@@ -91,7 +90,7 @@ def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=Non
         out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
     out += ["", "**Sources:** " + esc("; ".join(f"{sources.get(s.source, s.source)}, {s.locator}" for s in m.sources)) + "."]
     if cite is not None:
-        out += ["", cite_markdown(cite, p, html)]
+        out += ["", cite_markdown(cite, p)]
     return "\n".join(out)
 
 
@@ -114,7 +113,7 @@ def withdrawn_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
     return "\n\n".join(parts)
 
 
-def collection_markdown(ds: Dataset, heading_level: int = 2, cite=None, html: bool = True) -> str:
+def collection_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
     """All active practices grouped by sign, in the model's order, then stubs for withdrawn ones.
 
     `cite` (edition facts from `analysis.citation.facts`) adds a "cite this practice" block to each.
@@ -128,7 +127,7 @@ def collection_markdown(ds: Dataset, heading_level: int = 2, cite=None, html: bo
         if not group:
             continue
         parts.append(f"{hashes} {esc(s['label'])} {{#theme-{s['sign']}}}\n\n{esc(s['definition'])}")
-        parts.extend(practice_markdown(ds, p, heading_level + 1, cite, html) for p in group)
+        parts.extend(practice_markdown(ds, p, heading_level + 1, cite) for p in group)
     stubs = withdrawn_markdown(ds, heading_level, cite)
     return "\n\n".join(parts + ([stubs] if stubs else []))
 

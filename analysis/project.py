@@ -1,20 +1,29 @@
 """Read the Quarto book project (`_quarto.yml`, `_variables.yml`, profiles) for the wheel-only engine.
 
-The same files drive real Quarto. Keys the wheel engine does not understand are an
-error, not ignored, except for presentation options listed in `PASSIVE_FORMAT_KEYS`
-that only real Quarto uses (the wheel engine has its own templates).
+The same files drive real Quarto, and they are read by Quarto's rules: `metadata-files`
+are merged into `_quarto.yml` (a missing one is skipped), then the active profiles'
+`_quarto-<name>.yml` files, with mappings merged key by key and arrays *concatenated*
+(equal entries once), as Quarto's `mergeConfigs` does. The active profiles come from
+the caller, else `QUARTO_PROFILE`, else `profile.default`, and every `profile.group`
+gets its first member when none of its members is active.
+
+Keys the wheel engine does not understand are an error, not ignored, except for
+presentation options listed in `PASSIVE_FORMAT_KEYS` that only real Quarto uses (the
+wheel engine has its own templates).
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 PROJECT_KEYS = {"type", "output-dir", "execute-dir", "render", "resources", "pre-render", "post-render"}
-BOOK_KEYS = {"title", "subtitle", "author", "date", "chapters", "output-file", "site-url", "repo-url",
+BOOK_KEYS = {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "site-url", "repo-url",
              "downloads", "search", "sidebar", "page-navigation", "favicon", "description", "license"}
 TOP_KEYS = {"project", "book", "format", "execute", "lang", "profile", "metadata-files", "crossref", "bibliography",
             "cb", "number-sections", "toc", "license"}
@@ -37,6 +46,7 @@ class ProjectError(Exception):
 class ChapterRef:
     path: Path
     part: str | None
+    text: str | None = None  # the content, when the pre-render step generated the page in memory
 
 
 @dataclass
@@ -47,6 +57,7 @@ class Project:
     chapters: list[ChapterRef]
     output_dir: Path
     formats: dict[str, dict] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)  # the active profiles, as Quarto would set QUARTO_PROFILE
 
     @property
     def book(self) -> dict:
@@ -75,20 +86,50 @@ def lookup(mapping: dict, dotted: str):
     return node
 
 
-def _merge(base: dict, override: dict) -> dict:
-    """Quarto's profile merge: mappings merge recursively, other values are replaced."""
+def merge(base: dict, override: dict) -> dict:
+    """Quarto's config merge: mappings merge recursively, arrays are concatenated (each distinct
+    entry once), other values are replaced."""
     out = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+        old = out.get(key)
+        if isinstance(value, list) or isinstance(old, list):
+            if old is None or value is None:
+                out[key] = copy.deepcopy(value if old is None else old)
+                continue
+            combined, seen = [], set()
+            for item in (old if isinstance(old, list) else [old]) + (value if isinstance(value, list) else [value]):
+                marker = json.dumps(item, default=str)
+                if marker not in seen:
+                    seen.add(marker)
+                    combined.append(copy.deepcopy(item))
+            out[key] = combined
+        elif isinstance(value, dict) and isinstance(old, dict):
+            out[key] = merge(old, value)
         else:
             out[key] = copy.deepcopy(value)
     return out
 
 
-def _read_yaml(path: Path) -> dict:
+def active_profiles(config: dict, requested: str | list[str] | None = None) -> list[str]:
+    """The profiles Quarto would activate for this config."""
+    spec = config.get("profile") or {}
+    if requested is None:
+        requested = os.environ.get("QUARTO_PROFILE") or spec.get("default") or []
+    if isinstance(requested, str):
+        requested = [p.strip() for p in requested.split(",") if p.strip()]
+    active = [str(p) for p in requested]
+    groups = spec.get("group") or []
+    if groups and not isinstance(groups[0], list):
+        groups = [groups]
+    for group in groups:
+        if not any(str(name) in active for name in group):
+            active.append(str(group[0]))
+    return active
+
+
+def _read_yaml(path: Path, text: str | None = None) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(path.read_text(encoding="utf-8") if text is None else text) or {}
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path.name}: not valid YAML: {exc}") from None
 
@@ -99,19 +140,39 @@ def _check_keys(mapping: dict, allowed: set[str], where: str, file: str) -> None
             raise ProjectError(f"{file}: '{where}{key}' is not supported by the wheel engine")
 
 
-def load(root: Path, profile: str | None = None) -> Project:
-    """Read `_quarto.yml` (merged with `_quarto-<profile>.yml`) and `_variables.yml` from `root`."""
-    main = root / "_quarto.yml"
+def read_config(root: Path) -> dict:
+    """`_quarto.yml` as written, before metadata files and profiles are merged in."""
+    main = Path(root) / "_quarto.yml"
     if not main.exists():
         raise ProjectError(f"no _quarto.yml in {root}")
-    config = _read_yaml(main)
+    return _read_yaml(main)
+
+
+def load(root: Path, profile: str | list[str] | None = None, generated: dict[str, str] | None = None) -> Project:
+    """Read `_quarto.yml` with its metadata files and active profiles, and `_variables.yml`, from `root`.
+
+    `generated` maps project-relative paths to the content the pre-render step made in memory;
+    such files are read from there instead of the disk (the wheel engine never writes them).
+    """
+    generated = generated or {}
+    root = Path(root)
+    config = read_config(root)
     file = "_quarto.yml"
-    if profile:
-        extra = root / f"_quarto-{profile}.yml"
-        if not extra.exists():
-            raise ProjectError(f"profile '{profile}' has no file _quarto-{profile}.yml")
-        config = _merge(config, _read_yaml(extra))
-        file = f"_quarto.yml + _quarto-{profile}.yml"
+    for name in config.pop("metadata-files", None) or []:
+        path = root / name
+        if name in generated:
+            config = merge(config, _read_yaml(path, generated[name]))
+        elif path.exists():  # as in Quarto, a metadata file that is not there (yet) is skipped
+            config = merge(config, _read_yaml(path))
+    profiles = active_profiles(config, profile)
+    config.pop("profile", None)
+    for name in reversed(profiles):  # Quarto merges the first-named profile last, so it wins
+        extra = root / f"_quarto-{name}.yml"
+        if extra.exists():
+            config = merge(config, _read_yaml(extra))
+            file += f" + _quarto-{name}.yml"
+        elif profile is not None and name in ([profile] if isinstance(profile, str) else profile):
+            raise ProjectError(f"profile '{name}' has no file _quarto-{name}.yml")
     _check_keys(config, TOP_KEYS, "", file)
     project = config.get("project", {})
     _check_keys(project, PROJECT_KEYS, "project.", file)
@@ -129,21 +190,30 @@ def load(root: Path, profile: str | None = None) -> Project:
             if key not in PASSIVE_FORMAT_KEYS:
                 raise ProjectError(f"{file}: 'format.{name}.{key}' is not supported by the wheel engine")
     chapters: list[ChapterRef] = []
-    for entry in book.get("chapters", []):
-        if isinstance(entry, str):
-            chapters.append(ChapterRef(root / entry, None))
-        elif isinstance(entry, dict) and "part" in entry:
-            part = str(entry["part"])
-            for sub in entry.get("chapters", []):
-                chapters.append(ChapterRef(root / sub, part))
-        else:
-            raise ProjectError(f"{file}: book.chapters entries must be file names or parts with chapters")
+    for key in ("chapters", "appendices"):
+        for entry in book.get(key) or []:
+            if isinstance(entry, str):
+                chapters.append(ChapterRef(root / entry, None, generated.get(entry)))
+            elif isinstance(entry, dict) and "part" in entry:
+                part = str(entry["part"])
+                for sub in entry.get("chapters", []):
+                    chapters.append(ChapterRef(root / sub, part, generated.get(sub)))
+            else:
+                raise ProjectError(f"{file}: book.{key} entries must be file names or parts with chapters")
     if not chapters:
         raise ProjectError(f"{file}: book.chapters is empty")
+    seen_paths: set[Path] = set()
     for ref in chapters:
-        if not ref.path.exists():
+        if ref.text is None and not ref.path.exists():
             raise ProjectError(f"{file}: chapter file {ref.path.relative_to(root)} does not exist")
+        if ref.path in seen_paths:  # Quarto would render it twice: duplicate ids, then a Typst error
+            raise ProjectError(f"{file}: chapter {ref.path.relative_to(root)} is listed twice in the merged book.chapters")
+        seen_paths.add(ref.path)
+    home = [k for k, ref in enumerate(chapters) if ref.path.stem == "index"]
+    if not home:
+        raise ProjectError(f"{file}: book contents must include a home page (index.qmd)")
+    chapters.insert(0, chapters.pop(home[0]))  # Quarto puts the home page first
     variables_path = root / "_variables.yml"
     variables = _read_yaml(variables_path) if variables_path.exists() else {}
     output_dir = root / project.get("output-dir", "_book")
-    return Project(root, config, variables, chapters, output_dir, {k: v or {} for k, v in formats.items()})
+    return Project(root, config, variables, chapters, output_dir, {k: v or {} for k, v in formats.items()}, profiles)

@@ -17,7 +17,10 @@ import yaml
 SUPPORTED_OPTIONS = {"label", "echo", "output", "include", "eval", "fig-cap", "fig-alt", "tbl-cap", "warning", "message"}
 CALLOUTS = {"callout-note", "callout-tip", "callout-important", "callout-warning", "callout-caution"}
 #: Div classes the writers style; anything else is an error rather than an unstyled box.
-DIV_CLASSES = CALLOUTS | {"cb-lead", "cb-key-findings", "cb-practice", "cb-profile", "cb-note", "column-margin"}
+CONDITIONAL = {"content-visible", "content-hidden"}
+DIV_CLASSES = CALLOUTS | CONDITIONAL | {"cb-lead", "cb-key-findings", "cb-practice", "cb-profile", "cb-note", "column-margin"}
+#: Conditions Quarto accepts on `.content-visible` / `.content-hidden` divs that the wheel engine evaluates.
+CONDITIONS = {"when-format", "unless-format", "when-profile", "unless-profile"}
 SHORTCODES = {"var", "meta"}
 XREF_KINDS = ("fig", "tbl", "sec")
 
@@ -59,6 +62,11 @@ class Cell:
 class Markdown:
     text: str
     line: int  # line of the first text line
+    origin: int | None = None  # first line of the block it was cut from (its inline values are stored under it)
+
+    @property
+    def key(self) -> int:
+        return self.line if self.origin is None else self.origin
 
 
 @dataclass
@@ -66,6 +74,7 @@ class Document:
     path: Path
     meta: dict
     blocks: list[Cell | Markdown] = field(default_factory=list)
+    source: str = ""  # the text as read (or as generated), before conditional content was resolved
 
 
 def _options(lines: list[str], path: Path, start: int) -> tuple[dict, list[str]]:
@@ -100,6 +109,11 @@ def _check_markdown(text: str, path: Path, first_line: int) -> None:
             bad = [c for c in classes if c not in DIV_CLASSES]
             if bad:
                 raise QmdError(path, n, f"div class '.{bad[0]}' is not supported (supported: {', '.join(sorted(DIV_CLASSES))})")
+            if CONDITIONAL & set(classes):
+                keys = set(re.findall(r"([\w-]+)=", attrs))
+                if not keys or keys - CONDITIONS:
+                    raise QmdError(path, n, "conditional content needs one of " + ", ".join(sorted(CONDITIONS))
+                                   + (f"; '{sorted(keys - CONDITIONS)[0]}' is not supported" if keys - CONDITIONS else ""))
         stripped = INLINE_CODE.sub("", re.sub(r"`[^`]*`", "", line))
         if re.search(r"https?://", stripped) or stripped.lstrip().startswith(("<", "|")):
             continue
@@ -109,9 +123,18 @@ def _check_markdown(text: str, path: Path, first_line: int) -> None:
                 raise QmdError(path, n, f"'@{key}' looks like a citation; citations are not supported (cross-references must start with fig-, tbl- or sec-)")
 
 
-def parse(path: Path) -> Document:
-    """Split a .qmd file into front matter, Markdown blocks and Python cells."""
-    text = path.read_text(encoding="utf-8")
+def parse(path: Path, text: str | None = None, profiles: list[str] | None = None) -> Document:
+    """Split a .qmd file into front matter, Markdown blocks and Python cells.
+
+    `text` stands in for the file's content (a page the pre-render step generated in memory).
+    With `profiles`, content conditional on a profile is resolved first, line for line, so
+    line numbers in messages still point into the file.
+    """
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    source = text
+    if profiles is not None:
+        text = apply_conditions(text, profiles=profiles, blank=True)
     lines = text.split("\n")
     meta: dict = {}
     i = 0
@@ -125,7 +148,7 @@ def parse(path: Path) -> Document:
         except yaml.YAMLError as exc:
             raise QmdError(path, 1, f"front matter is not valid YAML: {exc}") from None
         i = end + 1
-    doc = Document(path, meta)
+    doc = Document(path, meta, source=source)
     buf: list[str] = []
     buf_start = i + 1
     while i < len(lines):
@@ -161,3 +184,75 @@ def parse(path: Path) -> Document:
         if isinstance(block, Markdown):
             _check_markdown(block.text, path, block.line)
     return doc
+
+
+_CLOSE = re.compile(r"^:{3,}\s*$")
+_FORMAT_ALIASES = {"html": {"html", "html5"}, "typst": {"typst", "pdf"}}
+
+
+def _condition_holds(attrs: str, profiles: list[str], target: str | None) -> bool | None:
+    """Whether a `.content-visible` / `.content-hidden` div shows; None when it depends on
+    the format and no target is given yet (the div is then left for the target's pass)."""
+    values = dict(re.findall(r'([\w-]+)="([^"]*)"', attrs))
+    formats = _FORMAT_ALIASES.get(target, {target}) if target else None
+    checks = []
+    for key, value in values.items():
+        names = value.split()
+        if key.endswith("-profile"):
+            hit = any(n in profiles for n in names)
+        elif formats is None:
+            return None
+        else:
+            hit = any(n in formats for n in names)
+        checks.append(hit if key.startswith("when-") else not hit)
+    visible = all(checks)
+    return visible if ".content-visible" in attrs else not visible
+
+
+def apply_conditions(text: str, *, profiles: list[str], target: str | None = None, blank: bool = False) -> str:
+    """Resolve Quarto's conditional content: keep the inside of a div whose condition holds,
+    drop a div whose condition fails. Without a target only profile conditions are decided.
+    With `blank`, removed lines become empty lines, so the line count stays the same."""
+    kept: list[str] = []
+    out = _Lines(kept, blank)
+    stack: list[str] = []  # per open div: "keep" (fences removed), "drop" or "plain"
+    fence = None
+    for line in text.split("\n"):
+        m = _FENCE.match(line)
+        dropping = "drop" in stack
+        if fence is not None or (m and not line.startswith(":")):
+            if fence is None:
+                fence = m.group(1)
+            elif line.strip() == fence:
+                fence = None
+            out.append(line, dropping)
+            continue
+        opening = _DIV_OPEN.match(line)
+        if opening:
+            attrs = opening.group(2) if opening.group(2) is not None else "." + opening.group(4)
+            if re.search(r"\.content-(visible|hidden)\b", attrs) and not dropping:
+                shown = _condition_holds(attrs, profiles, target)
+                if shown is not None:
+                    stack.append("keep" if shown else "drop")
+                    out.append(line, True)
+                    continue
+            stack.append("plain")
+            out.append(line, dropping)
+            continue
+        if _CLOSE.match(line) and stack:
+            kind = stack.pop()
+            out.append(line, kind != "plain" or "drop" in stack)
+            continue
+        out.append(line, dropping)
+    return "\n".join(kept)
+
+
+class _Lines:
+    def __init__(self, lines: list[str], blank: bool):
+        self.lines, self.blank = lines, blank
+
+    def append(self, line: str, removed: bool = False) -> None:
+        if not removed:
+            self.lines.append(line)
+        elif self.blank:
+            self.lines.append("")

@@ -38,8 +38,9 @@ TEMPLATES = HERE / "templates" / "html"
 ASSETS = HERE / "assets"
 LUA_FILTER = TEMPLATES / "site.lua"
 
-#: Files copied verbatim from `analysis/assets/` into `<site>/assets/`.
-STATIC_ASSETS = ("site.css", "site.js", "favicon.svg")
+#: The wheel engine's own page style, copied from `analysis/assets/` into `<site>/assets/`; everything
+#: else a page needs is declared in `_quarto.yml` (css, includes, resources) and copied by the build.
+STATIC_ASSETS = ("site.css",)
 VEGA_BUNDLE = "vega-bundle.js"
 SEARCH_INDEX = "search-index.js"
 
@@ -216,7 +217,8 @@ def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
         prev=link(index - 1),
         next=link(index + 1),
         content=Markup(body),
-        has_charts='class="cb-chart"' in body,
+        header_html=Markup(book.header_html),
+        after_body_html=Markup(book.after_body_html),
         cite=Markup(inline_markdown_html(book.how_to_cite)),
         downloads=[{"label": d.label, "href": root + d.href} for d in book.downloads],
     )

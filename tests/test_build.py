@@ -186,3 +186,24 @@ def test_command_line_build_reports_and_fails_cleanly(book):
 def test_quarto_engine_builds_the_same_book(book):
     result = build(book, engine="quarto", quiet=True)
     assert (result.out / "index.html").exists() and result.pdfs
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="the Quarto CLI is not on PATH; the Quarto engine is checked where it is installed")
+@pytest.mark.quarto
+@pytest.mark.slow
+def test_quarto_renders_the_whole_product_offline_and_leaves_the_tree_clean(tmp_path):
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    before = sorted(p.name for p in root.iterdir())
+    result = build(root, engine="quarto", quiet=True)
+    names = {p.name for p in result.pdfs}
+    assert names == {"cluster-benchmark-draft.pdf", "best-practices-draft.pdf"}
+    pages = list(result.out.rglob("*.html"))
+    assert (result.out / "index.html").exists() and len(pages) > 50
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and "require.js" not in text and "np.int" not in text, page
+    assert list(result.out.rglob("figures/*.csv")) and (result.out / "data" / "datapackage.json").exists()
+    leftovers = sorted(p.name for p in root.iterdir() if p.name not in before and not p.name.startswith(("_", ".")))
+    assert leftovers == [], leftovers  # no stray index.typ or notebook after a render

@@ -65,12 +65,60 @@ def test_project_requires_book_author_and_known_keys(book):
         project.load(book)
 
 
-def test_profile_overrides_chapters_and_title(tmp_path):
-    root = Path(__file__).resolve().parent.parent
-    collection = project.load(root, "practices")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _merged_chapters(config: dict) -> list[str]:
+    listed = []
+    for key in ("chapters", "appendices"):
+        for entry in config.get("book", {}).get(key) or []:
+            listed += entry["chapters"] if isinstance(entry, dict) else [entry]
+    return listed
+
+
+@pytest.mark.parametrize("profile", [None, "book", "practices"])
+def test_each_profile_merges_to_each_chapter_once_with_the_home_page_first(profile):
+    """Quarto appends a profile's lists to _quarto.yml's: a chapter in both would be rendered twice."""
+    loaded = project.load(REPO, profile)
+    listed = _merged_chapters(loaded.config)
+    assert listed[0] == "index.qmd"
+    assert len(listed) == len(set(listed)), [c for c in listed if listed.count(c) > 1]
+    assert [c.path for c in loaded.chapters][0].name == "index.qmd"
+
+
+def test_profiles_follow_quartos_default_and_group_rules():
+    config = {"profile": {"default": "book", "group": [["book", "practices"]]}}
+    assert project.active_profiles(config) == ["book"]
+    assert project.active_profiles(config, "practices") == ["practices"]
+    assert project.active_profiles(config, "draft") == ["draft", "book"]
+    assert project.active_profiles({"profile": {"group": [["a", "b"]]}}) == ["a"]
+
+
+def test_profile_lists_are_appended_and_other_values_replaced():
+    base = {"book": {"title": "A", "chapters": ["index.qmd", {"part": "P", "chapters": ["x.qmd"]}]}}
+    merged = project.merge(base, {"book": {"title": "B", "chapters": ["index.qmd", "y.qmd"]}})
+    assert merged["book"]["title"] == "B"
+    assert merged["book"]["chapters"] == ["index.qmd", {"part": "P", "chapters": ["x.qmd"]}, "y.qmd"]
+
+
+def test_the_collection_profile_has_its_own_title_chapters_and_output():
+    collection = project.load(REPO, "practices")
     assert collection.title == "Best-Practice Collection"
-    assert [c.path.name for c in collection.chapters] == ["practices-index.qmd", "09-best-practices.qmd"]
+    assert [c.path.name for c in collection.chapters] == ["index.qmd", "09-best-practices.qmd"]
     assert collection.output_dir.name == "_practices"
+    assert collection.profiles == ["practices"]
+
+
+def test_content_for_another_profile_or_format_is_left_out():
+    text = ('A\n\n::: {.content-visible when-profile="practices"}\nP\n:::\n\n'
+            '::: {.content-hidden when-format="html"}\nPrint\n:::\n\n::: {.callout-note}\nN\n:::')
+    book = qmd.apply_conditions(text, profiles=["book"])
+    assert "P\n" not in book and "Print" in book
+    assert "Print" not in qmd.apply_conditions(book, profiles=["book"], target="html")
+    assert "Print" in qmd.apply_conditions(book, profiles=["book"], target="typst")
+    assert "::: {.callout-note}\nN\n:::" in book
+    blanked = qmd.apply_conditions(text, profiles=["book"], blank=True)
+    assert blanked.count("\n") == text.count("\n")  # line numbers in messages stay right
 
 
 def test_heading_ids_are_added_and_deduplicated():

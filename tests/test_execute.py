@@ -31,18 +31,18 @@ class _FlakyStart(execute.NotebookClient):
     failures = 1
     starts = 0
 
-    def execute(self, **kwargs):
+    def start_new_kernel(self, **kwargs):
         type(self).starts += 1
         if type(self).starts <= type(self).failures:
             raise RuntimeError("Kernel didn't respond in 180 seconds")
-        return super().execute(**kwargs)
+        return super().start_new_kernel(**kwargs)
 
 
 def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
     _FlakyStart.starts, _FlakyStart.failures = 0, 1
     monkeypatch.setattr(execute, "NotebookClient", _FlakyStart)
     result = execute.run(_doc(tmp_path), target="html", project_dir=tmp_path)
-    assert result.inline == ["5"]
+    assert list(result.inline.values()) == [{"total": "5"}]
     assert _FlakyStart.starts == 2
 
 
@@ -65,3 +65,29 @@ def test_a_failing_cell_is_not_retried(tmp_path, monkeypatch):
         execute.run(parse(path), target="html", project_dir=tmp_path)
     assert info.value.ename == "ZeroDivisionError" and info.value.label == "boom"
     assert _FlakyStart.starts == 1
+
+
+def test_inline_values_are_matched_to_their_expressions_not_their_position(tmp_path):
+    """An inline expression in the title must not shift the values of the body (it printed 2026 for 10)."""
+    from analysis import engine, project
+
+    (tmp_path / "_quarto.yml").write_text('project:\n  type: book\nbook:\n  title: T\n  author: A\n'
+                                          '  chapters:\n    - index.qmd\n', encoding="utf-8")
+    (tmp_path / "index.qmd").write_text(
+        "# Report of `{python} 2000 + 26` {.unnumbered}\n\n```{python}\nalpha, beta = 10, 20\n```\n\n"
+        "Alpha is `{python} alpha` and beta is `{python} beta`.\n", encoding="utf-8")
+    proj = project.load(tmp_path)
+    book = engine.Book(proj, engine.parse_book(proj))
+    executed = execute.run(book.chapters[0].doc, target="html", project_dir=tmp_path)
+    assembly = engine.assemble(book, 0, executed, "html", figure_dir=tmp_path / "fig")
+    assert "Alpha is 10 and beta is 20." in assembly.markdown
+    assert assembly.title == "Report of 2026"
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("{'text/plain': \"'1.5 <b>'\"}", r"1\.5 <b\>"),
+    ("{'text/plain': 'np.int64(25)'}", "np.int64(25)"),
+    ("{'text/markdown': '**x**', 'text/plain': 'x'}", "**x**"),
+])
+def test_inline_values_are_shown_by_quartos_rules(value, shown):
+    assert execute.inline_text(eval(value)) == shown

@@ -4,31 +4,41 @@ from __future__ import annotations
 
 import re
 
+import subprocess
+
+import yaml
+
 from analysis import profiles
 from analysis.data import load
-from analysis.paths import ROOT
+from analysis.paths import DATA, ROOT
 
 
-def test_committed_profiles_match_the_generator(tmp_path):
-    ds = load()
-    ranks = __import__("analysis.indicators", fromlist=["scores"]).scores(ds).set_index("cluster")
-    linkable = "chapters/05-scorecard.qmd" in (ROOT / "_quarto.yml").read_text(encoding="utf-8")
-    for cid in ds["clusters"]["id"]:
-        committed = (ROOT / profiles.PROFILE_DIR / f"{cid}.md").read_text(encoding="utf-8")
-        assert committed == profiles.profile_markdown(ds, cid, ranks, scorecard_link=linkable), f"run `python -m analysis.profiles` ({cid})"
-    assert (ROOT / "chapters" / "11-cluster-profiles.md").read_text(encoding="utf-8") == profiles.index_markdown(ds)
+def test_the_pre_render_step_makes_a_page_per_cluster_listed_as_appendices(tmp_path):
+    ds = load(DATA)
+    files = profiles.pre_render(ds, ROOT, ["book"])
+    pages = [p for p in files if p.startswith(profiles.PROFILE_DIR.as_posix())]
+    assert len(pages) == len(ds["clusters"])
+    metadata = yaml.safe_load(files[profiles.METADATA])
+    listed = metadata["book"]["appendices"][0]["chapters"]
+    assert listed == profiles.chapter_list(ds) and all(p in files for p in listed)
+    assert metadata["cb"]["edition"] and metadata["cb"]["how-to-cite"]
+    assert 'name="cb-edition"' in files[profiles.HEAD]
 
 
-def test_every_cluster_is_listed_in_the_book():
-    ds = load()
-    config = (ROOT / "_quarto.yml").read_text(encoding="utf-8")
-    for path in profiles.chapter_list(ds):
-        assert f"- {path}" in config, path
-    assert len(profiles.chapter_list(ds)) == len(ds["clusters"]) + 1
+def test_the_collection_gets_the_edition_facts_but_no_profile_pages():
+    files = profiles.pre_render(load(DATA), ROOT, ["practices"])
+    assert set(files) == {profiles.METADATA, profiles.HEAD}
+    assert "appendices" not in yaml.safe_load(files[profiles.METADATA]).get("book", {})
+
+
+def test_profile_pages_are_not_kept_in_git():
+    tracked = subprocess.run(["git", "ls-files", "chapters/profiles", "_generated", profiles.PROFILES_INDEX], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    assert tracked == ""
 
 
 def test_profile_shows_facts_figures_scorecard_and_practices():
-    ds = load()
+    ds = load(DATA)
     text = profiles.profile_markdown(ds, "kama", __import__("analysis.indicators", fromlist=["scores"]).scores(ds).set_index("cluster"))
     assert text.startswith("# Kama (Tatarstan) {#sec-profile-kama .unnumbered}")
     for section in ("## Key facts", "## Figures", "## Against the benchmarks", "## Scorecard", "## Related best practices"):
@@ -47,11 +57,31 @@ def test_text_from_data_is_escaped(data_copy):
     assert "<script>" not in text
 
 
-def test_generate_removes_pages_of_removed_clusters(tmp_path):
-    ds = load()
+def test_writing_the_pre_render_files_removes_pages_of_removed_clusters(tmp_path):
+    ds = load(DATA)
     (tmp_path / "chapters" / "profiles").mkdir(parents=True)
     stale = tmp_path / "chapters" / "profiles" / "gone-cluster.md"
     stale.write_text("old", encoding="utf-8")
-    changed = profiles.generate(ds, tmp_path)
+    changed = profiles.write(profiles.pages(ds, scorecard_link=True), tmp_path)
     assert not stale.exists() and stale in changed
     assert len(list((tmp_path / "chapters" / "profiles").glob("*.md"))) == len(ds["clusters"])
+
+
+def test_a_data_edit_then_the_build_steps_change_no_tracked_file(tmp_path):
+    """The profile pages follow the data without `git status` showing anything but the edit."""
+    from analysis.build import _load_books
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run(git + ["init", "-q"], cwd=root, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=root, check=True)
+    subprocess.run(git + ["commit", "-qm", "start"], cwd=root, check=True)
+    clusters = root / "data" / "clusters.csv"
+    clusters.write_text(clusters.read_text(encoding="utf-8").replace("Kama (Tatarstan)", "Kama cluster"), encoding="utf-8")
+    book, collection, generated = _load_books(root, root / "data", ("html", "pdf"))
+    assert any("Kama cluster" in text for text in generated.values())
+    assert len(book.chapters) > len(collection.chapters)
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert status == [" M data/clusters.csv"]

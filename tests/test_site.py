@@ -7,7 +7,10 @@ the browser tests.)
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +19,20 @@ import pytest
 from analysis import site
 from analysis.document import BookInfo, Chapter, Download, Heading
 
+ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "Critical mass <script>alert(1)</script>"
+#: Writes the test book's site into argv[2] with nothing cached (argv[1] is this folder, for `make_book`).
+WRITE_SITE = """
+import sys
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[1])
+from test_site import make_book
+from analysis import site
+
+site.CACHE_DIR = None
+site.write_site(*make_book(), Path(sys.argv[2]))
+"""
 
 SPEC = {
     "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -167,7 +183,7 @@ def test_files_are_written(built):
     assert [p.name for p in pages] == PAGES
     for name in PAGES:
         assert (out / name).is_file()
-    for asset in ["site.css", "site.js", "favicon.svg", "vega-bundle.js", "search-index.js"]:
+    for asset in ["site.css", "vega-bundle.js", "search-index.js"]:  # the rest is declared in _quarto.yml
         assert (out / "assets" / asset).stat().st_size > 0
 
 
@@ -275,9 +291,18 @@ def test_chart_block_passes_through(built):
     assert '<div class="cb-chart" data-spec="spec-fig-critical-mass">' in html
     spec = re.search(r'<script type="application/json" id="spec-fig-critical-mass">(.*?)</script>', html, re.S).group(1)
     assert json.loads(spec) == SPEC
-    assert '<script src="assets/vega-bundle.js" defer></script>' in html
-    # pages without charts do not load the 900 KB bundle
-    assert "vega-bundle.js" not in page(built, "index.html")
+
+
+def test_what_quarto_yml_declares_goes_into_every_page(tmp_path):
+    """format.html css, include-in-header and include-after-body, applied as Quarto applies them."""
+    declared = BookInfo(title="T", css=["assets/report.css"], header_html='<meta name="cb-edition" content="draft">',
+                        after_body_html='<script src="x.js"></script>')
+    chapter = Chapter(source=Path("index.qmd"), slug="index", title="T", anchor="sec-t", number=None, part=None,
+                      markdown={"html": "Text."})
+    html = site.render_page(declared, [chapter], 0)
+    head, body = html.split("</head>")
+    assert '<link rel="stylesheet" href="assets/report.css">' in head and 'name="cb-edition"' in head
+    assert body.rstrip().endswith('<script src="x.js"></script>\n</body>\n</html>')
 
 
 def test_vega_bundle_is_a_classic_script(built):
@@ -345,7 +370,7 @@ def test_nothing_loads_from_outside(built, name):
 def test_no_inline_event_handlers(built, name):
     for tag, attrs in tags(page(built, name)):
         assert not [a for a in attrs if a.startswith("on")], f"{tag} has an inline handler"
-    css_js = (built[0] / "assets" / "site.js").read_text(encoding="utf-8")
+    css_js = (Path(__file__).resolve().parent.parent / "assets" / "site.js").read_text(encoding="utf-8")
     assert "fetch(" not in css_js  # file:// pages cannot fetch
     assert "innerHTML" not in css_js  # results are built from text nodes
 
@@ -361,14 +386,19 @@ def test_hostile_title_is_escaped(built):
     assert f'<span class="page-nav-label">1\u2002{escaped}</span>' in page(built, "03-practices.html")
 
 
-def test_same_inputs_give_identical_bytes(built, tmp_path):
-    book, chapters = make_book()
-    site.write_site(book, chapters, tmp_path)
-    first = {p.relative_to(built[0]): p.read_bytes() for p in sorted(built[0].rglob("*")) if p.is_file()}
-    second = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
-    assert first.keys() == second.keys()
-    for rel in first:
-        assert first[rel] == second[rel], rel
+def test_same_inputs_give_identical_bytes(tmp_path):
+    # Two fresh interpreters with other hash seeds, so no in-memory or disk cache can stand in for a render.
+    outs = [tmp_path / "first", tmp_path / "second"]
+    for seed, out in zip(("1", "2"), outs):
+        env = {**os.environ, "PYTHONHASHSEED": seed,
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run([sys.executable, "-c", WRITE_SITE, str(Path(__file__).parent), str(out)], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, f"writing the site failed:\n{done.stdout}{done.stderr}"
+    first, second = ({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} for out in outs)
+    assert len(first) > 5 and first.keys() == second.keys()
+    differing = [str(rel) for rel in first if first[rel] != second[rel]]
+    assert not differing, f"two renders of the same book differ in {differing}"
 
 
 def test_nested_slug_gets_relative_links(tmp_path):

@@ -167,10 +167,13 @@ local function only_image(block)
 end
 
 local function figure_div(div)
-  local image, caption = nil, nil
+  local image, caption, raw = nil, nil, nil
   for _, b in ipairs(div.content) do
     local img = only_image(b)
-    if img and not image then
+    if b.t == "RawBlock" and b.format == "typst" and not image and not raw then
+      -- a chart drawn by the chapter as Typst markup (an inline SVG image)
+      raw = b
+    elseif img and not image then
       image = img
     elseif b.t == "Figure" and not image then
       -- an implicit figure inside the div: take its image and caption
@@ -182,6 +185,9 @@ local function figure_div(div)
     elseif b.t == "Para" or b.t == "Plain" then
       caption = { pandoc.Plain(b.content) }
     end
+  end
+  if raw then
+    return pandoc.Figure({ raw }, caption or {}, { id = div.identifier })
   end
   if not image then return nil end
   if not caption then

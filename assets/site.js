@@ -1,9 +1,9 @@
-/* Cluster Benchmark: page behaviour (written by analysis.site).
+/* Cluster Benchmark: page behaviour.
  *
- * Loaded as a classic script in <head>, so it also runs from file://. It marks the page
- * as scripted, then on DOMContentLoaded (after the deferred search index and Vega bundle
- * have run) it wires the navigation menu, the charts, the search box, the "On this page"
- * highlight and keyboard access to wide tables. No framework, no inline handlers.
+ * Loaded as a classic script by assets/scripts.html (declared in _quarto.yml, used by Quarto and
+ * the wheel-only engine alike), after the Vega bundle, so it also runs from file://. It marks the
+ * page as scripted, then wires the navigation menu, the charts, the search box, the "On this page"
+ * highlight, keyboard access to wide tables and the edition menu. No framework, no inline handlers.
  */
 (function () {
   "use strict";
@@ -683,7 +683,36 @@
     banner.classList.add(mine === "draft" ? "is-draft" : "is-old");
   }
 
+  /* Pages the wheel-only engine writes carry the edition badge, the menu's place and the banner;
+   * Quarto's pages do not, so they are added here, at the top of the main content. */
+  function editionPlaces() {
+    if (document.getElementById("version-switcher")) return;
+    var main = document.querySelector("main");
+    var meta = document.querySelector('meta[name="cb-edition"]');
+    if (!main || !meta) return;
+    var edition = meta.getAttribute("content");
+    var date = meta.getAttribute("data-date");
+    var bar = document.createElement("div");
+    bar.className = "cb-edition-bar";
+    addText(bar, "span", (edition === "draft" ? "Draft" : "Edition " + edition) + (date ? " \u00b7 " + date : "")).className = "edition-badge";
+    var holder = document.createElement("div");
+    holder.id = "version-switcher";
+    bar.appendChild(holder);
+    var banner = document.createElement("div");
+    banner.id = "edition-banner";
+    banner.className = "edition-banner";
+    banner.setAttribute("role", "note");
+    if (edition === "draft") {
+      addText(banner, "p", "This is a draft: it holds changes that are not in a released edition yet. Please do not cite it.");
+    } else {
+      banner.hidden = true;
+    }
+    main.insertBefore(banner, main.firstChild);
+    main.insertBefore(bar, banner);
+  }
+
   function initEditions() {
+    editionPlaces();
     var base = archiveRoot();
     if (!base) {
       return;
