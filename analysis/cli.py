@@ -6,11 +6,37 @@ import argparse
 import sys
 from pathlib import Path
 
+BOTH = ("html", "pdf")
+
+
+def _root(args: argparse.Namespace, *, required: bool = True) -> Path | None:
+    """The project: --root, else the nearest folder with _quarto.yml from the working directory up.
+
+    ProjectNotFound (reported by `main`) when there is none, unless `required` is False.
+    """
+    from analysis.paths import ProjectNotFound, project_root
+
+    try:
+        return project_root(args.root)
+    except ProjectNotFound:
+        if required or args.root:
+            raise
+        return None
+
+
+def _data(args: argparse.Namespace, root: Path | None) -> Path:
+    return Path(args.data).resolve() if args.data else root / "data"
+
 
 def _validate(args: argparse.Namespace) -> int:
     from analysis import data as data_mod
+    from analysis.paths import page_clashes
 
-    ds, problems = data_mod.collect(args.data)
+    root = _root(args, required=not args.data)  # --data alone needs no project; inside one, its pages are checked
+    data = _data(args, root)
+    ds, problems = data_mod.collect(data)
+    if root is not None:
+        problems += [data_mod.Problem(*clash) for clash in page_clashes(root, data)]
     if problems or ds is None:
         print(data_mod.DataError(problems).report("fix them and run again"))
         return 1
@@ -22,17 +48,23 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _datapackage(args: argparse.Namespace) -> int:
     from analysis import datapackage
-    from analysis.paths import data_dir
 
+    from analysis.data import DataError
+
+    data = _data(args, None if args.data else _root(args))
+    try:
+        fresh = datapackage.render(data)
+    except DataError as exc:
+        print(exc.report("nothing was checked" if args.check else "data/datapackage.json was not written"), file=sys.stderr)
+        return 1
     if args.check:
-        current = data_dir(args.data) / "datapackage.json"
-        fresh = datapackage.render(args.data)
+        current = data / "datapackage.json"
         if not current.exists() or current.read_text(encoding="utf-8") != fresh:
             print("data/datapackage.json is out of date; run `clusterbench datapackage`.")
             return 1
         print("data/datapackage.json is up to date.")
         return 0
-    path = datapackage.write(args.data)
+    path = datapackage.write(data, fresh)
     print(f"Wrote {path}")
     return 0
 
@@ -40,29 +72,54 @@ def _datapackage(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from analysis import editions
     from analysis.build import BuildError, build
+    from analysis.paths import page_clashes
 
-    root = Path(args.root)
-    to = tuple(t.strip() for t in args.to.split(",") if t.strip())
+    root = _root(args)
+    to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
+    failed = "Build failed; the previous site was left as it was."
+    unknown = sorted(set(to) - set(BOTH))
+    if unknown or not to:
+        print(f"{failed}\n--to takes html, pdf or html,pdf, not '{args.to}'.", file=sys.stderr)
+        return 1
     try:
         has_editions = bool(editions.load_register(root))
     except editions.EditionError as exc:
-        print(f"Build failed; the previous site was left as it was.\n{exc}", file=sys.stderr)
+        print(f"{failed}\n{exc}", file=sys.stderr)
         return 1
     if args.all_editions and not has_editions:
         print("There are no editions yet: `clusterbench release EDITION` makes the first one.", file=sys.stderr)
         return 1
+    clashes = page_clashes(root, _data(args, root))
+    if clashes:
+        from analysis.data import DataError, Problem
+
+        print(f"{failed}\n{DataError([Problem(*c) for c in clashes]).report()}", file=sys.stderr)
+        return 1
     # With editions, the default output is the archive: the site root is the latest edition and the
-    # working tree is a draft in draft/. --out builds just this tree, wherever it is asked to.
-    if has_editions and args.out is None and args.data is None and to == ("html", "pdf"):
+    # working tree is a draft in draft/. --out builds just this tree, into a folder that holds no archive.
+    if has_editions and args.out is None:
+        if args.data is not None:
+            print(f"{failed}\n{root / '_site'} is the editions archive, built from the project's own data/; "
+                  "build another data folder with --out DIR.", file=sys.stderr)
+            return 1
         try:
-            result = editions.assemble(root, rebuild=args.all_editions, quiet=args.quiet)
+            result = editions.assemble(root, rebuild=args.all_editions, engine=args.engine, to=to, force=args.force,
+                                       quiet=args.quiet)
         except editions.EditionError as exc:
             print(f"Build failed; the published editions were left as they were.\n{exc}", file=sys.stderr)
             return 1
+        draft = "the working tree's changes are in draft/" + ("" if to == BOTH else f" ({to[0]} only)") + "."
         print(f"Site {result.site}: latest edition {result.latest} at the root; "
               f"built {', '.join(result.built) or 'no edition'}, kept {', '.join(result.kept) or 'none'}; "
-              + ("the working tree's changes are in draft/." if result.draft else "the working tree matches the latest edition."))
+              + (draft if result.draft else "the working tree matches the latest edition."))
         return 0
+    if args.all_editions:
+        print("--all-editions rebuilds the archive in _site/; it does not go with --out.", file=sys.stderr)
+        return 1
+    refusal = editions.overwrite_refusal(Path(args.out).resolve()) if args.out else ""
+    if refusal:
+        print(f"{failed}\n{refusal}", file=sys.stderr)
+        return 1
     try:
         result = build(root, out=args.out, engine=args.engine, to=to, data=args.data, force=args.force, quiet=args.quiet)
     except BuildError as exc:
@@ -84,7 +141,7 @@ def _release(args: argparse.Namespace) -> int:
     from analysis import editions
 
     try:
-        result = editions.release(Path(args.root), args.edition, summary=args.summary, date=args.date,
+        result = editions.release(_root(args), args.edition, summary=args.summary, date=args.date,
                                   allow_dirty=args.allow_dirty, quiet=args.quiet)
     except editions.EditionError as exc:
         print(f"Release refused; nothing was written.\n{exc}", file=sys.stderr)
@@ -98,12 +155,16 @@ def _release(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from analysis import changelog, editions
 
-    root = Path(args.root)
+    root = _root(args)
     try:
         with _data_at(root, args.old) as old, _data_at(root, args.new) as new:
             changes = changelog.diff(old, new)
     except editions.EditionError as exc:
-        print(str(exc), file=sys.stderr)
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 1
+    except changelog.VersionError as exc:
+        refs = " and ".join(args.old if side == "old" else args.new for side in exc.sides)
+        print(f"Cannot compare: the data of {refs} cannot be read.\n{exc.report('nothing was compared')}", file=sys.stderr)
         return 1
     print(f"# Changes from {args.old} to {args.new}\n\n{changelog.changes_markdown(changes, heading_level=2)}")
     return 0
@@ -129,52 +190,57 @@ def _data_at(root: Path, ref: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clusterbench", description="Cluster Benchmark: data checks and builds.")
     sub = parser.add_subparsers(dest="command", required=True)
+    # Every command works on one project, found as Quarto and git find theirs.
+    project = argparse.ArgumentParser(add_help=False)
+    project.add_argument("--root", metavar="DIR",
+                         help="project folder, with _quarto.yml (default: the nearest one from the working directory up)")
 
-    p = sub.add_parser("validate", help="check every data file and report all problems at once")
+    p = sub.add_parser("validate", parents=[project], help="check every data file and report all problems at once")
     p.add_argument("--data", metavar="DIR", help="data folder (default: the project's data/)")
     p.set_defaults(func=_validate)
 
-    p = sub.add_parser("datapackage", help="write data/datapackage.json from the schemas")
+    p = sub.add_parser("datapackage", parents=[project], help="write data/datapackage.json from the schemas")
     p.add_argument("--data", metavar="DIR", help="data folder (default: the project's data/)")
     p.add_argument("--check", action="store_true", help="only check that the committed file is up to date")
     p.set_defaults(func=_datapackage)
 
-    from analysis.paths import ROOT
-
-    p = sub.add_parser("build", help="build the website, the PDFs and the data downloads")
+    p = sub.add_parser("build", parents=[project], help="build the website, the PDFs and the data downloads")
     p.add_argument("--engine", choices=["auto", "quarto", "wheel"], default="auto",
                    help="auto: Quarto if `quarto` is on PATH, else the wheel-only engine")
-    p.add_argument("--to", default="html,pdf", help="comma-separated targets: html, pdf (default: both)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: _site/)")
+    p.add_argument("--to", default="html,pdf",
+                   help="comma-separated targets: html, pdf (default: both; with editions, for the draft only)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: _site/; with editions, the archive there)")
     p.add_argument("--data", metavar="DIR", help="data folder (default: the project's data/)")
-    p.add_argument("--root", metavar="DIR", default=str(ROOT), help="project folder with _quarto.yml (default: this repository)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.add_argument("--all-editions", action="store_true",
                    help="rebuild every edition from its git tag; a result that differs from the published copy is refused")
     p.set_defaults(func=_build)
 
-    p = sub.add_parser("release", help="cut a new edition: register, changelog, citation, git tag, archive")
+    p = sub.add_parser("release", parents=[project], help="cut a new edition: register, changelog, citation, git tag, archive")
     p.add_argument("edition", help="edition number, YEAR.N (for example 2026.1)")
     p.add_argument("--summary", required=True, help="one line saying what the edition brings")
     p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
     p.add_argument("--allow-dirty", action="store_true", help="release the last commit even if the tree has other uncommitted changes")
-    p.add_argument("--root", metavar="DIR", default=str(ROOT), help=argparse.SUPPRESS)
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_release)
 
-    p = sub.add_parser("diff", help="the data changelog between two editions, git refs or the working tree")
+    p = sub.add_parser("diff", parents=[project], help="the data changelog between two editions, git refs or the working tree")
     p.add_argument("old", help="edition (2026.1), git ref, or 'working'")
     p.add_argument("new", nargs="?", default="working", help="edition, git ref, or 'working' (default)")
-    p.add_argument("--root", metavar="DIR", default=str(ROOT), help=argparse.SUPPRESS)
     p.set_defaults(func=_diff)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from analysis.paths import ProjectNotFound
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ProjectNotFound as exc:
+        print(f"clusterbench {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.paths import ROOT
+from analysis.paths import find_root
 
 EDITION_RE = re.compile(r"^\d{4}\.\d+$")
 TAG_PREFIX = "edition-"
@@ -70,7 +70,7 @@ def key(edition: str) -> tuple[int, int]:
 # --- the register -------------------------------------------------------------------------
 
 
-def load_register(root: Path = ROOT) -> list[Entry]:
+def load_register(root: Path) -> list[Entry]:
     """Released editions, oldest first; an invalid register raises EditionError naming entry and field."""
     from pydantic import ValidationError
 
@@ -131,8 +131,14 @@ def _dirty(root: Path) -> list[str]:
 
 
 def resolve_ref(root: Path, ref: str) -> str:
-    """An edition number, a tag or any git ref, as the ref git knows."""
-    return TAG_PREFIX + ref if EDITION_RE.match(ref) else ref
+    """An edition number, a tag or any git ref, as the ref git knows; EditionError if git knows none of them."""
+    if not git(root, "rev-parse", "--git-dir", check=False):
+        raise EditionError([f"{root} is not a git repository, so it has no editions or commits to compare"])
+    candidates = [TAG_PREFIX + ref, ref] if EDITION_RE.match(ref) else [ref]
+    for candidate in candidates:
+        if git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", candidate + "^{commit}", check=False):
+            return candidate
+    raise EditionError([f"no edition, tag or commit named '{ref}'"])
 
 
 @contextmanager
@@ -140,7 +146,11 @@ def worktree(root: Path, ref: str):
     """A clean, detached checkout of `ref` in a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="cb-worktree-"))
     target = folder / "tree"
-    git(root, "worktree", "add", "--detach", "--quiet", str(target), ref)
+    try:
+        git(root, "worktree", "add", "--detach", "--quiet", str(target), ref)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         yield target
     finally:
@@ -152,23 +162,25 @@ def worktree(root: Path, ref: str):
 # --- building editions ---------------------------------------------------------------------
 
 
-def build_tree(tree: Path, out: Path, *, quiet: bool = True) -> None:
+def build_tree(tree: Path, out: Path, *, engine: str = "auto") -> None:
     """Build a checkout with its own code (not this process's), so an edition always builds as it did."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     env.pop("CLUSTERBENCH_DATA", None)
     cmd = [sys.executable, "-m", "analysis.cli", "build", "--root", str(tree), "--out", str(out), "--force", "--quiet"]
+    if engine != "auto":
+        cmd += ["--engine", engine]
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
         raise EditionError([f"building {tree.name} failed:\n{tail}"])
 
 
-def build_edition(root: Path, entry: Entry, out: Path) -> None:
-    """Build one edition from its tag into `out` (which must not exist)."""
+def build_edition(root: Path, entry: Entry, out: Path, *, engine: str = "auto") -> None:
+    """Build one edition, both targets, from its tag into `out` (which must not exist)."""
     if git(root, "rev-parse", "--verify", "--quiet", entry.tag + "^{commit}", check=False) == "":
         raise EditionError([f"edition {entry.edition} is in {REGISTER} but git has no tag {entry.tag}; run `git fetch --tags`"])
     with worktree(root, entry.tag) as tree:
-        build_tree(tree, out)
+        build_tree(tree, out, engine=engine)
 
 
 def _immutable_files(folder: Path) -> dict[str, str]:
@@ -208,6 +220,25 @@ def write_versions(site: Path, manifest: dict) -> None:
 ROOT_KEEP = {"v", "draft", "_checks", "versions.json", "versions.js"}
 
 
+def overwrite_refusal(folder: Path) -> str:
+    """Why a build must not replace `folder` (it holds published editions), or '' when it may."""
+    folder = Path(folder)
+    archive = folder / "v"
+    editions = archive.is_dir() and any(p.is_dir() and EDITION_RE.match(p.name) for p in archive.iterdir())
+    listed = False
+    versions = folder / "versions.json"
+    if versions.exists():  # a single build writes one with no editions; only a listed edition is an archive
+        try:
+            listed = bool(json.loads(versions.read_text(encoding="utf-8")).get("editions"))
+        except (ValueError, AttributeError):
+            listed = True
+    if not editions and not listed:
+        return ""
+    return (f"{folder} holds the editions archive (v/ and versions.json), which a build there would delete. "
+            "Run `clusterbench build` without --out and --data to update the archive (the working tree goes "
+            "to draft/), or give --out another folder.")
+
+
 def _refresh_root(site: Path, latest: Path) -> None:
     """Make the site root a copy of the latest edition, keeping the archive folders."""
     for child in site.iterdir():
@@ -236,13 +267,15 @@ class ArchiveResult:
     draft: bool = False
 
 
-def assemble(root: Path = ROOT, site: Path | None = None, *, rebuild: bool = False, draft: bool = True,
+def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, draft: bool = True,
+             engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"), force: bool = False,
              quiet: bool = True) -> ArchiveResult:
     """Bring `_site/` in line with the register: missing editions built from their tags, the root a copy
     of the latest, the working tree as a draft in `draft/` when it differs from the latest.
 
     With `rebuild`, every edition is built again from its tag; a result whose PDFs or data downloads
-    differ from the published copy is refused and the published copy kept.
+    differ from the published copy is refused and the published copy kept. `engine` applies to every
+    build; `to` and `force` to the draft only, since an edition is always built whole, once.
     """
     from analysis.build import BuildError, build
     from analysis.project import load as load_project
@@ -264,7 +297,7 @@ def assemble(root: Path = ROOT, site: Path | None = None, *, rebuild: bool = Fal
         staging = site / "v" / f".{entry.edition}.tmp-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            build_edition(root, entry, staging)
+            build_edition(root, entry, staging, engine=engine)
         except EditionError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             problems += exc.problems
@@ -289,7 +322,7 @@ def assemble(root: Path = ROOT, site: Path | None = None, *, rebuild: bool = Fal
     draft_dir = site / "draft"
     if draft and not same_as_edition(root, latest):
         try:
-            build(root, out=draft_dir, quiet=quiet)
+            build(root, out=draft_dir, engine=engine, to=to, force=force, quiet=quiet)
         except BuildError as exc:
             raise EditionError([f"the draft (working tree) did not build; the editions are in place:\n{exc}"]) from None
         result.draft = True
@@ -413,7 +446,7 @@ def _set_variables(root: Path, edition: str, date: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def release(root: Path = ROOT, edition: str = "", *, summary: str, date: str | None = None, allow_dirty: bool = False,
+def release(root: Path, edition: str, *, summary: str, date: str | None = None, allow_dirty: bool = False,
             site: Path | None = None, quiet: bool = True) -> ReleaseResult:
     """Cut an edition: register, changelog, citation, tag, and its place in the archive.
 
@@ -478,7 +511,7 @@ def release(root: Path = ROOT, edition: str = "", *, summary: str, date: str | N
 
 
 def _project_dir() -> Path:
-    return Path(os.environ.get("QUARTO_PROJECT_DIR") or ROOT)
+    return Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root())
 
 
 def editions_table(root: Path | None = None):

@@ -316,7 +316,7 @@ def test_a_rebuild_that_differs_from_the_published_edition_is_refused(tmp_path, 
     entry = editions.Entry(A, "2026-11-23", "First", "0" * 64, "abc1234")
     monkeypatch.setattr(editions, "load_register", lambda root: [entry])
 
-    def rebuilt(root, e, out):
+    def rebuilt(root, e, out, **options):
         shutil.copytree(published, out)
         (out / f"best-practices-{A}.pdf").write_bytes(b"%PDF built differently")
 
