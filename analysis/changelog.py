@@ -3,8 +3,10 @@
 `diff(old, new)` compares two data folders (an edition, a git ref or the working tree,
 checked out by the caller): values added, changed and removed, keyed by entity and
 indicator; clusters and practices added or withdrawn; and the scorecard and ranking
-as computed by the current code. Files are read as text, so an old edition whose data
-would not pass today's validation can still be compared.
+as computed by the current code. Files go through the first checks of `analysis.data`
+(encoding, shape, YAML syntax), so a file that cannot be read is reported like
+`clusterbench validate` reports it; today's schemas are not applied, so an old edition
+whose data would not pass them can still be compared.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
 from analysis.qmd import md_escape
 
 #: Columns that identify a row, per table; tables not listed are compared row by row.
@@ -60,16 +63,47 @@ class Changes:
         return {s: len(v) for s, v in self.lines.items() if v}
 
 
-def _read(path: Path) -> pd.DataFrame | None:
-    if not path.exists():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+class VersionError(DataError):
+    """A version's data cannot be read; `sides` says which ('old', 'new' or both)."""
+
+    def __init__(self, sides: list[str], problems: list[Problem]):
+        super().__init__(problems)
+        self.sides = sides
 
 
-def _observations(data: Path) -> pd.DataFrame | None:
-    parts = [_read(p) for p in sorted((data / "observations").glob("*.csv"))]
+@dataclass
+class _Version:
+    """One version of `data/` as text: CSV tables by file name, the observations as one table, YAML documents, practices."""
+
+    tables: dict[str, pd.DataFrame]
+    observations: pd.DataFrame | None
+    yaml: dict[str, object]
+    practices: dict[str, tuple[dict, str]]
+
+
+def _read_version(data: Path, problems: list[Problem]) -> _Version:
+    tables = {}
+    for path in sorted(data.glob("*.csv")):
+        frame = read_table_text(path, path.name, problems)
+        if frame is not None:
+            tables[path.name] = frame
+    parts = [read_table_text(p, f"observations/{p.name}", problems) for p in sorted((data / "observations").glob("*.csv"))]
     parts = [p for p in parts if p is not None]
-    return pd.concat(parts, ignore_index=True) if parts else None
+    docs = {p.name: read_yaml_doc(p, p.name, problems) for p in sorted(data.glob("*.yml")) if p.name != "editions.yml"}
+    practices = {}
+    for path in sorted((data / "practices").glob("BP-*.md")):
+        rel = f"practices/{path.name}"
+        try:
+            pid, meta, body = parse_practice(path.read_text(encoding="utf-8-sig"), path.name)
+        except UnicodeDecodeError:
+            problems.append(Problem(rel, "-", "-", "not valid UTF-8; save the file as UTF-8"))
+            continue
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(Problem(rel, str(mark.line + 2) if mark else "-", "-", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))
+            continue
+        practices[pid] = (meta if isinstance(meta, dict) else {}, body)
+    return _Version(tables, pd.concat(parts, ignore_index=True).fillna("") if parts else None, docs, practices)
 
 
 def _num(text: str) -> str:
@@ -84,26 +118,25 @@ def _num(text: str) -> str:
 class _Names:
     """Readable names for entities, indicators, sources and units, from both versions (newer wins)."""
 
-    def __init__(self, old: Path, new: Path):
+    def __init__(self, old: _Version, new: _Version):
         self.entity, self.indicator, self.source, self.unit = {}, {}, {}, {}
-        for data in (old, new):
-            clusters = _read(data / "clusters.csv")
+        for version in (old, new):
+            clusters = version.tables.get("clusters.csv")
             if clusters is not None:
                 short = clusters["short_name"] if "short_name" in clusters else clusters["name"]
                 self.entity.update(zip(clusters["id"], short.where(short != "", clusters["name"])))
-            groups = _read(data / "groups.csv")
+            groups = version.tables.get("groups.csv")
             if groups is not None:
                 self.entity.update(zip(groups["id"], groups["label"]))
-            indicators = _read(data / "indicators.csv")
+            indicators = version.tables.get("indicators.csv")
             if indicators is not None:
                 self.indicator.update(zip(indicators["id"], indicators["label"].str.lower()))
-            sources = _read(data / "sources.csv")
+            sources = version.tables.get("sources.csv")
             if sources is not None:
                 self.source.update(zip(sources["id"], sources["short_name"]))
-            vocab = data / "vocabularies.yml"
-            if vocab.exists():
-                units = (yaml.safe_load(vocab.read_text(encoding="utf-8")) or {}).get("units", {})
-                self.unit.update({k: (v.get("label", k) if isinstance(v, dict) else str(v)) for k, v in units.items()})
+            vocab = version.yaml.get("vocabularies.yml")
+            units = vocab.get("units", {}) if isinstance(vocab, dict) else {}
+            self.unit.update({k: (v.get("label", k) if isinstance(v, dict) else str(v)) for k, v in (units or {}).items()})
 
     def value(self, row: pd.Series) -> str:
         unit = row.get("unit", "")
@@ -203,17 +236,8 @@ def parse_practice(text: str, name: str) -> tuple[str, dict, str]:
     return str(meta.get("id", name[:6])), meta, (parts[1] if parts else text).strip()
 
 
-def _practices(data: Path) -> dict[str, tuple[dict, str]]:
-    """Practice id (from the front matter, else the file name) -> (front matter, body)."""
-    out = {}
-    for path in sorted((data / "practices").glob("BP-*.md")):
-        pid, meta, body = parse_practice(path.read_text(encoding="utf-8"), path.name)
-        out[pid] = (meta, body)
-    return out
-
-
-def _practice_changes(old: Path, new: Path, out: Changes) -> None:
-    a, b = _practices(old), _practices(new)
+def _practice_changes(old: _Version, new: _Version, out: Changes) -> None:
+    a, b = old.practices, new.practices
     for pid in sorted(set(b) - set(a)):
         meta, _ = b[pid]
         if meta.get("status", "active") == "active":
@@ -251,11 +275,10 @@ def _flatten(node, prefix: str = "") -> dict[str, str]:
     return {prefix: "" if node is None else str(node)}
 
 
-def _yaml_changes(old: Path, new: Path, out: Changes) -> None:
-    names = sorted(({p.name for p in old.glob("*.yml")} | {p.name for p in new.glob("*.yml")}) - {"editions.yml"})
-    for name in names:
-        a = _flatten(yaml.safe_load((old / name).read_text(encoding="utf-8"))) if (old / name).exists() else {}
-        b = _flatten(yaml.safe_load((new / name).read_text(encoding="utf-8"))) if (new / name).exists() else {}
+def _yaml_changes(old: _Version, new: _Version, out: Changes) -> None:
+    for name in sorted(set(old.yaml) | set(new.yaml)):
+        a = _flatten(old.yaml[name]) if name in old.yaml else {}
+        b = _flatten(new.yaml[name]) if name in new.yaml else {}
         changed = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
         for k in changed[:10]:
             if k in a and k in b and len(a[k]) < 60 and len(b[k]) < 60:
@@ -294,15 +317,28 @@ def _score_changes(old: Path, new: Path, out: Changes) -> None:
 
 
 def diff(old: Path, new: Path) -> Changes:
-    """Every change from data folder `old` to data folder `new`."""
+    """Every change from data folder `old` to data folder `new`.
+
+    VersionError, with every problem, when a file of either version cannot be read.
+    """
     old, new = Path(old), Path(new)
-    names = _Names(old, new)
+    versions, problems, sides = [], [], []
+    for side, folder in (("old", old), ("new", new)):
+        found: list[Problem] = []
+        versions.append(_read_version(folder, found))
+        if found:
+            sides.append(side)
+            problems += found
+    if problems:
+        raise VersionError(sides, problems)
+    a, b = versions
+    names = _Names(a, b)
     out = Changes()
-    _observation_changes(_observations(old), _observations(new), names, out)
-    for name in sorted({p.name for p in old.glob("*.csv")} | {p.name for p in new.glob("*.csv")}):
-        _table_changes(name, _read(old / name), _read(new / name), names, out)
-    _practice_changes(old, new, out)
-    _yaml_changes(old, new, out)
+    _observation_changes(a.observations, b.observations, names, out)
+    for name in sorted(set(a.tables) | set(b.tables)):
+        _table_changes(name, a.tables.get(name), b.tables.get(name), names, out)
+    _practice_changes(a, b, out)
+    _yaml_changes(a, b, out)
     _score_changes(old, new, out)
     return out
 

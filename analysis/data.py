@@ -5,7 +5,8 @@ each as `file:row:field: message (value)`. Rows are line numbers in the file, so
 maintainer can jump straight to them; YAML problems give the key path instead.
 
 Order of work: read each file (encoding, shape), coerce types cell by cell, run the
-pandera / pydantic schemas, then run the cross-file checks.
+pandera / pydantic schemas, then run the cross-file checks, and last the data contract
+(`contract.yml`): the rows and values the chapters and indicators rely on.
 """
 
 from __future__ import annotations
@@ -353,7 +354,8 @@ def _run_schema(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, l
                 problems.append(Problem(rel, "-", str(case.column), _check_message(str(case.check), case.failure_case)))
                 continue
             i = int(case.index)
-            problems.append(Problem(rel, str(lines[i]), str(case.column), _check_message(str(case.check), case.failure_case), case.failure_case))
+            value = None if pd.api.types.is_scalar(case.failure_case) and pd.isna(case.failure_case) else case.failure_case  # a blank cell
+            problems.append(Problem(rel, str(lines[i]), str(case.column), _check_message(str(case.check), value), value))
         unique = getattr(model.Config, "unique", None)
         if unique:
             keys = _key(frame, unique)
@@ -404,15 +406,33 @@ def _pydantic_problems(exc: ValidationError, rel: str, lines: dict[str, int] | N
     return out
 
 
-def _read_yaml(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
-    text = _read_text(root / rel, rel, problems)
+def read_table_text(path: Path, rel: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """A CSV as text ('' for an empty cell), read with the first checks of `collect` (size, encoding, shape, header).
+
+    None when it cannot be read, with the reasons added to `problems`. The schemas are not applied, so a
+    file of an older edition reads as it was written.
+    """
+    read = _read_csv(path, rel, problems)
+    return None if read is None else read[0].fillna("")
+
+
+def read_yaml_doc(path: Path, rel: str, problems: list[Problem]) -> Any:
+    """A YAML file parsed, or None when it cannot be read or parsed (the reason is added to `problems`)."""
+    text = _read_text(path, rel, problems)
     if text is None:
         return None
     try:
-        doc = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(rel, str(mark.line + 1) if mark else "-", "-", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+
+
+def _read_yaml(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
+    before = len(problems)
+    doc = read_yaml_doc(root / rel, rel, problems)
+    if len(problems) > before:
         return None
     try:
         return model.model_validate(doc)
@@ -590,6 +610,9 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
     _check_in(t["country_cluster_counts.csv"], "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
     _check_in(t["benchmarks.csv"], "indicator", set(indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
     _check_in(t["benchmarks.csv"], "applies_to", set(v.scope), "not a scope in vocabularies.yml", problems)
+    bench = t["benchmarks.csv"]
+    for f, line, _ in _where(bench, (bench["comparator"] == "range") & bench["value_high"].isna()):
+        problems.append(Problem(f, line, "value_high", "a range needs its upper end"))
 
     # Observations.
     obs = ds.observations
@@ -599,11 +622,13 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
     _check_in(obs, "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
     _check_in(obs, "scope", set(v.scope), "not a scope in vocabularies.yml", problems)
     _check_in(obs, "quality", quality, "not a quality flag (reported, derived, estimate, ambiguous)", problems)
+    unreadable = _reported_cells(problems)
     for f, line, row in _where(obs, pd.Series(True, index=obs.index)):
         expected = indicator_unit.get(row["indicator"])
         if expected and row["unit"] in units and row["unit"] != expected:
             problems.append(Problem(f, line, "unit", f"unit differs from the indicator's unit ({expected})", row["unit"]))
-        if pd.isna(row["value"]) and row["quality"] != "ambiguous":
+        # A value that is not a number is empty by now; its own problem says what to fix.
+        if pd.isna(row["value"]) and row["quality"] != "ambiguous" and (f, line, "value") not in unreadable:
             problems.append(Problem(f, line, "value", "value is empty; mark the row quality 'ambiguous' and say why in the note"))
     _check_values(obs, problems)
     keys = _key(obs, ["entity", "indicator", "breakdown", "year", "source"])
@@ -633,10 +658,12 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
         for f, line, row in _where(rows, rows["unit"] != m.unit):
             problems.append(Problem(f, line, "unit", f"unit differs from distributions.yml ({m.unit})", row["unit"]))
         if m.sums_to is not None:
-            if rows["value"].isna().any():
+            # A cell that is not a number is empty by now and reported already; the total waits for it.
+            empty = [r for _, r in rows[rows["value"].isna()].iterrows() if (r["_file"], str(r["_line"]), "value") not in unreadable]
+            if empty:
                 first = rows.iloc[0]
                 problems.append(Problem(first["_file"], str(first["_line"]), "value", f"distribution '{key}' must total {m.sums_to:g} but has empty values"))
-            else:
+            elif rows["value"].notna().all():
                 total = float(rows["value"].sum())
                 tolerance = max(0.5, 0.01 * m.sums_to) if m.unit == "percent" else 0.0
                 if abs(total - m.sums_to) > tolerance + 1e-9:
@@ -674,6 +701,19 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
     _check_in(attrs, "entity", cluster_ids, "unknown cluster id", problems)
     _check_in(attrs, "attribute", set(v.attributes), "not an attribute in vocabularies.yml", problems)
 
+    # A fact about one part of a merged pilot names that part, and the part names its pilot.
+    merged = dict(zip(clusters["id"], clusters["merged_into"]))
+    components = set(clusters.loc[clusters["kind"] == "pilot_component", "id"].dropna())
+    for f, line, row in _where(clusters, clusters["kind"] == "pilot_component"):
+        if row["merged_into"] not in pilot_ids:
+            problems.append(Problem(f, line, "merged_into", "a pilot component needs the id of its pilot cluster", row["merged_into"]))
+    for frame, owner in ((obs, "entity"), (ass, "cluster"), (attrs, "entity")):
+        for f, line, row in _where(frame, frame["component"].notna()) if "component" in frame.columns else []:
+            if row["component"] not in components:
+                problems.append(Problem(f, line, "component", "not a pilot component; use a cluster id whose kind is pilot_component", row["component"]))
+            elif merged[row["component"]] != row[owner]:
+                problems.append(Problem(f, line, "component", f"this component is part of {merged[row['component']]}, not of {row[owner]}", row["component"]))
+
     # Success factors.
     pre = t["preconditions.csv"]
     _check_in(pre, "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
@@ -691,6 +731,10 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
         src = getattr(ds.programme, block).source
         if src not in sources:
             problems.append(Problem("programme.yml", block, "source", src_msg, src))
+    for where, block in (("funding_rules", ds.programme.funding_rules), ("spending_areas.uptake", ds.programme.spending_areas.uptake),
+                         ("country_cluster_types", ds.specialisation.country_cluster_types)):
+        if block is not None and block.source not in sources:
+            problems.append(Problem("specialisation.yml" if where == "country_cluster_types" else "programme.yml", where, "source", src_msg, block.source))
 
     # Map, specialisation and comparison helpers.
     locs = t["cluster_locations.csv"]
@@ -752,6 +796,11 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
                 problems.append(Problem(rel, "-", "relevant_to", "not a pilot cluster id", cid))
 
 
+def _reported_cells(problems: list[Problem]) -> set[tuple[str, str, str]]:
+    """(file, row, field) of every cell that already has a problem, so a follow-on check can stay quiet about it."""
+    return {(p.file, p.row, p.field) for p in problems}
+
+
 def _check_values(frame: pd.DataFrame, problems: list[Problem], value_col: str = "value") -> None:
     """Quality notes, and values that cannot be negative or above 100%."""
     if frame.empty:
@@ -771,6 +820,213 @@ def _check_values(frame: pd.DataFrame, problems: list[Problem], value_col: str =
         high = pd.to_numeric(frame["value_high"], errors="coerce")
         for f, line, row in _where(frame, high.notna() & (high < values)):
             problems.append(Problem(f, line, "value_high", "upper end of the range is below the value", row["value_high"]))
+
+
+# --- the data contract ---------------------------------------------------------------
+
+CONTRACT = "contract.yml"
+#: The contract's rules: rows that must exist, figures read as one value, closed sets of values.
+RULES = ("require", "one_value", "allow")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A row the report needs: it matches every (column, value) pair; a value of None means an empty cell."""
+
+    file: str
+    match: tuple[tuple[str, str | None], ...]
+    line: int
+    one_value: bool = False
+
+
+@dataclass
+class Contract:
+    requirements: list[Requirement] = field(default_factory=list)
+    #: (file, column) -> (the only values allowed, line of the list in contract.yml)
+    allowed: dict[tuple[str, str], tuple[tuple[str, ...], int]] = field(default_factory=dict)
+
+
+def _contract_columns() -> dict[str, list[str]]:
+    """What the contract can name: each CSV table, the observations, and the YAML lists the code reads by id."""
+    columns = {rel: list(_columns(model)) for rel, (model, _, _) in schemas.TABLES.items()}
+    columns[schemas.OBSERVATIONS_DIR] = list(_columns(schemas.OBSERVATIONS[0]))
+    columns["signs.yml"] = ["group", "sign"]
+    columns["scorecard.yml"] = ["light"]
+    columns["vocabularies.yml"] = list(schemas.Vocabularies.model_fields)
+    return columns
+
+
+def _cell_text(value: Any) -> str | None:
+    """A cell or a contract value as the text both are compared by; None for an empty cell."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if pd.api.types.is_bool(value):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_contract(root: Path, problems: list[Problem]) -> Contract | None:
+    """`contract.yml` of a data folder, with each rule's line; problems in the file itself are added to `problems`."""
+    text = _read_text(root / CONTRACT, CONTRACT, problems)
+    if text is None:
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(CONTRACT, str(mark.line + 1) if mark else "-", "-", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(CONTRACT, "1", "-", "expected file names, each with its rules (see data/README.md)"))
+        return None
+    known = _contract_columns()
+    constructor = yaml.SafeLoader("")
+    contract = Contract()
+    seen: dict[tuple, int] = {}
+
+    def bad(n: yaml.Node, where: str, message: str, value: Any = None) -> None:
+        problems.append(Problem(CONTRACT, str(n.start_mark.line + 1), where, message, value))
+
+    for file_node, rules in node.value:
+        name = str(file_node.value)
+        if name not in known:
+            bad(file_node, name, "not a file the contract can check; use one of " + ", ".join(known))
+            continue
+        if not isinstance(rules, yaml.MappingNode):
+            bad(rules, name, "expected rules: " + ", ".join(RULES))
+            continue
+        for rule_node, body in rules.value:
+            rule = str(rule_node.value)
+            if rule not in RULES or (rule == "one_value" and name != schemas.OBSERVATIONS_DIR):
+                bad(rule_node, f"{name}.{rule}", "not a rule here; use require or allow (and one_value for observations)")
+                continue
+            if rule == "allow":
+                if not isinstance(body, yaml.MappingNode):
+                    bad(body, f"{name}.allow", "expected each column with the list of its allowed values")
+                    continue
+                for column_node, values in body.value:
+                    column = str(column_node.value)
+                    items = constructor.construct_object(values, deep=True)
+                    if column not in known[name]:
+                        bad(column_node, f"{name}.allow", "not a column of this file", column)
+                    elif not isinstance(items, list) or not items or any(isinstance(i, (dict, list)) or i is None for i in items):
+                        bad(values, f"{name}.allow.{column}", "expected a list of values")
+                    else:
+                        contract.allowed[(name, column)] = (tuple(_cell_text(i) for i in items), column_node.start_mark.line + 1)
+                continue
+            if not isinstance(body, yaml.SequenceNode):
+                bad(body, f"{name}.{rule}", "expected a list of rows, each as {column: value, ...}")
+                continue
+            for item in body.value:
+                entry = constructor.construct_object(item, deep=True)
+                line = item.start_mark.line + 1
+                if not isinstance(entry, dict) or not entry or any(isinstance(v, (dict, list)) for v in entry.values()):
+                    bad(item, f"{name}.{rule}", "expected a row as {column: value, ...}")
+                    continue
+                unknown = [str(c) for c in entry if str(c) not in known[name]]
+                if unknown:
+                    bad(item, f"{name}.{rule}", "not a column of this file", ", ".join(unknown))
+                    continue
+                match = tuple((str(c), _cell_text(v)) for c, v in entry.items())
+                key = (name, frozenset(match))
+                if key in seen:
+                    bad(item, f"{name}.{rule}", f"declared twice (also line {seen[key]}); declare each row once")
+                    continue
+                seen[key] = line
+                contract.requirements.append(Requirement(name, match, line, one_value=rule == "one_value"))
+    return contract
+
+
+def _node_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Line of every mapping key and list item of a YAML document, by its path."""
+    lines: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[path + (key.value,)] = key.start_mark.line + 1
+            lines.update(_node_lines(value, path + (key.value,)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[path + (i,)] = item.start_mark.line + 1
+            lines.update(_node_lines(item, path + (i,)))
+    return lines
+
+
+def _yaml_rows(root: Path, rel: str, rows: list[tuple[tuple, dict]]) -> pd.DataFrame:
+    """Rows of a YAML file as a table the contract can check, each with the line of its path in the file."""
+    lines = _node_lines(yaml.compose((root / rel).read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader))
+    frame = pd.DataFrame([values for _, values in rows], columns=_contract_columns()[rel], dtype=object)
+    frame["_file"] = rel
+    frame["_line"] = [lines.get(path, "-") for path, _ in rows]
+    return frame
+
+
+def _contract_tables(ds: Dataset) -> dict[str, pd.DataFrame]:
+    tables = {rel: ds.tables[rel] for rel in schemas.TABLES}
+    tables[schemas.OBSERVATIONS_DIR] = ds.observations
+    tables["signs.yml"] = _yaml_rows(ds.root, "signs.yml", [
+        (("groups", g, "signs", s), {"group": group.id, "sign": sign.id})
+        for g, group in enumerate(ds.signs.groups) for s, sign in enumerate(group.signs)])
+    tables["scorecard.yml"] = _yaml_rows(ds.root, "scorecard.yml", [
+        (("lights", i), {"light": light.light}) for i, light in enumerate(ds.scorecard.lights)])
+    tables["vocabularies.yml"] = _yaml_rows(ds.root, "vocabularies.yml", [
+        ((section, term), {section: term}) for section in schemas.Vocabularies.model_fields for term in getattr(ds.vocab, section)])
+    return tables
+
+
+def _shown(match: tuple[tuple[str, str | None], ...]) -> str:
+    return " ".join(f"no {column}" if value is None else value for column, value in match)
+
+
+def _check_contract(ds: Dataset, contract: Contract, problems: list[Problem]) -> None:
+    """Every row the report needs is there with its value, and every closed column holds only values the code handles."""
+    tables = _contract_tables(ds)
+    reported = _reported_cells(problems)
+
+    for (name, column), (allowed, line) in contract.allowed.items():
+        frame = tables[name]
+        for _, row in frame.iterrows():
+            value = _cell_text(row[column])
+            where = (row["_file"], str(row["_line"]), column)
+            if value is not None and value not in allowed and where not in reported:
+                problems.append(Problem(*where, f"the report handles only {', '.join(allowed)} "
+                                        f"(declared in {CONTRACT}:{line}); change the code before adding a value", value))
+
+    obs = schemas.OBSERVATIONS_DIR
+    for req in contract.requirements:
+        frame = tables[req.file]
+        texts = {column: frame[column].map(_cell_text) for column, _ in req.match}
+        hits = frame[_matches(texts, req.match, frame.index)]
+        declared = f"(declared in {CONTRACT}:{req.line})"
+        if hits.empty:
+            source = dict(req.match).get("source") if req.file == obs else None
+            home = f"{obs}/{source}.csv" if source else (f"{obs}/" if req.file == obs else req.file)
+            columns = [c for c, _ in req.match if not (source and c == "source")]
+            problems.append(Problem(home, "-", "+".join(columns), f"no such row, and the report needs it {declared}",
+                                    _shown(tuple((c, v) for c, v in req.match if c in columns))))
+            continue
+        if "value" in frame.columns and hits["value"].isna().all():
+            first = hits.iloc[0]
+            if (first["_file"], str(first["_line"]), "value") not in reported:
+                problems.append(Problem(first["_file"], str(first["_line"]), "value", f"value is empty, but the report prints it {declared}"))
+        if req.one_value:
+            # The report reads the figure whatever its source, so every source must give the same value.
+            same = tuple((c, v) for c, v in req.match if c != "source")
+            rows = frame[_matches(texts, same, frame.index)].dropna(subset=["value"])
+            first = rows.iloc[0] if len(rows) else None
+            for _, row in rows.iloc[1:].iterrows():
+                if row["value"] != first["value"]:
+                    problems.append(Problem(row["_file"], str(row["_line"]), "value",
+                                            f"the report reads one value for {_shown(same)}, but {first['_file']}:{first['_line']} "
+                                            f"gives {first['value']:g} {declared}", _cell_text(row["value"])))
+
+
+def _matches(texts: dict[str, pd.Series], match: tuple[tuple[str, str | None], ...], index: pd.Index) -> pd.Series:
+    mask = pd.Series(True, index=index)
+    for column, value in match:
+        mask &= texts[column].isna() if value is None else texts[column].eq(value)
+    return mask
 
 
 # --- public API ------------------------------------------------------------------------
@@ -812,6 +1068,7 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
 
     practices = _read_practices(root, problems)
     boundaries = _read_boundaries(root, problems)
+    contract = read_contract(root, problems)
 
     # With a file unreadable, every reference into it would look wrong too: the file's own problem
     # says what to fix, and the cross-file checks run once it is readable.
@@ -819,6 +1076,8 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
         return None, problems
     ds = Dataset(root, tables, observations, vocab, signs, programme, meta, scorecard, specialisation, practices, boundaries)
     _cross_checks(ds, problems)
+    if contract is not None:
+        _check_contract(ds, contract, problems)
     return ds, problems
 
 

@@ -2,20 +2,20 @@
 
 The descriptor is generated from the schemas in `analysis.schemas`, so it cannot
 drift from what the validator enforces; a test checks the committed
-`data/datapackage.json` against a fresh generation.
+`data/datapackage.json` against a fresh generation. Files are read with the checks of
+`analysis.data`, so a missing or unreadable file is reported, not a traceback.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
 from analysis import schemas
+from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
 from analysis.paths import data_dir
 
 NAME = "cluster-benchmark-data"
@@ -27,17 +27,15 @@ LICENCE = {
 _TYPES = {"float64": "number", "Int64": "integer", "bool": "boolean"}
 
 
-def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f))
-
-
-def _fields(model: type[pa.DataFrameModel], header: list[str]) -> list[dict]:
+def _fields(model: type[pa.DataFrameModel], header: list[str], rel: str, problems: list[Problem]) -> list[dict]:
     """Field descriptors in the order of the file's header, as Table Schema requires."""
     columns = model.to_schema().columns
     fields = []
     for name in header:
-        col = columns[name]
+        col = columns.get(name)
+        if col is None:
+            problems.append(Problem(rel, "1", name, "unknown column; add it to the schema in analysis/schemas.py or remove it"))
+            continue
         entry = {"name": name, "type": _TYPES.get(str(col.dtype), "string"), "description": col.description or ""}
         constraints = {}
         if not col.nullable:
@@ -50,7 +48,10 @@ def _fields(model: type[pa.DataFrameModel], header: list[str]) -> list[dict]:
     return fields
 
 
-def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], title: str, description: str) -> dict:
+def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], title: str, description: str,
+              problems: list[Problem]) -> dict:
+    frame = read_table_text(root / path, path, problems)
+    header = [] if frame is None else list(frame.columns)
     return {
         "name": name,
         "path": path,
@@ -60,25 +61,33 @@ def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], 
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": {"fields": _fields(model, _header(root / path)), "missingValues": [""]},
+        "schema": {"fields": _fields(model, header, path, problems), "missingValues": [""]},
     }
 
 
 def descriptor(data: str | Path | None = None) -> dict:
-    """The data package descriptor for the data folder."""
+    """The data package descriptor for the data folder; DataError with every file that cannot be described."""
     root = data_dir(data)
+    problems: list[Problem] = []
     resources = [
-        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description)
+        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description, problems)
         for rel, (model, title, description) in schemas.TABLES.items()
     ]
     model, title, description = schemas.OBSERVATIONS
     for path in sorted((root / schemas.OBSERVATIONS_DIR).glob("*.csv")):
         resources.append(
             _resource(root, f"observations-{path.stem}", f"{schemas.OBSERVATIONS_DIR}/{path.name}", model,
-                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.")
+                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.", problems)
         )
-    sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False)
-    units = yaml.safe_load((root / "vocabularies.yml").read_text(encoding="utf-8"))["units"]
+    sources = read_table_text(root / "sources.csv", "sources.csv", problems)
+    vocab = read_yaml_doc(root / "vocabularies.yml", "vocabularies.yml", problems)
+    units = vocab.get("units") if isinstance(vocab, dict) else None
+    if vocab is not None and not isinstance(units, dict):
+        problems.append(Problem("vocabularies.yml", "-", "units", "the units section is missing"))
+    if sources is not None and not {"short_name", "title", "url"} <= set(sources.columns):
+        problems.append(Problem("sources.csv", "1", "-", "needs the columns short_name, title and url"))
+    if problems:
+        raise DataError(problems)
     return {
         "name": NAME,
         "title": "Cluster Benchmark: Russian pilot innovative territorial clusters against world practice",
@@ -119,7 +128,8 @@ def render(data: str | Path | None = None) -> str:
     return json.dumps(descriptor(data), indent=2, ensure_ascii=False) + "\n"
 
 
-def write(data: str | Path | None = None) -> Path:
+def write(data: str | Path | None = None, text: str | None = None) -> Path:
+    """Write the descriptor (`text`, if already rendered) to the data folder."""
     path = data_dir(data) / "datapackage.json"
-    path.write_text(render(data), encoding="utf-8")
+    path.write_text(render(data) if text is None else text, encoding="utf-8")
     return path

@@ -12,6 +12,7 @@ import pytest
 
 from analysis import data
 from analysis.data import DataError, Problem
+from analysis.paths import DATA, ROOT
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -151,6 +152,18 @@ def test_non_numeric_value_names_file_row_and_field(data_copy):
     row = _line_of(path, "participants_avg")
     problems = data.validate(data_copy)
     assert _has(problems, "observations/kutsenko-2015.csv", row, "value", "not a number"), _explain(problems)
+
+
+def test_non_numeric_value_is_the_only_problem_reported(data_copy):
+    obs = data_copy / "observations" / "kutsenko-2015.csv"
+    _edit(obs, {"entity": "ru-pilots", "indicator": "participants_avg"}, value="44 orgs")
+    dist = data_copy / "distributions.csv"
+    _edit(dist, {"distribution": "ru-funding-sources", "category": "member-contributions"}, value="21.4%")
+    problems = data.validate(data_copy)
+    at_obs = [str(p) for p in problems if p.file == "observations/kutsenko-2015.csv" and p.row == str(_line_of(obs, "44 orgs"))]
+    assert at_obs == [f"observations/kutsenko-2015.csv:{_line_of(obs, '44 orgs')}:value: not a number (44 orgs)"]
+    at_dist = [str(p) for p in problems if p.file == "distributions.csv"]
+    assert at_dist == [f"distributions.csv:{_line_of(dist, '21.4%')}:value: not a number (21.4%)"]
 
 
 def test_thousands_separator_gets_a_hint(data_copy):
@@ -379,3 +392,175 @@ def test_practice_evidence_must_point_to_existing_figures(data_copy):
     rel = f"practices/{path.name}"
     assert _has(problems, rel, "-", "evidence", "no observation"), _explain(problems)
     assert _has(problems, rel, "-", "evidence", "unknown benchmark"), _explain(problems)
+
+
+# --- the data contract --------------------------------------------------------------------
+
+#: What the contract speaks for: the chapters and the modules that read the data by id.
+CODE = [*(ROOT / "analysis").glob("*.py"), *(ROOT / "chapters").glob("*.qmd"), ROOT / "index.qmd", ROOT / "practices-index.qmd"]
+ID_READERS = [ROOT / "analysis" / f"{m}.py" for m in ("indicators", "figures", "charts", "practices", "profiles", "theme")] + [
+    p for p in CODE if p.suffix == ".qmd"]
+#: Literals in the code that equal an id in the data but are not that id.
+NOT_DATA_IDS = {
+    "critical-mass": "the id of a figure (figures.FIGURES); the sign of the same name is not read by id",
+}
+
+
+def _contract(root: Path = DATA) -> data.Contract:
+    problems: list[Problem] = []
+    contract = data.read_contract(root, problems)
+    assert problems == [] and contract is not None, _explain(problems)
+    return contract
+
+
+def _contract_values(contract: data.Contract) -> set[str]:
+    """The ids the contract names (years are not ids)."""
+    values = {v for r in contract.requirements for _, v in r.match if v is not None}
+    return {v for v in values | {v for allowed, _ in contract.allowed.values() for v in allowed} if not v.isdigit()}
+
+
+def _literals(paths) -> set[str]:
+    return {m.group(2) for path in paths for m in re.finditer(r"""(["'])([A-Za-z0-9_.-]+)\1""", path.read_text(encoding="utf-8"))}
+
+
+def _contract_problems(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.file == "contract.yml" or "contract.yml:" in p.message]
+
+
+def test_deleted_required_benchmark_is_reported_against_its_file(data_copy):
+    path = data_copy / "benchmarks.csv"
+    header, rows = _rows(path)
+    _write(path, header, [r for r in rows if r["id"] != "critical-mass-high"])
+    declared = _line_of(data_copy / "contract.yml", "{id: critical-mass-high}")
+    problems = data.validate(data_copy)
+    assert (f"benchmarks.csv:-:id: no such row, and the report needs it (declared in contract.yml:{declared}) "
+            "(critical-mass-high)") in map(str, problems), _explain(problems)
+
+
+def test_deleted_required_observation_is_reported_against_its_source_file(data_copy):
+    path = data_copy / "observations" / "kutsenko-2015.csv"
+    header, rows = _rows(path)
+    _write(path, header, [r for r in rows if (r["entity"], r["indicator"]) != ("ru-itc-programme", "applications")])
+    problems = data.validate(data_copy)
+    assert any(p.file == "observations/kutsenko-2015.csv" and p.row == "-" and p.field == "entity+indicator"
+               and "the report needs it" in p.message and p.value == "ru-itc-programme applications" for p in problems), _explain(problems)
+
+
+def test_unknown_comparable_category_is_reported_at_its_row(data_copy):
+    path = data_copy / "category_maps.csv"
+    _edit(path, {"source_distribution": "ru-funding-sources", "category": "local-budget"}, comparable="municipal")
+    problems = data.validate(data_copy)
+    row = _line_of(path, "ru-funding-sources,local-budget")
+    assert _has(problems, "category_maps.csv", row, "comparable", "the report handles only public, public-and-members"), _explain(problems)
+    assert [p.value for p in problems if p.field == "comparable"] == ["municipal"]
+
+
+def test_a_figure_read_as_one_value_must_agree_across_sources(data_copy):
+    path = data_copy / "observations" / "ipp-russia.csv"
+    header, rows = _rows(path)
+    rows.append({**dict.fromkeys(header, ""), "entity": "ru-pilots", "indicator": "participants_avg", "value": "45",
+                 "unit": "organisations", "qualifier": "exact", "year": "2013", "scope": "initiative", "source": "ipp-russia",
+                 "locator": "003", "quality": "reported"})
+    _write(path, header, rows)
+    problems = data.validate(data_copy)
+    kutsenko = data_copy / "observations" / "kutsenko-2015.csv"
+    assert _has(problems, "observations/kutsenko-2015.csv", _line_of(kutsenko, "ru-pilots,participants_avg"), "value",
+                "the report reads one value for ru-pilots participants_avg, but observations/ipp-russia.csv:"), _explain(problems)
+
+
+def test_a_required_figure_left_empty_is_reported(data_copy):
+    path = data_copy / "observations" / "kutsenko-2015.csv"
+    _edit(path, {"entity": "tomsk-it", "indicator": "participants"}, value="", quality="ambiguous", note="Cannot be read.")
+    problems = data.validate(data_copy)
+    assert _has(problems, "observations/kutsenko-2015.csv", _line_of(path, "tomsk-it,participants"), "value",
+                "value is empty, but the report prints it"), _explain(problems)
+
+
+def test_validate_command_names_a_missing_required_row(data_copy):
+    path = data_copy / "benchmarks.csv"
+    header, rows = _rows(path)
+    _write(path, header, [r for r in rows if r["id"] != "critical-mass-high"])
+    result = _cli("validate", "--data", str(data_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert re.search(r"^benchmarks\.csv:-:id: no such row, and the report needs it \(declared in contract\.yml:\d+\) "
+                     r"\(critical-mass-high\)$", result.stdout, re.M), result.stdout
+
+
+def test_a_broken_contract_is_reported_by_line(data_copy):
+    path = data_copy / "contract.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "benchmarks.csv:\n  require:\n    - {idd: x}\nnotes.csv:\n  require: []\n",
+                    encoding="utf-8")
+    problems = data.validate(data_copy)
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert _has(problems, "contract.yml", n - 2, "benchmarks.csv.require", "not a column of this file"), _explain(problems)
+    assert _has(problems, "contract.yml", n - 1, "notes.csv", "not a file the contract can check"), _explain(problems)
+
+
+def test_shipped_data_meets_the_contract():
+    contract = _contract()
+    assert len(contract.requirements) > 100 and contract.allowed
+    ds, problems = data.collect()
+    assert ds is not None, _explain(problems)
+    assert _contract_problems(problems) == [], _explain(_contract_problems(problems))
+
+
+def test_closed_sets_in_the_contract_are_the_ones_the_code_handles():
+    from analysis import indicators, practices, profiles, theme
+
+    allowed = {key: list(values) for key, (values, _) in _contract().allowed.items()}
+    assert allowed[("category_maps.csv", "comparable")] == list(indicators.COMPARABLE_LABELS)
+    assert allowed[("vocabularies.yml", "status")] == list(theme.STATUS_LABELS) == list(theme.STATUS_SYMBOLS)
+    assert allowed[("vocabularies.yml", "cluster_kind")] == list(indicators.KIND_LABELS) == list(profiles.KIND_ORDER)
+    assert set(allowed[("vocabularies.yml", "qualifier")]) == {"exact", *profiles.QUALIFIER} == {"exact", *practices.QUALIFIER_WORDS}
+    assert set(allowed[("vocabularies.yml", "scope")]) == set(profiles.SCOPE)
+    assert set(allowed[("vocabularies.yml", "confidence")]) == set(profiles.CONFIDENCE)
+    lights = {v for r in _contract().requirements if r.file == "scorecard.yml" for _, v in r.match}
+    assert lights == set(theme.LIGHT_COLOURS)
+
+
+def test_every_id_in_the_contract_is_used_by_the_code():
+    used = _literals(CODE)
+    unused = sorted(_contract_values(_contract()) - used)
+    assert unused == [], f"contract.yml names ids no code or chapter uses; remove them: {unused}"
+
+
+def test_every_data_id_the_code_names_is_in_the_contract():
+    ds, problems = data.collect()
+    assert ds is not None, _explain(problems)
+    t = ds.tables
+    ids = (set(t["clusters.csv"]["id"]) | set(t["groups.csv"]["id"]) | set(t["indicators.csv"]["id"])
+           | set(t["benchmarks.csv"]["id"]) | set(ds.distribution_meta) | set(t["distributions.csv"]["category"])
+           | set(ds.sign_table["sign"]) | set(ds.sign_table["group"]) | set(t["policy_timeline.csv"]["id"])
+           | set(t["factors.csv"]["code"]) | set(t["factor_lists.csv"]["list"]) | set(t["stakeholders.csv"]["stakeholder"])
+           | set(t["category_maps.csv"]["map"]) | set(t["category_maps.csv"]["comparable"]) | set(t["sources.csv"]["id"])
+           | set(ds.vocab.attributes) | set(ds.vocab.industry_group))
+    named = (_literals(ID_READERS) & ids) - set(NOT_DATA_IDS)
+    missing = sorted(named - _contract_values(_contract()))
+    assert missing == [], f"the code names these data ids; declare them in data/contract.yml: {missing}"
+
+
+# --- other readers of the data --------------------------------------------------------------
+
+
+def test_diff_with_a_malformed_csv_reports_the_row_without_a_traceback(tmp_path, data_copy):
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(data_copy, project / "data")
+    (project / "_quarto.yml").write_text("project:\n  type: book\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    for args in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--message", "data"]):
+        subprocess.run(git + args, cwd=project, check=True, capture_output=True)
+    path = project / "data" / "observations" / "kutsenko-2015.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] += ",stray"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = len(next(csv.reader([lines[0]])))
+    result = _cli("diff", "HEAD", "--root", str(project))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        "Cannot compare: the data of working cannot be read.",
+        f"observations/kutsenko-2015.csv:5:-: row has {columns + 1} fields but the header has {columns}; check for unquoted commas",
+        "1 problem(s) found; nothing was compared.",
+    ]

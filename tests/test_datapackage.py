@@ -1,10 +1,15 @@
 """`data/datapackage.json` describes every CSV and stays in sync with the schemas."""
 
+import csv
 import json
+import subprocess
+import sys
 
+import pytest
 from frictionless import Package
 
 from analysis import datapackage
+from analysis.data import DataError
 from analysis.paths import DATA
 
 
@@ -30,3 +35,31 @@ def test_package_passes_frictionless_validation():
     report = Package(str(DATA / "datapackage.json")).validate()
     errors = [e.message for task in report.tasks for e in task.errors]
     assert report.valid, errors[:10]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["write", "check"])
+def test_a_missing_csv_is_one_clear_message(data_copy, check):
+    (data_copy / "factors.csv").unlink()
+    before = (data_copy / "datapackage.json").read_bytes()
+    result = _cli("datapackage", "--data", str(data_copy), *(["--check"] if check else []))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    outcome = "nothing was checked" if check else "data/datapackage.json was not written"
+    assert result.stderr.splitlines() == ["factors.csv:-:-: file is missing", f"1 problem(s) found; {outcome}."]
+    assert (data_copy / "datapackage.json").read_bytes() == before
+
+
+def test_a_column_the_schemas_do_not_know_is_named(data_copy):
+    path = data_copy / "groups.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([rows[0] + ["website"]] + [r + [""] for r in rows[1:]])
+    with pytest.raises(DataError) as err:
+        datapackage.render(data_copy)
+    assert [str(p) for p in err.value.problems] == [
+        "groups.csv:1:website: unknown column; add it to the schema in analysis/schemas.py or remove it"]
