@@ -13,12 +13,15 @@ from analysis.data import Dataset
 
 #: Global fields with at least this many clusters count as fields "where the world has many clusters".
 MANY_CLUSTERS = 10
+#: Pilots with fewer participants than this are the small clusters the source names.
+FEW_PARTICIPANTS = 20
 
 SCOPE_LABELS = {
     "initiative": "Cluster initiative",
     "regional_industry": "Whole regional industry or park",
 }
-KIND_LABELS = {"pilot": "Pilot cluster", "russian_other": "Other Russian cluster", "foreign": "Foreign cluster"}
+KIND_LABELS = {"pilot": "Pilot cluster", "pilot_component": "Part of a pilot cluster", "russian_other": "Other Russian cluster",
+               "foreign": "Foreign cluster"}
 EVENT_LABELS = {
     "law": "Law", "government_order": "Government order", "resolution": "Resolution", "decree": "Decree",
     "programme": "Programme", "study": "Study", "milestone": "Milestone",
@@ -80,6 +83,33 @@ def _pilots(ds: Dataset) -> pd.DataFrame:
     return clusters[clusters["kind"] == "pilot"]
 
 
+def _verdict(value: float, qualifier: str, value_high: float, comparator: str, threshold: float) -> str:
+    """'meets' when every value the qualifier allows passes `comparator threshold`, 'fails' when none does, else 'unknown'.
+
+    "about" gives no margin, so it never decides; "almost" bounds from above only; a range (`value_high`)
+    is read as its closed interval. A qualifier not listed here decides nothing.
+    """
+    if pd.isna(value) or qualifier not in ("exact", "more_than", "at_least", "less_than", "at_most", "almost"):
+        return "unknown"
+    low, low_open, high, high_open = value, qualifier == "more_than", value, qualifier in ("less_than", "almost")
+    if qualifier in ("more_than", "at_least"):
+        high, high_open = float("inf"), True
+    elif qualifier in ("less_than", "at_most", "almost"):
+        low, low_open = float("-inf"), True
+    elif pd.notna(value_high):
+        high = value_high
+    t = threshold
+    if comparator == "more_than":
+        meets, fails = low > t or (low == t and low_open), high <= t
+    elif comparator == "at_least":
+        meets, fails = low >= t, high < t or (high == t and high_open)
+    elif comparator == "less_than":
+        meets, fails = high < t or (high == t and high_open), low >= t
+    else:
+        raise ValueError(f"a '{comparator}' benchmark is a reference, not a pass-or-fail criterion")
+    return "meets" if meets else ("fails" if fails else "unknown")
+
+
 # --- programme facts ------------------------------------------------------------------
 
 
@@ -94,6 +124,25 @@ def _row(ds: Dataset, entity: str, indicator: str, year: int | None = None, sour
     return rows.sort_values(["year", "source"], na_position="first").iloc[-1]
 
 
+def _later_count(ds: Dataset, selection_year: int, selection_count: int, remaining_year: int) -> int | None:
+    """The programme's size between the selection and the latest count.
+
+    A count dated between the two wins, the latest first. Only without one may an undated count stand in
+    (the source says "in subsequent years" without a year): it must be the only undated value and differ from
+    the selection count, since the list began at the selection. A missing year alone never makes a count later.
+    """
+    counts = _obs(ds, "ru-itc-programme", "clusters_in_programme").dropna(subset=["value"])
+    dated = counts[(counts["year"] > selection_year) & (counts["year"] < remaining_year)]
+    if len(dated):
+        return int(dated.sort_values(["year", "source"]).iloc[-1]["value"])
+    undated = counts.loc[counts["year"].isna(), "value"].unique()
+    if len(undated) > 1:
+        raise LookupError(f"undated counts of clusters in the programme disagree: {sorted(undated)}; give each its year")
+    if len(undated) and int(undated[0]) != selection_count:
+        return int(undated[0])
+    return None
+
+
 def programme_facts(ds: Dataset) -> dict:
     """The programme's key numbers, for prose: selection, support groups, subsidies, later counts."""
     p = "ru-itc-programme"
@@ -101,8 +150,7 @@ def programme_facts(ds: Dataset) -> dict:
     g1 = _row(ds, "ru-pilots-group1", "clusters_in_group", source="kutsenko-2015")
     g2 = _row(ds, "ru-pilots-group2", "clusters_in_group", source="kutsenko-2015")
     remaining = _row(ds, p, "clusters_in_programme", year=2021)
-    later = _obs(ds, p, "clusters_in_programme")
-    later = later[later["year"].isna()]
+    later = _later_count(ds, int(selected["year"]), int(selected["value"]), int(remaining["year"]))
     return {
         "selected": int(selected["value"]),
         "selection_year": int(selected["year"]),
@@ -110,7 +158,7 @@ def programme_facts(ds: Dataset) -> dict:
         "group1": int(g1["value"]), "group1_year": int(g1["year"]),
         "group2": int(g2["value"]), "group2_year": int(g2["year"]),
         "group1_subsidy_bn": value(ds, "ru-pilots-group1", "federal_subsidy"),
-        "later_count": int(later["value"].iloc[0]) if len(later) else None,
+        "later_count": later,
         "remaining": int(remaining["value"]), "remaining_year": int(remaining["year"]),
         "support_years": int(value(ds, p, "support_years")),
         "dev_centre_subsidy_mn": value(ds, "ru-cluster-dev-centres", "subsidy_total"),
@@ -174,37 +222,42 @@ def russia_vs_global_average(ds: Dataset) -> dict:
     return {"russia": ru, "world": world, "share_pct": round(ru / world * 100, 1), "gap": world - ru}
 
 
-def pilot_participants(ds: Dataset) -> pd.DataFrame:
-    """Every participant count recorded for a pilot cluster, with its qualifier ('less_than' 20, ...)."""
+PARTICIPANT_COLUMNS = ["entity", "name", "industry_group", "value", "qualifier", "year", "source", "locator", "quality"]
+
+
+def _pilot_participant_rows(ds: Dataset) -> pd.DataFrame:
     pilots = _pilots(ds)
     obs = _obs(ds, indicator="participants")
     rows = obs[obs["entity"].isin(pilots["id"])].merge(pilots[["id", "name", "industry_group"]], left_on="entity", right_on="id")
-    return rows[["entity", "name", "industry_group", "value", "qualifier", "year", "source", "locator", "quality"]].sort_values(["value", "entity"]).reset_index(drop=True)
+    return rows[PARTICIPANT_COLUMNS + ["value_high"]].sort_values(["value", "entity"]).reset_index(drop=True)
+
+
+def pilot_participants(ds: Dataset) -> pd.DataFrame:
+    """Every participant count recorded for a pilot cluster, with its qualifier ('less_than' 20, ...)."""
+    return _pilot_participant_rows(ds)[PARTICIPANT_COLUMNS]
 
 
 def clusters_below_20(ds: Dataset) -> pd.DataFrame:
-    """Pilot clusters recorded with fewer than 20 participants."""
-    rows = pilot_participants(ds)
-    return rows[(rows["qualifier"] == "less_than") & (rows["value"] <= 20)].sort_values("name").reset_index(drop=True)
+    """Pilot clusters recorded with fewer than 20 participants: an exact count below 20, or a bound that guarantees it."""
+    rows = _pilot_participant_rows(ds)
+    below = rows.apply(lambda r: _verdict(r["value"], r["qualifier"], r["value_high"], "less_than", FEW_PARTICIPANTS), axis=1)
+    return rows.loc[below == "meets", PARTICIPANT_COLUMNS].sort_values("name").reset_index(drop=True)
 
 
 # --- 2. business leadership ------------------------------------------------------------
 
 
 def business_share_check(ds: Dataset) -> pd.DataFrame:
-    """Each pilot against the European criterion of more than 50% companies: fails, or unknown."""
-    criterion = benchmark(ds, "business-share-criterion")["value"]
+    """Each pilot against the European criterion of more than 50% companies: meets, fails, or unknown.
+
+    A bound decides only from the right side of the threshold ("less than 50" fails, "less than 60" is unknown).
+    """
+    criterion = benchmark(ds, "business-share-criterion")
     pilots = _pilots(ds)[["id", "name", "industry_group"]]
     obs = _obs(ds, indicator="business_share")
-    merged = pilots.merge(obs[["entity", "value", "qualifier", "locator"]], left_on="id", right_on="entity", how="left")
-
-    def verdict(row) -> str:
-        if pd.isna(row["value"]):
-            return "unknown"
-        below = row["qualifier"] in ("less_than", "at_most") and row["value"] <= criterion
-        return "fails" if below or row["value"] <= criterion else "meets"
-
-    merged["criterion"] = merged.apply(verdict, axis=1)
+    merged = pilots.merge(obs[["entity", "value", "value_high", "qualifier", "locator"]], left_on="id", right_on="entity", how="left")
+    merged["criterion"] = merged.apply(
+        lambda r: _verdict(r["value"], r["qualifier"], r["value_high"], criterion["comparator"], criterion["value"]), axis=1)
     return merged[["id", "name", "industry_group", "value", "qualifier", "criterion", "locator"]].sort_values(["criterion", "name"]).reset_index(drop=True)
 
 
@@ -392,12 +445,49 @@ def sign_summary(ds: Dataset) -> pd.DataFrame:
 # --- 6. foreign profiles ---------------------------------------------------------------
 
 
-def _pick(obs: pd.DataFrame, entity: str, indicators: tuple[str, ...]) -> pd.Series | None:
-    for ind in indicators:
-        rows = obs[(obs["entity"] == entity) & (obs["indicator"] == ind) & obs["value"].notna()]
-        if len(rows):
-            return rows.iloc[0]
+def _figures(obs: pd.DataFrame, entity: str, indicator: str) -> pd.DataFrame:
+    """Rows giving a value for the whole entity (a breakdown is only part of it)."""
+    return obs[(obs["entity"] == entity) & (obs["indicator"] == indicator) & obs["value"].notna() & obs["breakdown"].isna()]
+
+
+def _latest(obs: pd.DataFrame, entity: str, indicator: str) -> pd.Series | None:
+    """The most recent figure; an undated one counts as the oldest."""
+    rows = _figures(obs, entity, indicator)
+    return rows.sort_values(["year", "source"], na_position="first").iloc[-1] if len(rows) else None
+
+
+def _pair(obs: pd.DataFrame, entity: str, numerator: str, denominators: tuple[str, ...]) -> tuple[pd.Series, pd.Series] | None:
+    """Numerator and denominator rows of a ratio that describe the same year, the latest such year first.
+
+    Denominator indicators are tried in order of preference. Undated rows pair only within one source:
+    undated figures of different sources may be years apart.
+    """
+    nums = [r for _, r in _figures(obs, entity, numerator).iterrows()]
+    for ind in denominators:
+        pairs = [(n, d) for n in nums for _, d in _figures(obs, entity, ind).iterrows() if _same_time(n, d)]
+        if pairs:
+            return max(pairs, key=lambda p: (-1 if pd.isna(p[0]["year"]) else p[0]["year"],
+                                             p[0]["source"] == p[1]["source"], p[0]["source"], p[1]["source"]))
     return None
+
+
+def _same_time(a: pd.Series, b: pd.Series) -> bool:
+    if pd.notna(a["year"]) and pd.notna(b["year"]):
+        return a["year"] == b["year"]
+    return pd.isna(a["year"]) and pd.isna(b["year"]) and a["source"] == b["source"]
+
+
+def _dated(row: pd.Series) -> str:
+    return f" ({row['year']})" if pd.notna(row["year"]) else ""
+
+
+def _scope(*rows: pd.Series) -> str:
+    """Scope of a derived figure: 'initiative' only when every input counts the initiative itself.
+
+    Anything else is 'regional_industry', so a figure is never set beside Russian participant counts on the
+    strength of only some of its inputs.
+    """
+    return "initiative" if all(r["scope"] == "initiative" for r in rows) else "regional_industry"
 
 
 def _quality(*rows: pd.Series) -> str:
@@ -434,19 +524,18 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
     names = clusters.set_index("id")["short_name"]
     rows = []
     for cid in clusters.loc[clusters["kind"] != "pilot", "id"].tolist() + _pilots(ds)["id"].tolist():
-        emp = _pick(obs, cid, ("employees",))
-        orgs = _pick(obs, cid, ("organisations", "companies", "participants", "residents"))
-        if emp is not None and orgs is not None:
-            scope = "initiative" if {emp["scope"], orgs["scope"]} == {"initiative"} else "regional_industry"
+        pair = _pair(obs, cid, "employees", ("organisations", "companies", "participants", "residents"))
+        if pair is not None:
+            emp, orgs = pair
             rows.append({
                 "entity": cid, "name": names[cid], "measure": "employees_per_organisation",
                 "measure_label": "Employees per organisation",
                 "value": round(emp["value"] / orgs["value"], 1),
-                "formula": f"{emp['indicator']} {emp['value']:g} / {orgs['indicator']} {orgs['value']:g}",
-                "scope": scope, "quality": _quality(emp, orgs),
+                "formula": f"{emp['indicator']} {emp['value']:g}{_dated(emp)} / {orgs['indicator']} {orgs['value']:g}{_dated(orgs)}",
+                "scope": _scope(emp, orgs), "quality": _quality(emp, orgs),
                 "approximate": bool({emp["qualifier"], orgs["qualifier"]} - {"exact"}),
             })
-        sales = _pick(obs, cid, ("export_share_of_sales",))
+        sales = _latest(obs, cid, "export_share_of_sales")
         if sales is not None:
             rows.append({
                 "entity": cid, "name": names[cid], "measure": "export_share_of_sales",
@@ -454,14 +543,15 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
                 "formula": "as reported", "scope": sales["scope"], "quality": sales["quality"],
                 "approximate": sales["qualifier"] != "exact",
             })
-        patents = _pick(obs, cid, ("patents_granted",))
-        if patents is not None and emp is not None:
+        pair = _pair(obs, cid, "patents_granted", ("employees",))
+        if pair is not None:
+            patents, emp = pair
             rows.append({
                 "entity": cid, "name": names[cid], "measure": "patents_per_1000_employees",
                 "measure_label": "Patents granted per 1,000 employees (cumulative)",
                 "value": round(patents["value"] / emp["value"] * 1000, 1),
-                "formula": f"patents_granted {patents['value']:g} / employees {emp['value']:g} x 1,000",
-                "scope": "regional_industry" if "regional_industry" in (patents["scope"], emp["scope"]) else "initiative",
+                "formula": f"patents_granted {patents['value']:g}{_dated(patents)} / employees {emp['value']:g}{_dated(emp)} x 1,000",
+                "scope": _scope(patents, emp),
                 "quality": _quality(patents, emp),
                 "approximate": bool({patents["qualifier"], emp["qualifier"]} - {"exact"}),
             })
@@ -520,11 +610,13 @@ def policy_timeline(ds: Dataset) -> pd.DataFrame:
     t["kind_label"] = t["kind"].map(EVENT_LABELS)
     t["when"] = t.apply(
         lambda r: r["date"].strftime("%-d %B %Y") if r["date_precision"] == "day"
-        else (r["date"].strftime("%B %Y") if r["date_precision"] == "month" else str(r["year"])),
+        else (r["date"].strftime("%B %Y") if r["date_precision"] == "month"
+              else (f"c. {r['year']}" if r["date_precision"] == "circa" else str(r["year"]))),
         axis=1,
     )
     t["label"] = t.apply(lambda r: f"{r['title']}" + (f" (No. {r['number']})" if pd.notna(r["number"]) else ""), axis=1)
-    cols = ["id", "date", "when", "year", "kind", "kind_label", "title", "number", "label", "description", "source", "locator"]
+    cols = ["id", "date", "date_precision", "when", "year", "kind", "kind_label", "title", "number", "label", "description",
+            "source", "locator"]
     return t[cols].sort_values(["date", "id"]).reset_index(drop=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -178,3 +179,165 @@ def test_every_cluster_is_on_the_map(ds):
 def test_source_note_groups_locators_by_source(ds):
     note = I.source_note(ds, ("kutsenko-2015", "002 Figure 7"), ("kutsenko-2015", "002 Figure 8"), ("kutsenko-2015", "002 Figure 7"))
     assert note == "Source: Kutsenko (2015): 002 Figure 7, 002 Figure 8."
+
+
+# --- edges, on synthetic rows ---------------------------------------------------------------
+
+OBS_COLUMNS = ["entity", "indicator", "breakdown", "value", "value_high", "unit", "qualifier", "year", "scope",
+               "source", "locator", "cited_work", "quality", "note"]
+
+
+def add_observations(data_dir, source: str, *rows: dict) -> None:
+    """Append rows to the observations file of `source`; unset fields are empty."""
+    path = data_dir / "observations" / f"{source}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    new = pd.DataFrame([{c: "" if row.get(c) is None else str(row[c]) for c in OBS_COLUMNS} for row in rows])
+    pd.concat([frame, new], ignore_index=True).to_csv(path, index=False)
+
+
+def synthetic(entity: str, indicator: str, value, qualifier: str = "exact", **fields) -> dict:
+    quality = "estimate" if qualifier == "about" else "reported"
+    return {"entity": entity, "indicator": indicator, "value": value, "qualifier": qualifier, "quality": quality,
+            "source": "kutsenko-2015", "locator": "002 fn 12", **fields}
+
+
+def test_business_share_is_decided_only_when_the_qualifier_allows_it(data_copy):
+    # The criterion is "more than 50%". A bound decides only from the right side of 50.
+    share = {"unit": "percent", "scope": "initiative", "year": 2013}
+    add_observations(data_copy, "kutsenko-2015",
+                     synthetic("zelenograd", "business_share", 40, "more_than", **share),
+                     synthetic("troitsk", "business_share", 60, "less_than", **share),
+                     synthetic("dubna", "business_share", 55, "about", **share),
+                     synthetic("pushchino", "business_share", 50, "more_than", **share),
+                     synthetic("phystech-xxi", "business_share", 40, "less_than", **share),
+                     synthetic("spb-ict", "business_share", 50, "at_least", **share),
+                     synthetic("sarov", "business_share", 50, "at_most", **share),
+                     synthetic("nn-auto-petrochem", "business_share", 51, **share),
+                     synthetic("ulyanovsk-avia", "business_share", 50, **share))
+    check = I.business_share_check(load(data_copy)).set_index("id")["criterion"]
+    assert check["zelenograd"] == "unknown"  # more than 40: 45 fails, 70 meets
+    assert check["troitsk"] == "unknown"  # less than 60: 45 fails, 55 meets
+    assert check["dubna"] == "unknown"  # about 55: the source gives no margin
+    assert check["pushchino"] == "meets"  # more than 50 is more than half
+    assert check["phystech-xxi"] == "fails"
+    assert check["spb-ict"] == "unknown"  # at least 50 may be exactly half
+    assert check["sarov"] == "fails"
+    assert check["nn-auto-petrochem"] == "meets"
+    assert check["ulyanovsk-avia"] == "fails"  # exactly half is not more than half
+
+
+def test_verdicts_on_bounds_the_shipped_criteria_do_not_use():
+    # The data contract fixes the business-share criterion at "more than 50"; other comparators and
+    # qualifiers are checked on the rule itself.
+    assert I._verdict(50, "exact", float("nan"), "at_least", 50) == "meets"  # exactly the threshold
+    assert I._verdict(50, "less_than", float("nan"), "at_least", 50) == "fails"
+    assert I._verdict(50, "at_least", float("nan"), "at_least", 50) == "meets"
+    assert I._verdict(40, "more_than", float("nan"), "at_least", 50) == "unknown"
+    # "almost 50" is under 50: it fails "more than 50" and is under 60, but says nothing against "more than 40".
+    assert I._verdict(50, "almost", float("nan"), "more_than", 50) == "fails"
+    assert I._verdict(50, "almost", float("nan"), "less_than", 60) == "meets"
+    assert I._verdict(50, "almost", float("nan"), "more_than", 40) == "unknown"
+    assert I._verdict(90, "roughly", float("nan"), "more_than", 50) == "unknown"
+    assert I._verdict(10, "exact", 30, "more_than", 20) == "unknown"  # a range 10-30 straddles 20
+
+
+def test_an_exact_count_below_20_is_among_the_small_clusters(data_copy):
+    people = {"unit": "organisations", "scope": "initiative", "year": 2013, "locator": "002 conclusion"}
+    add_observations(data_copy, "kutsenko-2015",
+                     synthetic("zelenograd", "participants", 12, **people),
+                     synthetic("troitsk", "participants", 20, **people),
+                     synthetic("dubna", "participants", 20, "at_most", **people),
+                     synthetic("pushchino", "participants", 15, "about", **people),
+                     synthetic("phystech-xxi", "participants", 10, "more_than", **people),
+                     synthetic("spb-ict", "participants", 19, "at_most", **people))
+    below = set(I.clusters_below_20(load(data_copy))["entity"])
+    assert {"zelenograd", "spb-ict"} <= below
+    assert not below & {"troitsk", "dubna", "pushchino", "phystech-xxi"}
+    assert len(below) == 5 + 2
+
+
+def test_a_ratio_takes_numerator_and_denominator_from_the_same_year(data_copy):
+    staff = {"unit": "people", "scope": "regional_industry", "source": "anon-2020-success-factors",
+             "locator": "001 section 'Research Methodology'"}
+    orgs = {**staff, "unit": "organisations"}
+    add_observations(data_copy, "anon-2020-success-factors",
+                     # listed first, but older than the only year with both inputs
+                     synthetic("london-tech", "employees", 1000, year=2010, **staff),
+                     synthetic("london-tech", "employees", 3000, year=2015, **staff),
+                     synthetic("london-tech", "organisations", 30, year=2015, **orgs),
+                     synthetic("london-tech", "organisations", 50, year=2010, **orgs),
+                     synthetic("london-tech", "employees", 5000, year=2018, **staff),
+                     # no year in common: no ratio
+                     synthetic("sophia-antipolis", "employees", 36000, year=2015, **staff),
+                     synthetic("sophia-antipolis", "organisations", 2500, year=2012, **orgs),
+                     synthetic("london-tech", "export_share_of_sales", 40, year=2010, **{**staff, "unit": "percent"}),
+                     synthetic("london-tech", "export_share_of_sales", 60, year=2015, **{**staff, "unit": "percent"}))
+    t = I.normalised_figures(load(data_copy)).set_index(["entity", "measure"])
+    row = t.loc[("london-tech", "employees_per_organisation")]
+    assert row["value"] == 100.0  # 3,000 / 30 in 2015
+    assert "3000" in row["formula"] and "2015" in row["formula"]
+    assert ("sophia-antipolis", "employees_per_organisation") not in t.index
+    assert t.loc[("london-tech", "export_share_of_sales"), "value"] == 60  # the latest, wherever it is listed
+
+
+def test_undated_inputs_of_a_ratio_must_come_from_one_source(data_copy):
+    add_observations(data_copy, "kutsenko-2015",
+                     synthetic("london-tech", "employees", 3000, unit="people", scope="regional_industry"))
+    add_observations(data_copy, "anon-2020-success-factors",
+                     synthetic("london-tech", "organisations", 30, unit="organisations", scope="regional_industry",
+                               source="anon-2020-success-factors", locator="001 section 'Research Methodology'"))
+    t = I.normalised_figures(load(data_copy))
+    assert "london-tech" not in set(t["entity"])
+
+
+def test_every_derived_figure_takes_the_same_scope_default(data_copy):
+    # Inputs that are not all counts of the initiative never make a figure comparable with Russian participants.
+    where = {"source": "anon-2020-success-factors", "locator": "001 section 'Research Methodology'", "year": 2015}
+    add_observations(data_copy, "anon-2020-success-factors",
+                     synthetic("upper-austria-automotive", "employees", 20000, unit="people", scope="initiative", **where),
+                     synthetic("upper-austria-automotive", "organisations", 250, unit="organisations", scope="company", **where),
+                     synthetic("upper-austria-automotive", "patents_granted", 400, unit="patents", scope="company", **where))
+    t = I.normalised_figures(load(data_copy))
+    rows = t[t["entity"] == "upper-austria-automotive"].set_index("measure")
+    assert set(rows.index) == {"employees_per_organisation", "patents_per_1000_employees"}
+    assert set(rows["scope"]) == {"regional_industry"}
+    assert not rows["comparable_with_russian_participants"].any()
+
+
+def test_an_undated_count_is_not_taken_as_later_than_a_dated_one(data_copy):
+    # The count of 27 gets a year between the selection (2012) and the latest count (2021); an undated
+    # restatement of the original 25 must not become the "later" count.
+    path = data_copy / "observations" / "anon-2021-investment.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[(frame["indicator"] == "clusters_in_programme") & (frame["value"] == "27"), "year"] = "2016"
+    frame.to_csv(path, index=False)
+    add_observations(data_copy, "ipp-russia",
+                     synthetic("ru-itc-programme", "clusters_in_programme", 25, unit="clusters", scope="programme",
+                               source="ipp-russia", locator="003"))
+    facts = I.programme_facts(load(data_copy))
+    assert facts["later_count"] == 27
+    assert (facts["remaining"], facts["remaining_year"]) == (11, 2021)
+
+
+def test_conflicting_undated_counts_are_not_guessed_between(data_copy):
+    # The data contract rejects this at validation; the rows are added after loading to check the function alone.
+    ds = load(data_copy)
+    extra = synthetic("ru-itc-programme", "clusters_in_programme", 26, unit="clusters", scope="programme",
+                      source="ipp-russia", locator="003")
+    ds.observations = pd.concat([ds.observations, pd.DataFrame([extra])], ignore_index=True)
+    with pytest.raises(LookupError, match="27"):
+        I.programme_facts(ds)
+
+
+def test_an_undated_restatement_of_the_selection_is_no_later_count(data_copy):
+    path = data_copy / "observations" / "anon-2021-investment.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[(frame["indicator"] == "clusters_in_programme") & (frame["value"] == "27"), "value"] = "25"
+    frame.to_csv(path, index=False)
+    assert I.programme_facts(load(data_copy))["later_count"] is None
+
+
+def test_the_shipped_later_count_is_the_undated_expansion(ds):
+    # 000 says the list grew to 27 "in subsequent years", without a year, and counts 11 at the time of writing.
+    facts = I.programme_facts(ds)
+    assert (facts["later_count"], facts["remaining"], facts["remaining_year"]) == (27, 11, 2021)
