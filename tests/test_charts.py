@@ -1,15 +1,18 @@
 """Every figure renders offline, carries its metadata, uses only theme colours and has a stable spec.
 
-Snapshots live in tests/snapshots/charts/. After an intended change to a chart, refresh them with
-`UPDATE_SNAPSHOTS=1 python -m pytest tests/test_charts.py` and review the diff.
+Snapshots in tests/snapshots/charts/<id>.json are the specs as a reviewer reads them: pretty-printed,
+keys sorted, each inline table shown as its columns and row count. After an intended change to a
+chart, rewrite them with `UPDATE_SNAPSHOTS=1 python -m pytest tests/test_charts.py` and review the diff.
 """
 
 from __future__ import annotations
 
-import hashlib
+import difflib
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import altair as alt
@@ -18,8 +21,27 @@ import pytest
 from analysis import charts, export, figures, theme
 from analysis.data import load
 
+ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "charts"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: Names Altair derives from content hashes; a snapshot shows them as stable placeholders.
+HASHED_NAMES = {"data": re.compile(r"data-[0-9a-f]{32}"), "view": re.compile(r"view_[0-9a-f]{16}(?:_\d+)?")}
+
+#: Writes each figure's published files (spec, data, SVG as in the PDF) from a fresh interpreter.
+RENDER_FIGURES = """
+import sys
+from pathlib import Path
+
+from analysis import export, figures
+from analysis.data import load
+
+out, order = Path(sys.argv[1]), list(figures.FIGURES)
+if sys.argv[2] == "reversed":
+    order.reverse()
+ds = load()
+for fid in order:
+    export.write(figures.build(ds, fid), out, fid, formats=("json", "csv", "svg"))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -32,25 +54,38 @@ def built(ds):
     return {fid: figures.build(ds, fid) for fid in figures.FIGURES}
 
 
-def _digest(rows: list) -> dict:
-    return {"rows": len(rows), "sha256": hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()}
+def _summary(rows: list) -> dict:
+    columns = list(dict.fromkeys(key for row in rows if isinstance(row, dict) for key in row))
+    return {"columns": columns, "rows": len(rows)}
 
 
-def _snapshot(node):
-    """The spec with every inline table (datasets, data values) replaced by its row count and a content hash."""
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "datasets":
-                out[key] = {name: _digest(rows) for name, rows in value.items()}
-            elif key == "values" and isinstance(value, list) and value and isinstance(value[0], dict):
-                out[key] = _digest(value)
-            else:
-                out[key] = _snapshot(value)
-        return out
-    if isinstance(node, list):
-        return [_snapshot(v) for v in node]
-    return node
+def _snapshot(spec: dict) -> str:
+    """The spec as snapshot text: inline tables summarised, hashed names numbered in reading order."""
+    aliases: dict[str, str] = {}
+    counts = dict.fromkeys(HASHED_NAMES, 0)
+
+    def rename(value: str) -> str:
+        for kind, pattern in HASHED_NAMES.items():
+            if pattern.fullmatch(value):
+                if value not in aliases:
+                    counts[kind] += 1
+                    aliases[value] = f"<{kind} {counts[kind]}>"
+                return aliases[value]
+        return value
+
+    def walk(node, parent: str | None = None):
+        if isinstance(node, dict):
+            return {key: _summary(value) if key == "values" and parent == "data" and isinstance(value, list) else walk(value, key)
+                    for key, value in sorted(node.items())}
+        if isinstance(node, list):
+            return [walk(v, parent) for v in node]
+        return rename(node) if isinstance(node, str) else node
+
+    datasets = spec.get("datasets", {})
+    out = walk({k: v for k, v in spec.items() if k != "datasets"})
+    if datasets:  # referenced tables in the order they are used, then any unused one
+        out["datasets"] = {rename(name): _summary(datasets[name]) for name in sorted(datasets, key=lambda n: (n not in aliases, n))}
+    return json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _without_datasets(spec: dict) -> str:
@@ -103,22 +138,53 @@ def test_figure_data_exports_as_a_tidy_table(built, fid):
     assert not any(c.startswith("_") for c in table.columns)
 
 
+@pytest.fixture(scope="module")
+def two_renders(tmp_path_factory) -> tuple[Path, Path]:
+    """Every figure rendered by two fresh interpreters: other hash seeds, the figures in opposite orders."""
+    runs = []
+    for seed, order in (("1", "forward"), ("2", "reversed")):
+        out = tmp_path_factory.mktemp(f"figures-{order}")
+        env = {**os.environ, "PYTHONHASHSEED": seed,
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        runs.append((out, subprocess.Popen([sys.executable, "-c", RENDER_FIGURES, str(out), order], cwd=ROOT, env=env,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    results = [(proc.communicate(), proc.returncode) for _, proc in runs]
+    failed = ["".join(output) for output, code in results if code]
+    assert not failed, "rendering the figures failed:\n" + "\n".join(failed)
+    return runs[0][0], runs[1][0]
+
+
 @pytest.mark.parametrize("fid", list(figures.FIGURES))
-def test_spec_is_identical_when_built_again(ds, built, fid):
-    again = figures.build(ds, fid)
-    assert json.dumps(export.spec(again), sort_keys=True) == json.dumps(export.spec(built[fid]), sort_keys=True)
+def test_spec_data_and_svg_are_identical_bytes_when_rendered_again(two_renders, fid):
+    first, second = two_renders
+    for name in (f"{fid}.json", f"{fid}.csv", f"{fid}.svg"):
+        a, b = (first / name).read_bytes(), (second / name).read_bytes()
+        if a != b:
+            lines = [t.decode("utf-8", "replace").splitlines(keepends=True) for t in (a, b)]
+            diff = list(difflib.unified_diff(*lines, "first render", "second render", n=1))[:40]
+            pytest.fail(f"{name} differs between two renders:\n{''.join(diff)}", pytrace=False)
 
 
 @pytest.mark.parametrize("fid", list(figures.FIGURES))
 def test_spec_matches_snapshot(built, fid):
     current = _snapshot(export.spec(built[fid]))
     path = SNAPSHOTS / f"{fid}.json"
-    if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS"):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        if not os.environ.get("UPDATE_SNAPSHOTS"):
-            pytest.fail(f"snapshot {path.name} did not exist; written now, review and commit it")
-    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(current)), f"{fid} spec changed; see the module docstring"
+        path.write_text(current, encoding="utf-8")
+    update = f"if the change is intended, run `UPDATE_SNAPSHOTS=1 python -m pytest {Path(__file__).resolve().relative_to(ROOT)}` and commit"
+    if not path.exists():
+        pytest.fail(f"no snapshot {path.relative_to(ROOT)}; {update} the new file", pytrace=False)
+    expected = path.read_text(encoding="utf-8")
+    if current != expected:
+        diff = difflib.unified_diff(expected.splitlines(keepends=True), current.splitlines(keepends=True),
+                                    f"{path.name} (snapshot)", f"{path.name} (built now)")
+        pytest.fail(f"the {fid} spec changed; {update} the snapshot.\n{''.join(diff)}", pytrace=False)
+
+
+def test_every_snapshot_belongs_to_a_figure():
+    orphans = sorted(p.name for p in SNAPSHOTS.iterdir() if p.suffix != ".json" or p.stem not in figures.FIGURES)
+    assert not orphans, f"delete these snapshots, no figure has their id: {orphans}"
 
 
 def test_interactive_charts_have_named_parameters(built):
