@@ -161,38 +161,48 @@ def share_bars(df: pd.DataFrame, *, chart_id: str, title: str, subtitle: str, de
 
 
 def funding_comparison(comparison: pd.DataFrame, *, source: str) -> alt.VConcatChart:
-    """Russia against the world on shared funding categories, as paired bars."""
+    """Russia and the world on shared funding categories, in two panels with axes of their own.
+
+    The two sides measure different things (`measure`): a share of responding organisations against a
+    share of the budget. They are never drawn on one axis, so no bar can be read against the other.
+    """
     d = comparison.copy()
     hover = alt.selection_point(name="hover_funding", on="pointerover", fields=["comparable_label"], empty=False)
     order = list(dict.fromkeys(d["comparable_label"]))
-    base = alt.Chart(d).encode(
-        y=alt.Y("comparable_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset=alt.YOffset("side:N", sort=["Russia", "World"]),
-    )
-    bars = base.mark_bar(height={"band": 0.8}).encode(
-        x=alt.X("value:Q", title="Share (%)", scale=alt.Scale(domain=[0, 80])),
-        color=alt.Color("side:N", scale=alt.Scale(domain=list(T.SIDE_COLOURS), range=list(T.SIDE_COLOURS.values())),
-                        legend=alt.Legend(title=None)),
-        opacity=alt.condition(hover, alt.value(1), alt.value(0.85)),
-        tooltip=[alt.Tooltip("side:N", title="Side"), alt.Tooltip("comparable_label:N", title="Category"),
-                 alt.Tooltip("value:Q", title="%"), alt.Tooltip("categories:N", title="Source categories"),
-                 alt.Tooltip("measure:N", title="What the % measures")],
-    ).add_params(hover)
-    text = base.mark_text(align="left", dx=3, fontSize=T.SIZES["note"], color=T.INK).encode(
-        x="value:Q", text=alt.Text("value:Q", format=".1f"))
-    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=300, name="funding_comparison")
+    panels = []
+    for i, side in enumerate(("Russia", "World")):
+        part = d[d["side"] == side]
+        measure = part["measure"].iloc[0]
+        base = alt.Chart(part).encode(y=alt.Y("comparable_label:N", sort=order, title=None, scale=alt.Scale(domain=order),
+                                              axis=alt.Axis(labelLimit=300) if i == 0 else None))
+        bars = base.mark_bar(height={"band": 0.6}, color=T.SIDE_COLOURS[side]).encode(
+            x=alt.X("value:Q", title=f"{measure[0].upper()}{measure[1:]} (%)", scale=alt.Scale(domain=[0, 100])),
+            opacity=alt.condition(hover, alt.value(1), alt.value(0.85)),
+            tooltip=[alt.Tooltip("side:N", title="Side"), alt.Tooltip("comparable_label:N", title="Category"),
+                     alt.Tooltip("value:Q", title="%"), alt.Tooltip("categories:N", title="Source categories"),
+                     alt.Tooltip("measure:N", title="What the % measures")],
+        )
+        if i == 0:
+            bars = bars.add_params(hover)
+        text = base.mark_text(align="left", dx=3, fontSize=T.SIZES["note"], color=T.INK).encode(
+            x="value:Q", text=alt.Text("value:Q", format=".1f"))
+        panels.append(alt.layer(bars, text).properties(
+            width=(WIDTH - 260) // 2, height=220, name=f"funding_{side.lower()}",
+            title=alt.Title(side, anchor="start", fontSize=T.SIZES["note"] + 1)))
+    chart = alt.hconcat(*panels, spacing=24)
     return finish(
         chart, chart_id="funding-comparison",
-        title="Russian cluster organisations lean on public money far more than their peers",
-        subtitle=["Russia: share of specialist organisations by funding source (2013 survey).",
-                  "World: share of the budget of cluster organisations (2012 global survey). Categories mapped as shown in the table."],
+        title="Public money dominates the funding of Russian cluster organisations",
+        subtitle=["The two panels measure different things and are not drawn on one axis.",
+                  "Russia: share of responding specialist organisations naming each source (2013 survey). "
+                  "World: share of the budget of cluster organisations (2012 global survey)."],
         description=(
-            "Paired bars compare funding of cluster organisations in Russia and worldwide. "
-            + "; ".join(
-                f"{label}: " + ", ".join(f"{r['side']} {_fmt(r['value'])}%" for _, r in part.iterrows())
-                for label, part in d.groupby("comparable_label", sort=False)
-            )
-            + ". The Russian figure counts organisations by source while the world figure is a share of the budget."
+            "Two panels of bars on shared funding categories, one for Russia and one for the world, each on its own axis because they measure "
+            "different things. Russia, share of responding specialist organisations naming each source: "
+            + "; ".join(f"{r['comparable_label']} {_fmt(r['value'])}%" for _, r in d[d["side"] == "Russia"].iterrows())
+            + ". World, share of the budget of cluster organisations: "
+            + "; ".join(f"{r['comparable_label']} {_fmt(r['value'])}%" for _, r in d[d["side"] == "World"].iterrows())
+            + ". A share of organisations says nothing about how much of the money comes from a source."
         ),
         source=source, data=comparison,
     )
@@ -390,11 +400,26 @@ def factor_matrix(matrix: pd.DataFrame, overlap: pd.DataFrame, *, source: str) -
 # --- policy timeline -------------------------------------------------------------------
 
 
+#: How precisely the source dates an event, as readers are told in the tooltip.
+PRECISION_TEXT = {"day": "exact day", "month": "month only", "year": "year only",
+                  "circa": "approximate: the year the source was written"}
+
+
 def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
-    """Laws, orders and milestones on a time axis, one row per event."""
+    """Laws, orders and milestones on a time axis, one row per event.
+
+    An event dated to the day is a dot; one the source dates only to a month or a year is a bar across that
+    whole period, dashed when the year is only the source's own approximate date, so no event looks more
+    precisely dated than it is.
+    """
     d = events.copy()
+    period = {"day": pd.DateOffset(days=0), "month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1),
+              "circa": pd.DateOffset(years=1)}
+    d["end"] = [date + period[p] for date, p in zip(d["date"], d["date_precision"])]
     d["date"] = d["date"].dt.strftime("%Y-%m-%d")
+    d["end"] = d["end"].dt.strftime("%Y-%m-%d")
     d["number_text"] = d["number"].fillna("")
+    d["precision_text"] = d["date_precision"].map(PRECISION_TEXT)
     order = list(d["label"])
     hover = alt.selection_point(name="hover_event", on="pointerover", fields=["id"], empty=False)
     colour = alt.Color("kind_label:N", scale=alt.Scale(domain=list(T.EVENT_COLOURS), range=list(T.EVENT_COLOURS.values())),
@@ -404,22 +429,34 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     x_scale = alt.Scale(domain=[f"{first_year}-01-01", f"{last_year + 1}-01-01"])
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"), scale=x_scale)
     d["start"] = f"{first_year}-01-01"
+    tooltip = [alt.Tooltip("when:N", title="Date"), alt.Tooltip("precision_text:N", title="Dated to"),
+               alt.Tooltip("title:N", title="Event"), alt.Tooltip("number_text:N", title="Number"),
+               alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("description:N", title="What it did"),
+               alt.Tooltip("locator:N", title="Where")]
     stems = alt.Chart(d).mark_rule(color=T.GRID).encode(x=alt.X("start:T", scale=x_scale), x2="date:T", y=y)
-    dots = alt.Chart(d).mark_point(filled=True, size=90).encode(
+    spans = alt.Chart(d).transform_filter(alt.datum.date_precision != "day").mark_bar(height=10, strokeWidth=1.5).encode(
+        x=x, x2="end:T", y=y, color=colour, stroke=alt.Color("kind_label:N", legend=None,
+                                                           scale=alt.Scale(domain=list(T.EVENT_COLOURS), range=list(T.EVENT_COLOURS.values()))),
+        fillOpacity=alt.condition(alt.datum.date_precision == "circa", alt.value(0.15), alt.value(0.45)),
+        strokeDash=alt.condition(alt.datum.date_precision == "circa", alt.value([3, 2]), alt.value([1, 0])),
+        tooltip=tooltip,
+    )
+    dots = alt.Chart(d).transform_filter(alt.datum.date_precision == "day").mark_point(filled=True, size=90).encode(
         x=x, y=y, color=colour,
         size=alt.condition(hover, alt.value(180), alt.value(90)),
-        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("title:N", title="Event"), alt.Tooltip("number_text:N", title="Number"),
-                 alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("description:N", title="What it did"),
-                 alt.Tooltip("locator:N", title="Where")],
+        tooltip=tooltip,
     ).add_params(hover)
-    chart = alt.layer(stems, dots).properties(width=WIDTH - 160, height=24 * len(d), name="policy_timeline")
+    chart = alt.layer(stems, spans, dots).properties(width=WIDTH - 160, height=24 * len(d), name="policy_timeline")
+    rough = events[events["date_precision"] != "day"]
     return finish(
         chart, chart_id="policy-timeline",
         title=f"Russian cluster policy, {events['year'].min()}-{events['year'].max()}",
-        subtitle="Laws, government orders, programmes and milestones named in the sources",
+        subtitle=["Laws, government orders, programmes and milestones named in the sources.",
+                  "Dots are exact dates; bars span the month or year when the source gives no day; a dashed bar is only the year the source was written."],
         description=(
             f"A timeline of {len(d)} events in Russian cluster policy: "
-            + "; ".join(f"{r['when']}: {r['title']}" for _, r in events.iterrows()) + "."
+            + "; ".join(f"{r['when']}: {r['title']}" for _, r in events.iterrows()) + ". "
+            + f"{len(rough)} of them are dated by the source only to a month or a year, and are drawn as bars across that period."
         ),
         source=source, data=events,
     )
@@ -430,7 +467,8 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
 
 def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection: dict, width: int, height: int,
          title: str, subtitle: str, description: str, source: str) -> alt.VConcatChart:
-    d = locations.copy()
+    # Pilots last, so a dot for part of a pilot, placed at the same city, never hides the pilot's dot.
+    d = pd.concat([locations[locations["kind"] != "pilot"], locations[locations["kind"] == "pilot"]])
     d["support_text"] = d["support_group"].map(lambda g: "" if pd.isna(g) else f"Group {int(g)}")
     kinds = [k for k in T.KIND_COLOURS if k in set(d["kind_label"])]
     legend_pick = alt.selection_point(name=f"{chart_id.replace('-', '_')}_kind", fields=["kind_label"], bind="legend")
@@ -479,8 +517,9 @@ def russia_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt
         title="Russian pilot clusters across the country",
         subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East. Hover for details",
         description=(
-            f"A map of Russia with a dot for each of the {int((ru['kind'] == 'pilot').sum())} pilot clusters and the "
-            f"{int((ru['kind'] != 'pilot').sum())} other Russian clusters in the sources, placed at: "
+            f"A map of Russia with a dot for each of the {int((ru['kind'] == 'pilot').sum())} pilot clusters, the "
+            f"{int((ru['kind'] == 'pilot_component').sum())} parts of pilots that the sources name on their own, and the "
+            f"{int((ru['kind'] == 'russian_other').sum())} other Russian clusters in the sources, placed at: "
             + ", ".join(sorted(ru["place"].unique())) + "."
         ),
         source=source,

@@ -26,6 +26,8 @@ LOCATOR = r"^(000|001|002|003|004)\b|^reference list\b"
 
 SHORT = 300  # names, labels, titles
 LONG = 2000  # notes, definitions, evidence
+COMPONENT = ("Pilot component (a cluster id with kind pilot_component) that the fact is about, when the source "
+             "describes one part of a merged pilot rather than the pilot as a whole.")
 
 
 def _text(description: str, *, nullable: bool = False, max_len: int = SHORT, **kw) -> object:
@@ -64,7 +66,7 @@ class Clusters(pa.DataFrameModel):
     id: Series[str] = _text("Cluster id (slug), used in URLs and never reused.", unique=True, str_matches=SLUG)
     name: Series[str] = _text("Cluster name in English.")
     short_name: Series[str] = _text("Short name for charts and lists.", max_len=40)
-    kind: Series[str] = _text("pilot, russian_other or foreign (vocabularies.yml: cluster_kind).")
+    kind: Series[str] = _text("pilot, pilot_component, russian_other or foreign (vocabularies.yml: cluster_kind).")
     entity_type: Series[str] = _text("What the cluster is: initiative, regional_industry, park, association or special_economic_zone.")
     country: Series[str] = _text("ISO 3166-1 alpha-2 country code.", str_matches=r"^[A-Z]{2}$")
     region: Series[str] = _text("Region (federal subject, state or province).", nullable=True)
@@ -77,7 +79,7 @@ class Clusters(pa.DataFrameModel):
     founded: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1800, le=2100, description="Year the cluster, park or industry was founded.")
     closed_city: Series[bool] = pa.Field(description="The cluster sits in a closed administrative territorial formation (ZATO).")
     single_industry_city: Series[bool] = pa.Field(description="The cluster sits in a single-specialism city.")
-    merged_into: Series[str] = _text("Id of the cluster this one merged into.", nullable=True, str_matches=SLUG)
+    merged_into: Series[str] = _text("Id of the cluster this one merged into; a pilot component names its pilot.", nullable=True, str_matches=SLUG)
     confidence: Series[str] = _text("Confidence that the cluster and its name are right: S, P or M.")
     sources: Series[str] = _text("Source ids, separated by ';'.", str_matches=SOURCE_LIST)
     locator: Series[str] = _text("Where in the sources the facts are.", max_len=LONG)
@@ -129,6 +131,7 @@ class Observations(_Provenance):
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year of the value.")
     scope: Series[str] = _text("What is measured: initiative, regional_industry, programme, survey, country or company.")
     cited_work: Series[str] = _text("The work the source itself cites for the figure.", nullable=True)
+    component: Series[str] = _text(COMPONENT, nullable=True, str_matches=SLUG)
 
     class Config(_Strict):
         pass
@@ -136,7 +139,7 @@ class Observations(_Provenance):
 
 class Benchmarks(_Provenance):
     id: Series[str] = _text("Benchmark id (slug).", unique=True, str_matches=SLUG)
-    indicator: Series[str] = _text("Indicator the benchmark applies to.", nullable=True, str_matches=SNAKE)
+    indicator: Series[str] = _text("Indicator the benchmark applies to.", str_matches=SNAKE)
     label: Series[str] = _text("Label shown to readers.")
     comparator: Series[str] = _text("How to read the value: range, at_least, more_than, average.", isin=["range", "at_least", "more_than", "less_than", "average"])
     value: Series[float] = pa.Field(description="Reference value (lower end of a range).")
@@ -144,6 +147,7 @@ class Benchmarks(_Provenance):
     unit: Series[str] = _text("Unit id.")
     applies_to: Series[str] = _text("Scope the benchmark applies to.")
     cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+    caveat: Series[str] = _text("A warning readers must see wherever the benchmark is shown, e.g. a figure in the same source that does not fit it.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
         pass
@@ -179,7 +183,9 @@ class Distributions(_Provenance):
 class PolicyTimeline(_Provenance):
     id: Series[str] = _text("Event id (slug).", unique=True, str_matches=SLUG)
     date: Series[str] = _text("ISO date (YYYY-MM-DD); the first day of the month or year when less precise.", str_matches=r"^\d{4}-\d{2}-\d{2}$")
-    date_precision: Series[str] = _text("day, month or year.", isin=["day", "month", "year"])
+    date_precision: Series[str] = _text(
+        "day, month or year as the source gives it; circa when the source says only 'now' and the year is its own approximate date of writing.",
+        isin=["day", "month", "year", "circa"])
     kind: Series[str] = _text("law, government_order, resolution, decree, programme, study or milestone.", isin=["law", "government_order", "resolution", "decree", "programme", "study", "milestone"])
     title: Series[str] = _text("Title of the act or event.")
     number: Series[str] = _text("Official number of the act.", nullable=True)
@@ -197,6 +203,7 @@ class Assessments(pa.DataFrameModel):
     source: Series[str] = _text("Source id of the evidence.", nullable=True, str_matches=SLUG)
     locator: Series[str] = _text("Where the evidence is.", nullable=True, str_matches=LOCATOR, max_len=LONG)
     basis: Series[str] = _text("stated (the cluster is named) or inferred (from a statement about a named group).", nullable=True)
+    component: Series[str] = _text(COMPONENT, nullable=True, str_matches=SLUG)
     note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
@@ -210,6 +217,7 @@ class ClusterAttributes(pa.DataFrameModel):
     source: Series[str] = _text("Source id.", str_matches=SLUG)
     locator: Series[str] = _text("Where in the source.", str_matches=LOCATOR, max_len=LONG)
     quality: Series[str] = _text("reported, derived, estimate or ambiguous.")
+    component: Series[str] = _text(COMPONENT, nullable=True, str_matches=SLUG)
     note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
@@ -277,7 +285,10 @@ class ClusterLocations(pa.DataFrameModel):
 class ClusterFields(pa.DataFrameModel):
     cluster: Series[str] = _text("Pilot cluster id.", str_matches=SLUG)
     field: Series[str] = _text("Field of the global distribution (a category of world-clusters-by-field).", str_matches=TERM)
-    basis: Series[str] = _text("What the mapping rests on: name (the cluster's stated specialisation).", isin=["name"])
+    basis: Series[str] = _text(
+        "What the mapping rests on: name (the cluster's name states the field), description (a source describes the "
+        "cluster's activity) or general_knowledge (neither; confidence M).",
+        isin=["name", "description", "general_knowledge"])
     note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
@@ -338,19 +349,45 @@ class SignModel(_Model):
     groups: list[SignGroup] = Field(min_length=1)
 
 
+#: What the values of a distribution measure. Distributions with different measures are never one quantity.
+MEASURES = {
+    "share_of_respondents": "share of the organisations that answered, by answer (not a share of money)",
+    "share_of_organisations": "share of organisations, by category",
+    "share_of_budget": "share of the budget, by source of money",
+    "share_of_seats": "share of board seats, by kind of member",
+    "count_of_clusters": "number of clusters, by category",
+    "count_of_opinions": "number of interviewees naming each category",
+    "average_per_cluster": "average per cluster, by category",
+    "seats": "number of seats, by member group",
+}
+
+
 class DistributionMeta(_Model):
     title: str = Field(max_length=SHORT)
     unit: str
+    measure: Literal[tuple(MEASURES)]  # type: ignore[valid-type]
     population: str = Field(pattern=SLUG)
     sums_to: Optional[float] = None
+    sample_size: Optional[int] = Field(default=None, ge=1)
+    sample_size_quality: Optional[Literal["reported", "derived", "estimate", "ambiguous"]] = None
+    sample_size_note: Optional[str] = Field(default=None, max_length=LONG)
     source: str = Field(pattern=SLUG)
     locator: str = Field(pattern=LOCATOR)
     description: str = Field(max_length=LONG)
+
+    @model_validator(mode="after")
+    def _sample_size_has_provenance(self) -> "DistributionMeta":
+        if self.sample_size is not None and self.sample_size_quality is None:
+            raise ValueError("give sample_size_quality with sample_size")
+        if self.sample_size_quality in ("derived", "ambiguous") and not self.sample_size_note:
+            raise ValueError(f"a '{self.sample_size_quality}' sample_size needs a sample_size_note saying how it was found")
+        return self
 
 
 class SpendingArea(_Model):
     id: str = Field(pattern=SLUG)
     label: str = Field(max_length=SHORT)
+    uptake: Optional[Literal["main_use", "unclaimed"]] = None
 
 
 class CentreRegion(_Model):
@@ -370,8 +407,26 @@ class _ListBlock(_Model):
     note: str = Field(max_length=LONG)
 
 
+class Uptake(_Model):
+    """Which spending areas a later source finds used most, or not at all."""
+
+    source: str = Field(pattern=SLUG)
+    locator: str = Field(pattern=LOCATOR)
+    note: str = Field(max_length=LONG)
+
+
 class SpendingAreas(_ListBlock):
+    uptake: Optional[Uptake] = None
     items: list[SpendingArea] = Field(min_length=1)
+
+
+class FundingRule(_Model):
+    id: str = Field(pattern=SLUG)
+    rule: str = Field(max_length=LONG)
+
+
+class FundingRules(_ListBlock):
+    items: list[FundingRule] = Field(min_length=1)
 
 
 class CentreRegions(_ListBlock):
@@ -384,6 +439,7 @@ class PolicyApproaches(_ListBlock):
 
 class Programme(_Model):
     spending_areas: SpendingAreas
+    funding_rules: Optional[FundingRules] = None
     development_centre_regions: CentreRegions
     policy_approaches: PolicyApproaches
 
@@ -465,11 +521,24 @@ class Scorecard(_Model):
         return value
 
 
+class CountryClusterTypes(_Model):
+    """The kinds of cluster a source calls most frequent or most significant in one country."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    types: list[str] = Field(min_length=1)
+    cited_work: Optional[str] = Field(default=None, max_length=SHORT)
+
+
+class CountryTypesBlock(_ListBlock):
+    items: list[CountryClusterTypes] = Field(min_length=1)
+
+
 class Specialisation(_Model):
     source: str = Field(pattern=SLUG)
     locator: str = Field(pattern=LOCATOR)
     note: str = Field(max_length=LONG)
     reserve_fields: list[str] = Field(min_length=1)
+    country_cluster_types: Optional[CountryTypesBlock] = None
 
 
 class Edition(_Model):

@@ -38,7 +38,8 @@ BACKGROUND = "#ffffff"
 #: Russia against the rest of the world, the same everywhere.
 SIDE_COLOURS = {"Russia": OKABE_ITO["vermillion"], "World": OKABE_ITO["blue"]}
 #: Cluster kinds on maps and lists: pilots share Russia's colour.
-KIND_COLOURS = {"Pilot cluster": OKABE_ITO["vermillion"], "Other Russian cluster": OKABE_ITO["orange"], "Foreign cluster": OKABE_ITO["blue"]}
+KIND_COLOURS = {"Pilot cluster": OKABE_ITO["vermillion"], "Part of a pilot cluster": OKABE_ITO["purple"],
+                "Other Russian cluster": OKABE_ITO["orange"], "Foreign cluster": OKABE_ITO["blue"]}
 #: Scorecard statuses, with a symbol for readers who cannot tell the colours apart.
 STATUS_COLOURS = {"meets": OKABE_ITO["green"], "partly": OKABE_ITO["yellow"], "fails": OKABE_ITO["vermillion"], "unknown": "#eceff1"}
 STATUS_SYMBOLS = {"meets": "●", "partly": "◐", "fails": "✕", "unknown": "?"}
