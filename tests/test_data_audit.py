@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -55,6 +57,17 @@ def test_a_blank_benchmark_indicator_is_refused(data_copy):
     problems = data.validate(data_copy)
     assert any(p.file == "benchmarks.csv" and p.row == str(line) and p.field == "indicator" and "required value is missing" in p.message
                for p in problems), _explain(problems)
+
+
+def test_a_blank_required_number_is_reported_without_a_traceback(data_copy):
+    path = data_copy / "distributions.csv"
+    header, rows = _rows(path)
+    rows[0]["order"] = ""
+    _write(path, header, rows)
+    result = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--data", str(data_copy)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr, result.stderr
+    assert "distributions.csv:2:order: required value is missing" in result.stdout.splitlines()
 
 
 def test_every_required_column_of_every_table_refuses_a_blank(data_copy):
