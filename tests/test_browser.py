@@ -168,7 +168,7 @@ def tour(request, chromium, site, site_url):
             visit = visit_page(page, guard, site, base + rel, rel)
             for check in PAGE_CHECKS:
                 results[check.__name__] += [f"{rel}: {problem}" for problem in check(page, visit)]
-            drawn += [c["figure"] for c in page.evaluate(_CHARTS)["charts"] if c["status"] == "rendered"]
+            drawn += [c["spec"].removeprefix("spec-") for c in page.evaluate(_CHARTS)["charts"] if c["status"] == "rendered"]
     finally:
         context.close()
     results["_pages"], results["_drawn"] = pages, drawn
@@ -183,7 +183,7 @@ def test_every_page(tour, check):
 
 
 def test_every_chart_with_data_is_drawn(tour, site):
-    """Each chart the book writes data for (figures/<label>.csv) is drawn on some page."""
+    """Each chart the book writes data for (figures/<chart id>.csv) is drawn on some page."""
     csvs = sorted(p.stem for p in (site / "figures").glob("*.csv"))
     assert len(csvs) >= 10
     assert sorted(tour["_drawn"]) == csvs, f"not drawn: {sorted(set(csvs) - set(tour['_drawn']))}"

@@ -56,7 +56,7 @@ def test_builds_pages_pdf_and_downloads(built_once):
     site = root / "_site"
     assert result.engine == "wheel" and not result.up_to_date
     for name in ("index.html", "01-intro.html", "02-charts.html", "03-data.html", "assets/vega-bundle.js",
-                 "data/datapackage.json", "data/observations.csv", "data/clusters.csv", "figures/fig-bars.csv"):
+                 "data/datapackage.json", "data/observations.csv", "data/clusters.csv", "figures/bars.csv"):
         assert (site / name).exists(), name
     assert [p.name for p in result.pdfs] == ["cluster-benchmark-0.1.pdf"]
 
@@ -82,7 +82,7 @@ def test_shortcodes_inline_code_callouts_tables_and_charts(built_once):
     assert "Table 1.1: A small table." in intro and "2,000" in intro
     charts = _page(root, "02-charts.html")
     assert 'class="cb-figure" id="fig-bars"' in charts and 'data-spec="spec-bars"' in charts
-    assert "Figure 2.1:" in charts and 'href="figures/fig-bars.csv"' in charts
+    assert "Figure 2.1:" in charts and 'href="figures/bars.csv"' in charts
     assert "the format is html" in charts
     data = _page(root, "03-data.html")
     assert "The data lists 25 pilot clusters" in data
