@@ -140,6 +140,8 @@ class _Names:
 
     def value(self, row: pd.Series) -> str:
         unit = row.get("unit", "")
+        if unit == "year":  # a date, not a quantity: 2003, or 1980-1989
+            return "-".join(str(row[c]).split(".")[0] for c in ("value", "value_high") if row.get(c))
         shown = _num(row["value"]) + (f"-{_num(row['value_high'])}" if row.get("value_high") else "")
         if unit == "percent":
             return f"{shown}%"

@@ -180,6 +180,16 @@ def num(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
+def amount(value, unit: str, units: dict | None = None) -> str:
+    """A value with its unit for prose: percentages with %, years as years (2003, not "2,003 year"),
+    anything else with thousands separators and the unit's label."""
+    if unit == "percent":
+        return f"{num(value)}%"
+    if unit == "year" and not pd.isna(value) and float(value).is_integer():
+        return str(int(value))
+    return f"{num(value)} {(units or {}).get(unit, unit)}"
+
+
 #: Contexts created in this kernel, so the engine can ask what data a chapter read.
 _contexts: list[ChapterContext] = []
 

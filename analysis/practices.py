@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.chapter import md_escape as esc
-from analysis.chapter import num
+from analysis.chapter import amount, num
 from analysis.data import Dataset, Practice
 
 COUNTRY_NAMES = {
@@ -53,7 +53,7 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
                 rows = rows[rows["year"] == ev.year]
             for _, r in rows.iterrows():
                 unit = r["unit"]
-                shown = f"{num(r['value'])}%" if unit == "percent" else f"{num(r['value'])} {units.get(unit, unit)}"
+                shown = amount(r["value"], unit, units)
                 when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
                 flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
                 lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {labels.get(r['indicator'], r['indicator']).lower()}{when}: "

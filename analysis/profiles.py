@@ -53,6 +53,9 @@ def _value(row: pd.Series, units: dict) -> str:
     if pd.isna(row["value"]):
         return "not readable"
     unit = row["unit"]
+    if unit == "year":  # a date, not a quantity
+        shown = "-".join(str(int(v)) for v in (row["value"], row.get("value_high")) if pd.notna(v))
+        return QUALIFIER.get(row["qualifier"], "") + shown
     high = f"-{num(row['value_high'])}" if pd.notna(row.get("value_high")) else ""
     shown = f"{num(row['value'])}{high}%" if unit == "percent" else f"{num(row['value'])}{high} {units.get(unit, unit)}"
     return QUALIFIER.get(row["qualifier"], "") + shown

@@ -53,7 +53,7 @@ def _make_hostile(root: Path) -> None:
     (root / "index.qmd").write_text("# About this report {.unnumbered}\n\nA book cut down for the hostile-data tests.\n",
                                     encoding="utf-8")
     # The profile pages follow as appendices, listed by the pre-render step.
-    chapters = "".join(f"    - {c}\n" for c in ["index.qmd", *CHAPTERS])
+    chapters = "".join(f"    - {c}\n" for c in CHAPTERS)
     (root / "_quarto-book.yml").write_text(f"book:\n  chapters:\n{chapters}", encoding="utf-8")
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import missing_tool, save_check_artifact
 from pypdf import PdfReader
 
-from analysis import engine, project
+from analysis import engine
 from analysis.build import COLLECTION_PROFILE, COLLECTION_STEM, REPORT_STEM, book_info
 from analysis.data import load
 
@@ -46,8 +46,11 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def book(built_book):
     """Per PDF: its path, its pages' text and what it should contain."""
+    from analysis.build import _load_books
+
     root, _ = built_book
-    report, collection = project.load(root), project.load(root, COLLECTION_PROFILE)
+    report_book, collection_book, _ = _load_books(root, root / "data", ("html", "pdf"))
+    report, collection = report_book.project, collection_book.project  # with the pre-render step's profile pages
     edition = book_info(report).edition
     out = {}
     for kind, proj, stem in (("report", report, REPORT_STEM), ("collection", collection, COLLECTION_STEM)):
