@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
-from analysis.qmd import md_escape
+from analysis.report.text import md_escape, num
 
 #: Columns that identify a row, per table; tables not listed are compared row by row.
 KEYS = {
@@ -107,8 +107,6 @@ def _read_version(data: Path, problems: list[Problem]) -> _Version:
 
 
 def _num(text: str) -> str:
-    from analysis.chapter import num
-
     try:
         return num(float(text), 2)
     except (TypeError, ValueError):

@@ -24,7 +24,7 @@ from analysis import export, figures
 from analysis import indicators as indicators_mod
 from analysis.data import Dataset, load
 from analysis.paths import find_root
-from analysis.qmd import md_escape  # noqa: F401  (chapters import it from here)
+from analysis.report.text import md_escape, num  # noqa: F401  (chapters import them from here)
 
 RENDERER = "clusterbench"
 #: Folder, beside each page, that holds the data of its charts as CSV (written by the build).
@@ -168,26 +168,6 @@ class ChapterContext:
 
     def md(self, text: str) -> Markdown:
         return Markdown(text)
-
-
-def num(value: float, digits: int = 1) -> str:
-    """A number for prose: thousands separated, trailing zeros dropped (1,470; 44; 1.47)."""
-    if pd.isna(value):
-        return "n/a"
-    value = float(value)
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-
-
-def amount(value, unit: str, units: dict | None = None) -> str:
-    """A value with its unit for prose: percentages with %, years as years (2003, not "2,003 year"),
-    anything else with thousands separators and the unit's label."""
-    if unit == "percent":
-        return f"{num(value)}%"
-    if unit == "year" and not pd.isna(value) and float(value).is_integer():
-        return str(int(value))
-    return f"{num(value)} {(units or {}).get(unit, unit)}"
 
 
 #: Contexts created in this kernel, so the engine can ask what data a chapter read.

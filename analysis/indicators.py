@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data import Dataset
+from analysis.report import text
 
 #: Global fields with at least this many clusters count as fields "where the world has many clusters".
 MANY_CLUSTERS = 10
@@ -569,10 +570,9 @@ def factor_matrix(ds: Dataset) -> pd.DataFrame:
     pre = ds["preconditions"]
     factors = ds["factors"].set_index("code")["label"]
     names = ds["clusters"].set_index("id")["short_name"]
-    countries = {"US": "USA", "CA": "Canada", "FI": "Finland", "DE": "Germany"}
     cells = pre.groupby(["side", "subject", "factor"], as_index=False).agg(items=("item", "count"))
     cells["subject_label"] = cells.apply(
-        lambda r: countries.get(r["subject"], r["subject"]) if r["side"] == "foreign" else names.get(r["subject"], r["subject"]), axis=1
+        lambda r: text.country(r["subject"]) if r["side"] == "foreign" else names.get(r["subject"], r["subject"]), axis=1
     )
     cells["factor_label"] = cells["factor"].map(factors)
     cells["side_label"] = cells["side"].map({"foreign": "World", "russian": "Russia"})

@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.chapter import md_escape as esc
-from analysis.chapter import amount, num
 from analysis.data import Dataset, Practice
-
-COUNTRY_NAMES = {
-    "RU": "Russia", "US": "United States", "CA": "Canada", "CN": "China", "FI": "Finland", "DE": "Germany",
-    "FR": "France", "GB": "United Kingdom", "AT": "Austria", "NL": "Netherlands", "CH": "Switzerland",
-    "EU": "European Union", "IT": "Italy", "DK": "Denmark", "IN": "India",
-}
-QUALIFIER_WORDS = {"about": "about ", "more_than": "more than ", "less_than": "less than ", "at_least": "at least ", "at_most": "at most "}
-
+from analysis.report import text
+from analysis.report.text import md_escape as esc
+from analysis.report.text import num
 
 def anchor(practice_id: str) -> str:
     return practice_id.lower()
@@ -53,11 +46,11 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
                 rows = rows[rows["year"] == ev.year]
             for _, r in rows.iterrows():
                 unit = r["unit"]
-                shown = amount(r["value"], unit, units)
+                shown = text.qualified(r["value"], r["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit))
                 when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
                 flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
                 lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {labels.get(r['indicator'], r['indicator']).lower()}{when}: "
-                                 f"{QUALIFIER_WORDS.get(r['qualifier'], '')}{shown}{flag} ({sources[r['source']]}, {r['locator']})"))
+                                 f"{shown}{flag} ({sources[r['source']]}, {r['locator']})"))
     return lines
 
 
@@ -77,7 +70,7 @@ def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=Non
     sources = _source_names(ds)
     pilots = dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"]))
     sign = ds.sign_table.set_index("sign").loc[m.theme, "label"]
-    origin = m.origin.label + (f" ({COUNTRY_NAMES.get(m.origin.country, m.origin.country)})" if m.origin.country else "")
+    origin = m.origin.label + (f" ({text.country(m.origin.country)})" if m.origin.country else "")
     out = [f"{hashes} {m.id} {esc(m.title)} {{#{anchor(m.id)} .unnumbered}}", ""]
     out.append(f"**Origin:** {esc(origin)} · **Theme:** {esc(sign)} · **Level:** {m.level}")
     out.append("")
@@ -143,7 +136,7 @@ def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:
             "Practice": f"[{p.meta.id}](#{anchor(p.meta.id)})",
             "Title": esc(p.meta.title),
             "Theme": signs[p.meta.theme],
-            "Origin": COUNTRY_NAMES.get(p.meta.origin.country, p.meta.origin.country),
+            "Origin": text.country(p.meta.origin.country),
         })
     frame = pd.DataFrame(rows)
     key = "Theme" if by == "theme" else "Origin"

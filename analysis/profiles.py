@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.chapter import md_escape as esc
-from analysis.chapter import num
 from analysis.data import Dataset, load
 from analysis.paths import PROFILE_DIR
-from analysis.practices import COUNTRY_NAMES
+from analysis.report import text
+from analysis.report.text import md_escape as esc
+from analysis.report.text import num
 
 PROFILES_INDEX = "chapters/11-cluster-profiles.md"
 METADATA = "_generated/metadata.yml"
@@ -36,7 +36,6 @@ HEAD = "_generated/head.html"
 VEGA_BUNDLE = "assets/vega-bundle.js"
 COLLECTION_PROFILE = "practices"
 CONFIDENCE = {"S": "stated in a source", "P": "confirmed in another public source", "M": "general knowledge, to be confirmed"}
-QUALIFIER = {"about": "about ", "more_than": "more than ", "less_than": "less than ", "at_least": "at least ", "at_most": "at most "}
 SCOPE = {"initiative": "cluster initiative", "regional_industry": "whole industry or park", "programme": "programme",
          "survey": "survey", "country": "country", "company": "company"}
 KIND_ORDER = {"pilot": 0, "pilot_component": 1, "russian_other": 2, "foreign": 3}
@@ -53,12 +52,8 @@ def _value(row: pd.Series, units: dict) -> str:
     if pd.isna(row["value"]):
         return "not readable"
     unit = row["unit"]
-    if unit == "year":  # a date, not a quantity
-        shown = "-".join(str(int(v)) for v in (row["value"], row.get("value_high")) if pd.notna(v))
-        return QUALIFIER.get(row["qualifier"], "") + shown
-    high = f"-{num(row['value_high'])}" if pd.notna(row.get("value_high")) else ""
-    shown = f"{num(row['value'])}{high}%" if unit == "percent" else f"{num(row['value'])}{high} {units.get(unit, unit)}"
-    return QUALIFIER.get(row["qualifier"], "") + shown
+    return text.qualified(row["value"], row["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit),
+                          high=row.get("value_high"))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -78,7 +73,7 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     out += [f"**{esc(c['name'])}**. {kind}; {esc(ds.vocab.entity_type[c['entity_type']].rstrip('.').lower())}.", ""]
 
     facts = [
-        ["Country", _cell(COUNTRY_NAMES.get(c["country"], c["country"])), ""],
+        ["Country", _cell(text.country(c["country"])), ""],
         ["Region", _cell(c["region"]), CONFIDENCE.get(c["location_confidence"], "")],
         ["City", _cell(c["city"]), CONFIDENCE.get(c["location_confidence"], "")],
         ["Industry", _cell(ds.vocab.industry_group[c["industry_group"]]), CONFIDENCE.get(c["industry_group_confidence"], "")],

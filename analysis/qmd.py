@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from analysis.report.text import md_escape  # noqa: F401  (the engine escapes text from data with it)
+
 SUPPORTED_OPTIONS = {"label", "echo", "output", "include", "eval", "fig-cap", "fig-alt", "tbl-cap", "warning", "message"}
 CALLOUTS = {"callout-note", "callout-tip", "callout-important", "callout-warning", "callout-caution"}
 #: Div classes the writers style; anything else is an error rather than an unstyled box.
@@ -31,9 +33,6 @@ _CITATION = re.compile(r"(?<![\w.\\/-])\[?-?@([A-Za-z][\w:.-]*)")
 INLINE_CODE = re.compile(r"`\{python\}\s+([^`]+)`")
 
 
-def md_escape(text: str) -> str:
-    """Text from data, made literal in Markdown: no raw HTML, emphasis or links can come through."""
-    return re.sub(r"([\\`*_\[\]<>#|$@~^{}])", r"\\\1", str(text))
 
 
 class QmdError(Exception):

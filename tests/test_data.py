@@ -505,13 +505,14 @@ def test_shipped_data_meets_the_contract():
 
 
 def test_closed_sets_in_the_contract_are_the_ones_the_code_handles():
-    from analysis import indicators, practices, profiles, theme
+    from analysis import indicators, profiles, theme
+    from analysis.report import text
 
     allowed = {key: list(values) for key, (values, _) in _contract().allowed.items()}
     assert allowed[("category_maps.csv", "comparable")] == list(indicators.COMPARABLE_LABELS)
     assert allowed[("vocabularies.yml", "status")] == list(theme.STATUS_LABELS) == list(theme.STATUS_SYMBOLS)
     assert allowed[("vocabularies.yml", "cluster_kind")] == list(indicators.KIND_LABELS) == list(profiles.KIND_ORDER)
-    assert set(allowed[("vocabularies.yml", "qualifier")]) == {"exact", *profiles.QUALIFIER} == {"exact", *practices.QUALIFIER_WORDS}
+    assert set(allowed[("vocabularies.yml", "qualifier")]) == set(text.QUALIFIERS)
     assert set(allowed[("vocabularies.yml", "scope")]) == set(profiles.SCOPE)
     assert set(allowed[("vocabularies.yml", "confidence")]) == set(profiles.CONFIDENCE)
     lights = {v for r in _contract().requirements if r.file == "scorecard.yml" for _, v in r.match}

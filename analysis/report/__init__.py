@@ -1,0 +1,1 @@
+"""What chapters, profiles, practices and the changelog say: text helpers and tested findings."""
