@@ -311,7 +311,7 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     from analysis import data as data_mod
 
     try:
-        data_mod.load(data_dir)
+        ds = data_mod.load(data_dir)
     except data_mod.DataError as exc:
         raise BuildError(exc.report()) from None
 
@@ -320,10 +320,11 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:
+        card = _card(root, ds, cache_dir) if "html" in to else None
         if engine == "quarto":
-            result = _build_quarto(root, tmp, to, data_dir)
+            result = _build_quarto(root, tmp, to, data_dir, card)
         else:
-            result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet)
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
         from analysis.editions import overwrite_refusal
 
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
@@ -400,7 +401,20 @@ def _copy_resources(project, site: Path) -> None:
                 shutil.copy2(src, dest)
 
 
-def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool) -> BuildResult:
+def _card(root: Path, ds, cache_dir: Path) -> dict | None:
+    """The image shown when a page is shared (`book.image` in `_quarto.yml`): the headline chart, drawn now."""
+    from analysis import project as P
+    from analysis import web
+
+    rel = str(P.read_config(root).get("book", {}).get("image") or "")
+    if not rel:
+        return None
+    png, alt = web.card_image(ds, cache_dir / "card")
+    return {"path": rel, "png": png, "alt": alt, "size": web.png_size(png)}
+
+
+def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
+                 card: dict | None = None) -> BuildResult:
     from analysis import engine as E
     from analysis.chapter import DATA_ENV
     from analysis.execute import CellError, KernelError
@@ -425,7 +439,10 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
         if collection is not None:
             downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
     downloads += [("Open data (CSV, datapackage.json)", "data/datapackage.json")]
-    info = book_info(project, downloads=downloads, declared=_declared(project, generated))
+    declared = _declared(project, generated)
+    if card:
+        declared.update(image=card["path"], image_alt=card["alt"], image_size=card["size"])
+    info = book_info(project, downloads=downloads, declared=declared)
 
     env = {DATA_ENV: str(data_dir)}
     targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
@@ -467,6 +484,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
 
             site_mod.CACHE_DIR = cache_dir / "site"
             _copy_resources(project, site)
+            _write_card(site, card)
             # The HTML site and the PDFs share nothing once assembled: write them side by side
             # (pandoc and Typst do the work, outside the interpreter lock).
             jobs = {}
@@ -503,6 +521,12 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     return result
 
 
+def _write_card(site: Path, card: dict | None) -> None:
+    if card:
+        (site / card["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (site / card["path"]).write_bytes(card["png"])
+
+
 def _typst_header(project) -> str:
     """`format.typst.include-in-header`, which both engines put into the PDFs' preamble."""
     value = project.formats.get("typst", {}).get("include-in-header") or []
@@ -514,13 +538,14 @@ def _typst_header(project) -> str:
 QUARTO_LEFTOVERS = ("index.typ", "index.quarto_ipynb", "best-practices.typ")
 
 
-def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path) -> BuildResult:
+def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, card: dict | None = None) -> BuildResult:
     """Render with the Quarto CLI: the book in one call (both formats, so neither output empties the
     other), then the collection profile into its own folder; then copy both into the site."""
     from analysis import project as P
     from analysis.chapter import DATA_ENV
 
     project = P.load(root)
+    _write_card(root, card)  # Quarto copies it with project.resources and names it in each page's card
     env = {**os.environ, DATA_ENV: str(data_dir)}
     env.pop("QUARTO_PROFILE", None)
     formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])

@@ -104,7 +104,7 @@ def _build(args: argparse.Namespace) -> int:
             return 1
         try:
             result = editions.assemble(root, rebuild=args.all_editions, engine=args.engine, to=to, force=args.force,
-                                       quiet=args.quiet)
+                                       quiet=args.quiet, pinned=not args.unpinned)
         except editions.EditionError as exc:
             print(f"Build failed; the published editions were left as they were.\n{exc}", file=sys.stderr)
             return 1
@@ -112,6 +112,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Site {result.site}: latest edition {result.latest} at the root; "
               f"built {', '.join(result.built) or 'no edition'}, kept {', '.join(result.kept) or 'none'}; "
               + (draft if result.draft else "the working tree matches the latest edition."))
+        for note in result.notes:
+            print(f"Note: {note}.")
         return 0
     if args.all_editions:
         print("--all-editions rebuilds the archive in _site/; it does not go with --out.", file=sys.stderr)
@@ -142,13 +144,45 @@ def _release(args: argparse.Namespace) -> int:
 
     try:
         result = editions.release(_root(args), args.edition, summary=args.summary, date=args.date,
-                                  allow_dirty=args.allow_dirty, quiet=args.quiet)
+                                  allow_dirty=args.allow_dirty, quiet=args.quiet, doi=args.doi or "",
+                                  pinned=not args.unpinned)
     except editions.EditionError as exc:
         print(f"Release refused; nothing was written.\n{exc}", file=sys.stderr)
         return 1
     e = result.entry
     print(f"Released edition {e.edition} ({e.date}), tagged {e.tag}: _site/v/{e.edition}/ and the site root.\n"
-          f"CHANGELOG.md, CITATION.cff and {editions.REGISTER} are committed; push the tag with `git push origin {e.tag}`.")
+          f"CHANGELOG.md, CITATION.cff, {editions.ZENODO} and {editions.REGISTER} are committed; push the tag with "
+          f"`git push origin {e.tag}`, then `clusterbench publish`.")
+    for note in result.archive.notes if result.archive else []:
+        print(f"Note: {note}.")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import os
+
+    from analysis import publish
+
+    if args.to and (args.remote or args.branch):
+        print("--to publishes to a folder; it does not go with --remote or --branch.", file=sys.stderr)
+        return 1
+    remote = args.remote
+    if remote and os.path.exists(remote):  # a path to a repository, taken from where the command runs
+        remote = str(Path(remote).resolve())
+    try:
+        result = publish.publish(_root(args), site=args.site, branch=args.branch or publish.DEFAULT_BRANCH, remote=remote,
+                                 to=Path(args.to) if args.to else None, message=args.message)
+    except publish.PublishError as exc:
+        print(f"Publish refused; nothing was published.\n{exc}", file=sys.stderr)
+        return 1
+    if result.unchanged:
+        print(f"Nothing to publish: {result.target} already holds this site (latest edition {result.latest}).")
+    else:
+        commit = f" (commit {result.commit[:12]})" if result.commit else ""
+        print(f"Published to {result.target}{commit}: added {', '.join(result.added) or 'no edition'}, "
+              f"kept {', '.join(result.kept) or 'none'}; the root is edition {result.latest}.")
+    for note in result.notes:
+        print(f"Note: {note}.")
     return 0
 
 
@@ -215,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.add_argument("--all-editions", action="store_true",
                    help="rebuild every edition from its git tag; a result that differs from the published copy is refused")
+    p.add_argument("--unpinned", action="store_true",
+                   help="build editions with this environment, not with the package versions locked at their tags")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("release", parents=[project], help="cut a new edition: register, changelog, citation, git tag, archive")
@@ -222,8 +258,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", required=True, help="one line saying what the edition brings")
     p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
     p.add_argument("--allow-dirty", action="store_true", help="release the last commit even if the tree has other uncommitted changes")
+    p.add_argument("--doi", metavar="DOI", help="a DOI reserved for this edition (10.xxxx/...), shown in How to cite")
+    p.add_argument("--unpinned", action="store_true",
+                   help="build the edition with this environment, not with the package versions locked at its tag")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(func=_release)
+
+    p = sub.add_parser("publish", parents=[project],
+                       help="publish the built editions to a git branch (default gh-pages) or a folder")
+    p.add_argument("--branch", help="branch to publish to (default: gh-pages)")
+    p.add_argument("--remote", metavar="REMOTE",
+                   help="push the branch to this remote: a remote name, a URL or the path of a bare repository "
+                        "(default: the branch in this repository)")
+    p.add_argument("--to", metavar="DIR", help="publish into this folder instead of a git branch")
+    p.add_argument("--site", metavar="DIR", help="the built site to publish (default: the project's _site/)")
+    p.add_argument("--message", help="commit message (default: names the editions added)")
+    p.set_defaults(func=_publish)
 
     p = sub.add_parser("diff", parents=[project], help="the data changelog between two editions, git refs or the working tree")
     p.add_argument("old", help="edition (2026.1), git ref, or 'working'")

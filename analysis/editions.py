@@ -34,8 +34,12 @@ EDITION_RE = re.compile(r"^\d{4}\.\d+$")
 TAG_PREFIX = "edition-"
 REGISTER = Path("data") / "editions.yml"
 DRAFT = "draft"
+#: Deposit metadata for the edition's PDFs (Zenodo's format), so an editor can mint a DOI.
+ZENODO = ".zenodo.json"
 #: Files a release writes; they must not hold uncommitted edits of their own.
-RELEASE_FILES = (str(REGISTER), "CHANGELOG.md", "CITATION.cff", "_variables.yml")
+RELEASE_FILES = (str(REGISTER), "CHANGELOG.md", "CITATION.cff", "_variables.yml", ZENODO)
+#: Exact versions of every Python dependency; an edition is rebuilt with the lock committed at its tag.
+LOCK = "requirements.lock"
 #: Outputs that a rebuilt edition must reproduce byte for byte, or the published copy is kept.
 IMMUTABLE = ("*.pdf", "data/**/*")
 
@@ -55,6 +59,7 @@ class Entry:
     summary: str
     data_hash: str
     commit: str
+    doi: str = ""
 
     @property
     def tag(self) -> str:
@@ -89,14 +94,16 @@ def load_register(root: Path) -> list[Entry]:
             row = f"{loc[1] + 1}" if len(loc) > 1 and isinstance(loc[1], int) else "-"
             problems.append(f"{REGISTER}:{row}:{'.'.join(str(x) for x in loc[2:]) or loc[0]}: {err['msg']}")
         raise EditionError(problems) from None
-    entries = [Entry(e.edition, e.date.isoformat(), e.summary, e.data_hash, e.commit) for e in model.editions]
+    entries = [Entry(e.edition, e.date.isoformat(), e.summary, e.data_hash, e.commit, e.doi or "") for e in model.editions]
     return sorted(entries, key=lambda e: key(e.edition))
 
 
 def write_register(root: Path, entries: list[Entry]) -> None:
     body = {"editions": [{"edition": e.edition, "date": e.date, "summary": e.summary, "data_hash": e.data_hash,
-                          "commit": e.commit} for e in sorted(entries, key=lambda e: key(e.edition))]}
-    header = ("# Released editions, written by `clusterbench release`; do not edit by hand.\n"
+                          "commit": e.commit, **({"doi": e.doi} if e.doi else {})}
+                         for e in sorted(entries, key=lambda e: key(e.edition))]}
+    header = ("# Released editions, written by `clusterbench release`; do not edit by hand, except to add\n"
+              "# `doi: 10.xxxx/...` to an edition once its DOI is minted (How to cite then shows it).\n"
               "# data_hash: SHA-256 of data/ (this file excluded); commit: the source the edition was cut from.\n")
     (Path(root) / REGISTER).write_text(header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
@@ -162,11 +169,52 @@ def worktree(root: Path, ref: str):
 # --- building editions ---------------------------------------------------------------------
 
 
-def build_tree(tree: Path, out: Path, *, engine: str = "auto") -> None:
+def _requirements(tree: Path) -> list[str]:
+    """The runtime dependencies a checkout declares (`project.dependencies` of its pyproject.toml)."""
+    import tomllib
+
+    return list(tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"])
+
+
+def edition_python(tree: Path, *, pinned: bool = True, cache: Path, run=subprocess.run) -> tuple[str, str]:
+    """The Python to build a checkout with, and how it was chosen.
+
+    Pinned, and when the checkout has a lock: a virtual environment with the checkout's declared
+    dependencies at exactly the lock's versions (`pip install -c <lock> <dependencies>`), made once per
+    lock and Python version under `cache/venvs/` and reused. Otherwise this process's own Python.
+    """
+    lock = tree / LOCK
+    if not pinned:
+        return sys.executable, "with this environment (unpinned)"
+    if not lock.exists():
+        return sys.executable, f"with this environment: its tag has no {LOCK}"
+    requirements = _requirements(tree)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    digest = hashlib.sha256("\0".join([version, lock.read_text(encoding="utf-8"), *requirements]).encode("utf-8")).hexdigest()
+    venv = Path(cache) / "venvs" / digest[:16]
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    done = venv / ".complete"
+    if not done.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        for cmd in ([sys.executable, "-m", "venv", str(venv)],
+                    [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", str(lock),
+                     *requirements]):
+            proc = run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                shutil.rmtree(venv, ignore_errors=True)
+                tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
+                raise EditionError([f"could not make the pinned environment from {LOCK} ({' '.join(cmd[:4])} ...):\n{tail}"])
+        done.write_text(f"Python {version}, {LOCK} sha256 {digest}\n", encoding="utf-8")
+    return str(python), f"with the exact package versions of its {LOCK}"
+
+
+def build_tree(tree: Path, out: Path, *, engine: str = "auto", python: str | None = None) -> None:
     """Build a checkout with its own code (not this process's), so an edition always builds as it did."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     env.pop("CLUSTERBENCH_DATA", None)
-    cmd = [sys.executable, "-m", "analysis.cli", "build", "--root", str(tree), "--out", str(out), "--force", "--quiet"]
+    cmd = [python or sys.executable, "-m", "analysis.cli", "build", "--root", str(tree), "--out", str(out), "--force",
+           "--quiet"]
     if engine != "auto":
         cmd += ["--engine", engine]
     proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
@@ -175,12 +223,14 @@ def build_tree(tree: Path, out: Path, *, engine: str = "auto") -> None:
         raise EditionError([f"building {tree.name} failed:\n{tail}"])
 
 
-def build_edition(root: Path, entry: Entry, out: Path, *, engine: str = "auto") -> None:
-    """Build one edition, both targets, from its tag into `out` (which must not exist)."""
+def build_edition(root: Path, entry: Entry, out: Path, *, engine: str = "auto", pinned: bool = True) -> str:
+    """Build one edition, both targets, from its tag into `out` (which must not exist); says which Python built it."""
     if git(root, "rev-parse", "--verify", "--quiet", entry.tag + "^{commit}", check=False) == "":
         raise EditionError([f"edition {entry.edition} is in {REGISTER} but git has no tag {entry.tag}; run `git fetch --tags`"])
     with worktree(root, entry.tag) as tree:
-        build_tree(tree, out, engine=engine)
+        python, how = edition_python(tree, pinned=pinned, cache=Path(root) / ".cache")
+        build_tree(tree, out, engine=engine, python=python)
+    return how
 
 
 def _immutable_files(folder: Path) -> dict[str, str]:
@@ -210,11 +260,15 @@ def versions_manifest(root: Path, site: Path, entries: list[Entry], site_url: st
     return manifest
 
 
-def write_versions(site: Path, manifest: dict) -> None:
+def versions_files(manifest: dict) -> dict[str, str]:
     text = json.dumps(manifest, indent=1, ensure_ascii=False)
-    (site / "versions.json").write_text(text + "\n", encoding="utf-8")
     # file:// pages cannot fetch JSON; a script tag can load the same data.
-    (site / "versions.js").write_text(f"window.CB_VERSIONS = {text};\n", encoding="utf-8")
+    return {"versions.json": text + "\n", "versions.js": f"window.CB_VERSIONS = {text};\n"}
+
+
+def write_versions(site: Path, manifest: dict) -> None:
+    for name, text in versions_files(manifest).items():
+        (site / name).write_text(text, encoding="utf-8")
 
 
 ROOT_KEEP = {"v", "draft", "_checks", "versions.json", "versions.js"}
@@ -265,17 +319,19 @@ class ArchiveResult:
     kept: list[str] = field(default_factory=list)
     latest: str | None = None
     draft: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, draft: bool = True,
              engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"), force: bool = False,
-             quiet: bool = True) -> ArchiveResult:
+             quiet: bool = True, pinned: bool = True) -> ArchiveResult:
     """Bring `_site/` in line with the register: missing editions built from their tags, the root a copy
     of the latest, the working tree as a draft in `draft/` when it differs from the latest.
 
     With `rebuild`, every edition is built again from its tag; a result whose PDFs or data downloads
     differ from the published copy is refused and the published copy kept. `engine` applies to every
-    build; `to` and `force` to the draft only, since an edition is always built whole, once.
+    build; `to` and `force` to the draft only, since an edition is always built whole, once. `pinned`
+    builds each edition with the package versions locked at its tag (see `edition_python`).
     """
     from analysis.build import BuildError, build
     from analysis.project import load as load_project
@@ -297,7 +353,7 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
         staging = site / "v" / f".{entry.edition}.tmp-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            build_edition(root, entry, staging, engine=engine)
+            how = build_edition(root, entry, staging, engine=engine, pinned=pinned)
         except EditionError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             problems += exc.problems
@@ -313,6 +369,7 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
             shutil.rmtree(published)
         staging.rename(published)
         result.built.append(entry.edition)
+        result.notes.append(f"edition {entry.edition} built {how}")
     if problems:
         raise EditionError(problems)
 
@@ -328,8 +385,14 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
         result.draft = True
     elif draft_dir.exists():
         shutil.rmtree(draft_dir)
+    from analysis import web
+
     site_url = str(load_project(root).book.get("site-url", ""))
-    write_versions(site, versions_manifest(root, site, entries, site_url))
+    manifest = versions_manifest(root, site, entries, site_url)
+    write_versions(site, manifest)
+    files, notes = web.root_files(site, manifest, **web.facts_for(root))
+    web.write_root_files(site, files)
+    result.notes += notes
     return result
 
 
@@ -447,8 +510,11 @@ def _set_variables(root: Path, edition: str, date: str) -> None:
 
 
 def release(root: Path, edition: str, *, summary: str, date: str | None = None, allow_dirty: bool = False,
-            site: Path | None = None, quiet: bool = True) -> ReleaseResult:
-    """Cut an edition: register, changelog, citation, tag, and its place in the archive.
+            site: Path | None = None, quiet: bool = True, doi: str = "", pinned: bool = True) -> ReleaseResult:
+    """Cut an edition: register, changelog, citation and deposit metadata, tag, and its place in the archive.
+
+    `doi` is a DOI reserved for the edition before it is deposited (Zenodo can reserve one); a DOI
+    minted later is added to the register by hand.
 
     Nothing is written when a check fails. If the build of the tagged tree fails, the tag and the
     release commit are taken back and the files restored.
@@ -460,13 +526,15 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
     problems = check_release(root, edition, allow_dirty=allow_dirty)
     if not summary.strip():
         problems.append("give a one-line summary (--summary)")
+    if doi and not re.match(r"^10\.\d{4,9}/\S+$", doi):
+        problems.append(f"--doi {doi}: a DOI looks like 10.5281/zenodo.1234567 (without https://doi.org/)")
     if problems:
         raise EditionError(problems)
 
     entries = load_register(root)
     head = git(root, "rev-parse", "HEAD")
     with worktree(root, head) as tree:
-        entry = Entry(edition, date, summary.strip(), data_hash(tree / "data"), head)
+        entry = Entry(edition, date, summary.strip(), data_hash(tree / "data"), head, doi)
         previous = entries[-1] if entries else None
         if previous:
             with worktree(root, previous.tag) as old:
@@ -490,11 +558,12 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
         changelog.prepend(root / "CHANGELOG.md", entry_md)
         _set_variables(root, edition, date)
         citation.write(root, entry)
+        citation.write_zenodo(root, entry, entries)
         git(root, "add", "--", *RELEASE_FILES)
         git(root, "commit", "--quiet", "-m", f"Release edition {edition}: {entry.summary}", "--", *RELEASE_FILES)
         git(root, "tag", "-a", entry.tag, "-m", f"Edition {edition} ({date}): {entry.summary}")
         tagged = True
-        archive = assemble(root, site, draft=False, quiet=quiet)
+        archive = assemble(root, site, draft=False, quiet=quiet, pinned=pinned)
     except BaseException:
         if tagged:
             git(root, "tag", "-d", entry.tag, check=False)
@@ -534,8 +603,12 @@ def editions_table(root: Path | None = None):
             "Summary": md_escape(e.summary),
             "PDFs": (f"[Report]({url}{REPORT_STEM}-{e.edition}.pdf), [Collection]({url}{COLLECTION_STEM}-{e.edition}.pdf)"
                      if url else f"`{REPORT_STEM}-{e.edition}.pdf`, `{COLLECTION_STEM}-{e.edition}.pdf`"),
+            "DOI": f"[{md_escape(e.doi)}](https://doi.org/{e.doi})" if e.doi else "",
         })
-    return pd.DataFrame(rows, columns=["Edition", "Date", "Summary", "PDFs"])
+    columns = ["Edition", "Date", "Summary", "PDFs"]
+    if any(row["DOI"] for row in rows):
+        columns.append("DOI")
+    return pd.DataFrame(rows, columns=columns)
 
 
 def changelog_markdown(root: Path | None = None) -> str:

@@ -24,7 +24,8 @@ import yaml
 
 PROJECT_KEYS = {"type", "output-dir", "execute-dir", "render", "resources", "pre-render", "post-render"}
 BOOK_KEYS = {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "site-url", "repo-url",
-             "downloads", "search", "sidebar", "page-navigation", "favicon", "description", "license"}
+             "downloads", "search", "sidebar", "page-navigation", "favicon", "description", "license", "image",
+             "open-graph", "twitter-card"}
 TOP_KEYS = {"project", "book", "format", "execute", "lang", "profile", "metadata-files", "crossref", "bibliography",
             "cb", "number-sections", "toc", "license"}
 #: Format options that change only real Quarto's own templates; the wheel engine's templates cover them.

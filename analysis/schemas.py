@@ -547,6 +547,8 @@ class Edition(_Model):
     summary: str = Field(max_length=SHORT)
     data_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     commit: str = Field(pattern=r"^[0-9a-f]{7,40}$")
+    # Added once the edition's PDFs are deposited and a DOI minted, e.g. 10.5281/zenodo.1234567.
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
 
 
 class Editions(_Model):

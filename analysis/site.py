@@ -182,24 +182,33 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
-    """The full HTML page of chapters[index]."""
-    if not 0 <= index < len(chapters):
-        raise IndexError(f"no chapter {index} (the book has {len(chapters)})")
-    chapter = chapters[index]
-    file = page_file(chapters, index)
-    root = "../" * file.count("/")
-    body = _html_of(chapter)
-    toc = _toc(chapter, section_numbers(body))
+#: Twitter shows at most this many characters of an image's alt text.
+IMAGE_ALT_CHARS = 420
+
+
+def _card(book: BookInfo) -> dict:
+    """What a shared link shows: the image at its permanent address (an edition's own, else the site root's)
+    and the feed of editions. Both need absolute addresses, so without `site-url` there are none."""
+    base = book.url or (book.site_url.rstrip("/") + "/" if book.site_url else "")
+    image = base + book.image if base and book.image else ""
+    return {
+        "image": image,
+        "image_alt": _truncate(book.image_alt, IMAGE_ALT_CHARS) if image else "",
+        "image_size": book.image_size if image else None,
+        "feed": f"{book.site_url.rstrip('/')}/feed.xml" if book.site_url else "",
+    }
+
+
+def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapter, root: str, body: str,
+            *, canonical: str, not_found: bool = False) -> str:
+    toc = _toc(chapter, section_numbers(body)) if not not_found else []
 
     def link(i: int) -> dict | None:
-        if not 0 <= i < len(chapters):
+        if not_found or not 0 <= i < len(chapters):
             return None
         return {"href": root + page_file(chapters, i), "label": chapters[i].label, "number": chapters[i].number, "title": chapters[i].title}
 
     page_title = chapter.title if chapter.title == book.title else f"{chapter.title} \u00b7 {book.title}"
-    # The site root always shows the latest edition, so that is where every edition's pages point.
-    canonical = f"{book.site_url.rstrip('/')}/{file}" if book.site_url else ""
     description = chapter.description or book.subtitle or book.title
     edition = ("Draft" if book.edition == "draft" else f"Edition {book.edition}") + (f" \u00b7 {book.date}" if book.date else "")
     template = _environment().get_template("page.html")
@@ -212,6 +221,8 @@ def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
         canonical=canonical,
         description=description,
         edition=edition,
+        card=_card(book),
+        not_found=not_found,
         groups=_nav_groups(chapters, index, root, toc),
         toc=toc,
         prev=link(index - 1),
@@ -222,6 +233,42 @@ def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
         cite=Markup(inline_markdown_html(book.how_to_cite)),
         downloads=[{"label": d.label, "href": root + d.href} for d in book.downloads],
     )
+
+
+def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
+    """The full HTML page of chapters[index]."""
+    if not 0 <= index < len(chapters):
+        raise IndexError(f"no chapter {index} (the book has {len(chapters)})")
+    file = page_file(chapters, index)
+    # The site root always shows the latest edition, so that is where every edition's pages point.
+    canonical = f"{book.site_url.rstrip('/')}/{file}" if book.site_url else ""
+    return _render(book, chapters, index, chapters[index], "../" * file.count("/"), _html_of(chapters[index]),
+                   canonical=canonical)
+
+
+NOT_FOUND_PAGE = "404.html"
+
+
+def render_not_found(book: BookInfo, chapters: list[Chapter]) -> str:
+    """The page a web server shows for a missing address, with the book's contents and search.
+
+    It is served at whatever address was asked for, so its links start from the site's path
+    (`/cluster-benchmark/`, from `site-url`), not from where the page file sits; without a
+    `site-url` they are relative, which works for a site served at the host's root.
+    """
+    from markupsafe import escape
+
+    from analysis.web import site_path
+
+    root = site_path(book.site_url) if book.site_url else ""
+    chapter = Chapter(Path(NOT_FOUND_PAGE), "404", "Page not found", "page-not-found", None, None, {}, [],
+                      "There is no page at this address.")
+    body = (f"<p>There is no page at this address in {escape(book.title)}. The address may be mistyped, or it may "
+            "name a page that this edition does not have.</p>\n"
+            f'<p>Search the report with the box at the top of this page, start from the <a href="{escape(root)}index.html">'
+            "home page</a>, or choose a chapter from the contents. Every released edition keeps its pages at its own "
+            "address; the edition menu at the top lists them.</p>\n")
+    return _render(book, chapters, -1, chapter, root, body, canonical="", not_found=True)
 
 
 # --------------------------------------------------------------------------- assets
@@ -392,7 +439,7 @@ def search_index_script(entries: list[dict]) -> str:
 
 
 def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]:
-    """Write one HTML page per chapter (the first is index.html), assets and the search index.
+    """Write one HTML page per chapter (the first is index.html), assets, the search index and `404.html`.
 
     Returns the pages written, in chapter order.
     """
@@ -419,4 +466,5 @@ def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]
         path.write_bytes(render_page(book, chapters, i).encode("utf-8"))
         pages.append(path)
     (out / "assets" / SEARCH_INDEX).write_bytes(search_index_script(build_search_index(chapters)).encode("utf-8"))
+    (out / NOT_FOUND_PAGE).write_bytes(render_not_found(book, chapters).encode("utf-8"))
     return pages

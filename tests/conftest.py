@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -65,6 +67,100 @@ def built_book(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(built_book) -> Path:
     return built_book[0] / "_site"
+
+
+# --- two released editions, shared by the editions and publishing tests --------------------------
+
+A, B = "2026.1", "2026.2"
+SITE_URL = "https://example.org/cluster-benchmark"
+CHANGED = ("kaluga-pharma", "employees")  # entity, indicator of the value the test changes
+NEW_PRACTICE = "BP-053"
+WITHDRAWN = "BP-012"
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _copy_repo(dest: Path) -> None:
+    """The project as a fresh git repository with a site URL, as a maintainer's clone would be."""
+    copy_project(dest)
+    _git(dest, "init", "--quiet", "--initial-branch", "main")
+    _git(dest, "config", "user.name", "Test Editor")
+    _git(dest, "config", "user.email", "editor@example.org")
+    quarto = dest / "_quarto.yml"
+    quarto.write_text(quarto.read_text(encoding="utf-8").replace("book:\n", f"book:\n  site-url: {SITE_URL}\n", 1), encoding="utf-8")
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "--quiet", "-m", "Project copy for the editions test")
+
+
+def _hashes(folder: Path, pattern: str) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.glob(pattern)) if p.is_file()}
+
+
+def _set_changed_value(data: Path, value) -> str:
+    """Set the observation CHANGED to `value` (a function of the old text, or text); return the old text."""
+    import pandas as pd
+
+    for path in sorted((data / "observations").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        hit = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")]
+        if len(hit):
+            old = frame.loc[hit[0], "value"]
+            frame.loc[hit[0], "value"] = value(old) if callable(value) else value
+            frame.to_csv(path, index=False, lineterminator="\n")
+            return old
+    raise AssertionError(f"no observation {CHANGED} in the data")
+
+
+def _change_data(root: Path) -> tuple[str, str]:
+    """Change one value, add a practice, withdraw another; return the old and new value as text."""
+    def bump(text: str) -> str:
+        return str(int(float(text)) + 7)
+
+    old = _set_changed_value(root / "data", bump)
+    new = bump(old)
+
+    practices = root / "data" / "practices"
+    template = next(practices.glob("BP-052-*.md")).read_text(encoding="utf-8")
+    added = re.sub(r"(?m)^id: BP-052$", f"id: {NEW_PRACTICE}", template)
+    added = re.sub(r'(?m)^title: .*$', 'title: "Publish an open benchmark of every pilot cluster"', added)
+    (practices / f"{NEW_PRACTICE}-open-benchmark.md").write_text(added, encoding="utf-8")
+
+    gone = next(practices.glob(f"{WITHDRAWN}-*.md"))
+    text = gone.read_text(encoding="utf-8")
+    text = text.replace("\n---\n", f'\nstatus: withdrawn\nwithdrawn_in: "{B}"\n---\n', 1)
+    gone.write_text(text, encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "Edit the data for edition B")
+    return old, new
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """Editions A and B released from a fresh git copy of the project, each building the whole book from its tag.
+
+    `site_a` is a copy of the archive as it stood right after A's release (for publishing A alone).
+    The editions are built with this environment (`pinned=False`): a pinned build would first install
+    the lock's packages into a virtual environment, which the tests of `editions.edition_python` cover.
+    """
+    from analysis import editions
+
+    work = tmp_path_factory.mktemp("editions")
+    root = work / "project"
+    root.mkdir()
+    _copy_repo(root)
+    site = root / "_site"
+    first = editions.release(root, A, summary="First edition", date="2026-11-23", pinned=False)
+    at_a = {"pdf": _hashes(site / "v" / A, "*.pdf"), "data": _hashes(site / "v" / A, "data/**/*"),
+            "html": (site / "v" / A / "index.html").read_text(encoding="utf-8")}
+    site_a = work / "site-after-a"
+    shutil.copytree(site, site_a, symlinks=True)
+    old, new = _change_data(root)
+    second = editions.release(root, B, summary="Corrected Kaluga figures", date="2026-12-01", pinned=False)
+    return {"root": root, "site": site, "site_a": site_a, "first": first, "second": second, "at_a": at_a,
+            "old": old, "new": new}
 
 
 # --- serving a built site ---------------------------------------------------------------------

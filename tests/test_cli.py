@@ -105,6 +105,7 @@ def test_build_works_on_the_project_it_is_run_in(two_projects, monkeypatch):
 
 @pytest.mark.parametrize("argv", [
     ["validate"], ["datapackage", "--check"], ["build"], ["release", "2099.1", "--summary", "x"], ["diff", "HEAD"],
+    ["publish"],
 ], ids=lambda argv: argv[0])
 def test_outside_a_project_a_command_says_so_in_one_line(argv, tmp_path, monkeypatch, capsys, nothing_runs):
     monkeypatch.chdir(tmp_path)
@@ -116,7 +117,7 @@ def test_outside_a_project_a_command_says_so_in_one_line(argv, tmp_path, monkeyp
 
 
 def test_every_command_offers_root_in_its_help(capsys):
-    for command in ("validate", "datapackage", "build", "release", "diff"):
+    for command in ("validate", "datapackage", "build", "release", "diff", "publish"):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "--root DIR" in capsys.readouterr().out, command

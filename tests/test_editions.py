@@ -1,14 +1,14 @@
 """Versioned editions, end to end, in a temporary git copy of the project.
 
-Release edition A, change a value, add a practice and withdraw another, release B, then
-check the archive, the banner data, the changelog, the stubs, the citation file and that
-A's published files did not change. Each release builds the real book from its tag (about
-a minute and a half each on two cores).
+The session fixture `released` (conftest.py, shared with the publishing tests) releases edition A,
+changes a value, adds a practice and withdraws another, and releases B. These tests then check the
+archive, the banner data, the changelog, the stubs, the citation file and that A's published files
+did not change. Each release builds the real book from its tag (about a minute and a half each on
+two cores).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -19,89 +19,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import copy_project
+from conftest import A, B, CHANGED, NEW_PRACTICE, SITE_URL, WITHDRAWN, _git, _hashes, _set_changed_value
 
 from analysis import changelog, citation, editions
 from analysis.cli import main as cli
 from analysis.paths import ROOT
-
-A, B = "2026.1", "2026.2"
-SITE_URL = "https://example.org/cluster-benchmark"
-CHANGED = ("kaluga-pharma", "employees")  # entity, indicator of the value the test changes
-NEW_PRACTICE = "BP-053"
-WITHDRAWN = "BP-012"
-
-
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def _copy_repo(dest: Path) -> None:
-    """The project as a fresh git repository with a site URL, as a maintainer's clone would be."""
-    copy_project(dest)
-    _git(dest, "init", "--quiet", "--initial-branch", "main")
-    _git(dest, "config", "user.name", "Test Editor")
-    _git(dest, "config", "user.email", "editor@example.org")
-    quarto = dest / "_quarto.yml"
-    quarto.write_text(quarto.read_text(encoding="utf-8").replace("book:\n", f"book:\n  site-url: {SITE_URL}\n", 1), encoding="utf-8")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "--quiet", "-m", "Project copy for the editions test")
-
-
-def _hashes(folder: Path, pattern: str) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.glob(pattern)) if p.is_file()}
-
-
-def _set_changed_value(data: Path, value) -> str:
-    """Set the observation CHANGED to `value` (a function of the old text, or text); return the old text."""
-    for path in sorted((data / "observations").glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        hit = frame.index[(frame["entity"] == CHANGED[0]) & (frame["indicator"] == CHANGED[1]) & (frame["value"] != "")]
-        if len(hit):
-            old = frame.loc[hit[0], "value"]
-            frame.loc[hit[0], "value"] = value(old) if callable(value) else value
-            frame.to_csv(path, index=False, lineterminator="\n")
-            return old
-    raise AssertionError(f"no observation {CHANGED} in the data")
-
-
-def _change_data(root: Path) -> tuple[str, str]:
-    """Change one value, add a practice, withdraw another; return the old and new value as text."""
-    def bump(text: str) -> str:
-        return str(int(float(text)) + 7)
-
-    old = _set_changed_value(root / "data", bump)
-    new = bump(old)
-
-    practices = root / "data" / "practices"
-    template = next(practices.glob("BP-052-*.md")).read_text(encoding="utf-8")
-    added = re.sub(r"(?m)^id: BP-052$", f"id: {NEW_PRACTICE}", template)
-    added = re.sub(r'(?m)^title: .*$', 'title: "Publish an open benchmark of every pilot cluster"', added)
-    (practices / f"{NEW_PRACTICE}-open-benchmark.md").write_text(added, encoding="utf-8")
-
-    gone = next(practices.glob(f"{WITHDRAWN}-*.md"))
-    text = gone.read_text(encoding="utf-8")
-    text = text.replace("\n---\n", f'\nstatus: withdrawn\nwithdrawn_in: "{B}"\n---\n', 1)
-    gone.write_text(text, encoding="utf-8")
-    _git(root, "add", "-A")
-    _git(root, "commit", "--quiet", "-m", "Edit the data for edition B")
-    return old, new
-
-
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    root = tmp_path_factory.mktemp("editions") / "project"
-    root.mkdir()
-    _copy_repo(root)
-    site = root / "_site"
-    first = editions.release(root, A, summary="First edition", date="2026-11-23")
-    at_a = {"pdf": _hashes(site / "v" / A, "*.pdf"), "data": _hashes(site / "v" / A, "data/**/*"),
-            "html": (site / "v" / A / "index.html").read_text(encoding="utf-8")}
-    old, new = _change_data(root)
-    second = editions.release(root, B, summary="Corrected Kaluga figures", date="2026-12-01")
-    return {"root": root, "site": site, "first": first, "second": second, "at_a": at_a, "old": old, "new": new}
-
 
 @pytest.mark.slow
 def test_both_editions_are_browsable_and_the_root_shows_the_latest(released):
@@ -360,3 +282,128 @@ def test_version_menu_and_old_edition_banner_in_the_browser(released, open_page,
         old = page.locator(f'#version-switcher a[data-edition="{A}"]').get_attribute("href")
         assert old == base + f"v/{A}/05-scorecard.html"
         assert errors == [] and guard.blocked == []
+
+
+# --- DOI-ready editions -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_each_release_commits_deposit_metadata_for_a_doi(released):
+    root = released["root"]
+    meta = json.loads(_git(root, "show", f"edition-{B}:.zenodo.json"))
+    assert (meta["version"], meta["publication_date"]) == (B, "2026-12-01")
+    assert meta["creators"] == [{"name": "Cluster Benchmark editors"}] and meta["license"] == "cc-by-4.0"
+    assert meta["upload_type"] == "publication" and "Corrected Kaluga figures" in meta["description"]
+    assert {"identifier": f"{SITE_URL}/v/{B}/", "relation": "isVariantFormOf",
+            "resource_type": "publication-report"} in meta["related_identifiers"]
+    assert json.loads(_git(root, "show", f"edition-{A}:.zenodo.json"))["version"] == A
+
+
+def test_a_doi_in_the_register_shows_in_how_to_cite_and_the_citation_file(tmp_path):
+    (tmp_path / "data").mkdir()
+    entries = [editions.Entry(A, "2026-11-23", "First", "0" * 64, "abc1234", "10.5281/zenodo.1234567"),
+               editions.Entry(B, "2026-12-01", "Second", "1" * 64, "abc1235")]
+    editions.write_register(tmp_path, entries)
+    assert [e.doi for e in editions.load_register(tmp_path)] == ["10.5281/zenodo.1234567", ""]
+    assert citation.registered_doi(tmp_path, A) == "10.5281/zenodo.1234567"
+    assert citation.registered_doi(tmp_path, B) == "" and citation.registered_doi(tmp_path, "draft") == ""
+
+    f = citation.Facts("Cluster Benchmark", authors=["Cluster Benchmark editors"], edition=A, date="2026-11-23",
+                       site_url=SITE_URL, doi="10.5281/zenodo.1234567")
+    assert "<https://doi.org/10.5281/zenodo.1234567>" in citation.how_to_cite(f)
+    assert yaml.safe_load(citation.cff(f).split("\n", 1)[1])["doi"] == "10.5281/zenodo.1234567"
+    later = citation.zenodo(citation.Facts("Cluster Benchmark", edition=B, date="2026-12-01", site_url=SITE_URL),
+                            previous_doi="10.5281/zenodo.1234567")
+    assert {"identifier": "10.5281/zenodo.1234567", "relation": "isNewVersionOf", "scheme": "doi"} in later["related_identifiers"]
+
+
+def test_a_malformed_doi_in_the_register_names_the_entry_and_field(tmp_path):
+    (tmp_path / "data").mkdir()
+    editions.write_register(tmp_path, [editions.Entry(A, "2026-11-23", "First", "0" * 64, "abc1234", "https://doi.org/10.1/x")])
+    with pytest.raises(editions.EditionError) as info:
+        editions.load_register(tmp_path)
+    assert "data/editions.yml:1:doi:" in str(info.value)
+
+
+# --- pinned rebuilds ------------------------------------------------------------------------------
+
+
+class _FakeRun:
+    """Stands in for subprocess.run: records each command and makes the venv's Python appear."""
+
+    def __init__(self):
+        self.commands: list[list[str]] = []
+
+    def __call__(self, cmd, **kwargs):
+        self.commands.append(cmd)
+        if cmd[1:3] == ["-m", "venv"]:
+            (Path(cmd[3]) / "bin").mkdir(parents=True)
+            (Path(cmd[3]) / "bin" / "python").write_text("", encoding="utf-8")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+
+def test_an_edition_with_a_lock_builds_in_a_venv_with_exactly_its_versions(tmp_path):
+    import sys
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pandas>=2.2,<4", "altair>=5.5,<7"]\n',
+                                         encoding="utf-8")
+    (tree / editions.LOCK).write_text("altair==6.3.0\npandas==2.3.3\n", encoding="utf-8")
+    run = _FakeRun()
+    python, how = editions.edition_python(tree, cache=tmp_path / "cache", run=run)
+    venv = Path(python).parent.parent
+    assert venv.parent == tmp_path / "cache" / "venvs" and how == f"with the exact package versions of its {editions.LOCK}"
+    assert run.commands == [
+        [sys.executable, "-m", "venv", str(venv)],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", str(tree / editions.LOCK),
+         "pandas>=2.2,<4", "altair>=5.5,<7"],
+    ]
+    assert editions.edition_python(tree, cache=tmp_path / "cache", run=run)[0] == python
+    assert len(run.commands) == 2  # made once per lock, then reused
+
+    (tree / editions.LOCK).write_text("altair==6.3.0\npandas==2.3.2\n", encoding="utf-8")
+    assert editions.edition_python(tree, cache=tmp_path / "cache", run=run)[0] != python  # another lock, another venv
+    assert editions.edition_python(tree, cache=tmp_path / "cache", pinned=False, run=run)[0] == sys.executable
+    (tree / editions.LOCK).unlink()
+    python, how = editions.edition_python(tree, cache=tmp_path / "cache", run=run)
+    assert python == sys.executable and "has no requirements.lock" in how
+
+
+def test_a_failed_pinned_install_is_reported_and_leaves_no_half_venv(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pandas>=2.2,<4"]\n', encoding="utf-8")
+    (tree / editions.LOCK).write_text("pandas==0.0.0\n", encoding="utf-8")
+    run = _FakeRun()
+
+    def failing(cmd, **kwargs):
+        result = run(cmd, **kwargs)
+        if "pip" in cmd:
+            return subprocess.CompletedProcess(cmd, 1, "", "ERROR: No matching distribution found for pandas==0.0.0")
+        return result
+
+    with pytest.raises(editions.EditionError, match="No matching distribution found for pandas==0.0.0"):
+        editions.edition_python(tree, cache=tmp_path / "cache", run=failing)
+    assert list((tmp_path / "cache" / "venvs").iterdir()) == []
+
+
+def test_the_repository_lock_pins_every_dependency_exactly():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lock = ROOT / editions.LOCK
+    pinned = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, version = line.split(";")[0].strip().partition("==")
+            assert version, f"{editions.LOCK}: '{line}' is not an exact pin"
+            pinned[canonicalize_name(name)] = version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for spec in project["dependencies"] + project["optional-dependencies"]["test"]:
+        req = Requirement(spec)
+        name = canonicalize_name(req.name)
+        assert name in pinned, f"{req.name} is not in {editions.LOCK}; regenerate it (README, Publishing)"
+        assert req.specifier.contains(pinned[name], prereleases=True), f"{name}=={pinned[name]} is outside {req.specifier}"

@@ -359,7 +359,7 @@ def test_nothing_loads_from_outside(built, name):
     html = page(built, name)
     for tag, attrs in tags(html):
         ref = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
-        if ref is None or (tag == "link" and attrs.get("rel") == "canonical"):
+        if ref is None or (tag == "link" and attrs.get("rel") in ("canonical", "alternate")):  # named, never loaded
             continue
         assert not re.match(r"^(https?:)?//", ref), f"{name}: {tag} loads {ref}"
         assert ref.startswith("assets/") or tag == "link" and attrs.get("rel") in ("prev", "next"), ref
@@ -425,3 +425,31 @@ def test_bad_input_fails_loudly(tmp_path):
     unknown = Chapter(Path("y.qmd"), "y", "Y", "sec-y", 3, None, {"html": "::: {.callout-danger}\nNo.\n:::\n"})
     with pytest.raises(RuntimeError, match="callout-danger"):
         site.render_page(book, [chapters[0], unknown], 1)
+
+
+def test_every_page_carries_a_card_with_the_editions_own_image(tmp_path):
+    book, chapters = make_book()
+    book.image, book.image_alt, book.image_size = "assets/og-image.png", "Bars <of> participants", (1878, 732)
+    meta = {a.get("property") or a.get("name"): a.get("content") for tag, a in tags(site.render_page(book, chapters, 1))
+            if tag == "meta"}
+    assert meta["og:image"] == meta["twitter:image"] == "https://example.org/cb/v/2026.1/assets/og-image.png"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1878", "732")
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == "Bars <of> participants"  # escaped in the HTML
+    assert meta["twitter:card"] == "summary_large_image" and meta["og:site_name"] == "Cluster Benchmark"
+    assert meta["twitter:title"] == meta["og:title"] and meta["twitter:description"] == meta["og:description"]
+    links = [a for tag, a in tags(site.render_page(book, chapters, 1)) if tag == "link" and a.get("rel") == "alternate"]
+    assert links == [{"rel": "alternate", "type": "application/atom+xml", "title": "Cluster Benchmark: editions",
+                      "href": "https://example.org/cb/feed.xml"}]
+    book.url = book.site_url = ""  # no absolute address: no image, a plain card, no feed
+    html = site.render_page(book, chapters, 1)
+    assert "og:image" not in html and '<meta name="twitter:card" content="summary">' in html and "feed.xml" not in html
+
+
+def test_the_404_page_has_search_and_links_from_the_sites_path(built):
+    html = page(built, "404.html")
+    assert '<meta name="robots" content="noindex">' in html and 'rel="canonical"' not in html
+    assert 'id="search-input"' in html and 'data-root="/cb/"' in html
+    assert 'href="/cb/assets/site.css"' in html and 'src="/cb/assets/search-index.js"' in html
+    assert '<a href="/cb/index.html">home page</a>' in html
+    assert 'aria-current' not in between(html, '<nav', '</nav>')  # no chapter is the current one
+    assert "404.html" not in [e["url"] for e in load_index(built[0] / "assets" / "search-index.js")]
