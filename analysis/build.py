@@ -1,8 +1,9 @@
 """`clusterbench build`: validate the data, render the book to a site and PDFs, swap it into place.
 
 Engines: real Quarto when `quarto` is on PATH (or `--engine quarto`), otherwise the
-wheel-only engine (`analysis.engine`). The wheel engine executes each chapter once
-per target format in its own kernel, in parallel, and caches the results under
+wheel-only engine (`analysis.engine`). The wheel engine executes each chapter once, for
+the site and the PDFs together (its outputs carry both formats), in its own kernel, in
+parallel, and caches the results under
 `.cache/`: a chapter runs again only when its source, the analysis code, or one of
 the data files it read has changed. The build writes into a temporary folder next
 to the output and renames it into place only when everything succeeded, so a
@@ -24,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 REPORT_STEM = "cluster-benchmark"
 COLLECTION_STEM = "best-practices"
 COLLECTION_PROFILE = "practices"
+#: The one target chapters are executed for; their outputs serve every format.
+EXECUTION_TARGET = "html"
 
 
 class BuildError(Exception):
@@ -446,9 +449,11 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
 
     env = {DATA_ENV: str(data_dir)}
     targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
-    jobs = [(pc.doc, t, root, env) for t in targets for pc in book.chapters]
+    # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
+    # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
+    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for pc in book.chapters]
     if collection is not None:
-        jobs += [(pc.doc, "typst", root, env) for pc in collection.chapters]
+        jobs += [(pc.doc, EXECUTION_TARGET, root, env) for pc in collection.chapters]
     cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
     result = BuildResult(site, "wheel", 0.0)
     progress = _progress()
@@ -471,7 +476,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             def chapters_for(b: E.Book, target: str):
                 out = []
                 for i, pc in enumerate(b.chapters):
-                    assembly = E.assemble(b, i, results[job_key(pc.doc, target)], target, figure_dir=work / "figures" / pc.slug)
+                    assembly = E.assemble(b, i, results[job_key(pc.doc, EXECUTION_TARGET)], target, figure_dir=work / "figures" / pc.slug)
                     if target == "html":
                         figure_tables.update(assembly.figures)
                         for rel, content in assembly.files.items():

@@ -100,7 +100,7 @@ def registered_doi(root: Path, edition: str) -> str:
 
 
 def _md(text: str) -> str:
-    from analysis.qmd import md_escape
+    from analysis.report.text import md_escape
 
     return md_escape(text)
 

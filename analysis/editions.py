@@ -590,7 +590,7 @@ def editions_table(root: Path | None = None):
     from analysis import citation
     from analysis import project as P
     from analysis.build import COLLECTION_STEM, REPORT_STEM
-    from analysis.qmd import md_escape
+    from analysis.report.text import md_escape
 
     root = Path(root or _project_dir())
     site_url = str(P.load(root).book.get("site-url", ""))

@@ -91,3 +91,11 @@ def test_inline_values_are_matched_to_their_expressions_not_their_position(tmp_p
 ])
 def test_inline_values_are_shown_by_quartos_rules(value, shown):
     assert execute.inline_text(eval(value)) == shown
+
+
+def test_the_kernel_is_told_the_target_format_as_quarto_tells_it(tmp_path):
+    path = tmp_path / "01-target.qmd"
+    path.write_text("# Target {#sec-target}\n\n```{python}\nfrom analysis.chapter import target_format\n```\n\n"
+                    "Format `{python} target_format()`.\n", encoding="utf-8")
+    executed = execute.run(parse(path), target="typst", project_dir=tmp_path)
+    assert list(executed.inline.values()) == [{"target_format()": "typst"}]
