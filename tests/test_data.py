@@ -397,9 +397,9 @@ def test_practice_evidence_must_point_to_existing_figures(data_copy):
 # --- the data contract --------------------------------------------------------------------
 
 #: What the contract speaks for: the chapters and the modules that read the data by id.
-CODE = [*(ROOT / "analysis").glob("*.py"), *(ROOT / "chapters").glob("*.qmd"), ROOT / "index.qmd"]
+CODE = [*(ROOT / "analysis").rglob("*.py"), *(ROOT / "chapters").glob("*.qmd"), ROOT / "index.qmd"]
 ID_READERS = [ROOT / "analysis" / f"{m}.py" for m in ("indicators", "figures", "charts", "practices", "profiles", "theme")] + [
-    p for p in CODE if p.suffix == ".qmd"]
+    *(ROOT / "analysis" / "report" / "findings").glob("*.py")] + [p for p in CODE if p.suffix == ".qmd"]
 #: Literals in the code that equal an id in the data but are not that id.
 NOT_DATA_IDS = {
     "critical-mass": "the id of a figure (figures.FIGURES); the sign of the same name is not read by id",

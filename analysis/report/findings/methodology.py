@@ -1,0 +1,72 @@
+"""What the methodology chapter says: the sources, the quality of the observations, the data dictionary.
+
+Counts are `int` or formatted `str`; fields typed `MarkdownText` are Markdown with the data's
+words escaped, for the chapter to show with `ctx.md(...)`; DataFrames are the chapter's tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import datapackage
+from analysis.data import Dataset
+from analysis.report.text import md_escape, num
+
+#: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
+MarkdownText = str
+
+
+@dataclass(frozen=True)
+class Methodology:
+    sources: int
+    #: Sources whose title and authors are unknown, cited by description.
+    unidentified: int
+    sources_table: pd.DataFrame
+    observations: str
+    #: Observations by quality flag.
+    reported: str
+    derived: str
+    estimates: str
+    ambiguous: str
+    #: Each quality flag, what it means and how many observations carry it.
+    quality_table: pd.DataFrame
+    scorecard_rationale: MarkdownText
+    tables: int
+    fields: int
+    #: Every field of every table, one Markdown table per file.
+    dictionary: MarkdownText
+
+
+def _sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    shown = sources.assign(Identified=sources["identified"].map({True: "yes", False: "no"}),
+                           licence=sources["licence"].fillna(""))
+    return (shown[["id", "short_name", "year", "Identified", "licence"]]
+            .rename(columns={"id": "Id", "short_name": "Source", "year": "Year", "licence": "Licence"}))
+
+
+def _dictionary_markdown(dictionary: pd.DataFrame) -> MarkdownText:
+    """Per file: its name, its title, then its fields as a pipe table (the descriptions are ours, from the schemas)."""
+    return "\n\n".join(
+        f"**`{file}`**: {md_escape(part['table'].iloc[0])}.\n\n"
+        + part[["field", "type", "required", "description"]].rename(columns=str.capitalize).to_markdown(index=False)
+        for file, part in dictionary.groupby("file", sort=False)
+    )
+
+
+def findings(ds: Dataset) -> Methodology:
+    sources = ds["sources"]
+    quality = ds.observations["quality"].value_counts()
+    dictionary = datapackage.dictionary()
+    return Methodology(
+        sources=len(sources), unidentified=int((~sources["identified"]).sum()), sources_table=_sources_table(sources),
+        observations=num(len(ds.observations)),
+        reported=num(quality.get("reported", 0)), derived=num(quality.get("derived", 0)),
+        estimates=num(quality.get("estimate", 0)), ambiguous=num(quality.get("ambiguous", 0)),
+        quality_table=pd.DataFrame([{"Flag": flag, "Meaning": meaning, "Observations": int(quality.get(flag, 0))}
+                                    for flag, meaning in ds.vocab.quality.items()]),
+        scorecard_rationale=md_escape(ds.scorecard.rationale.strip()),
+        tables=dictionary["file"].nunique(), fields=len(dictionary),
+        dictionary=_dictionary_markdown(dictionary),
+    )

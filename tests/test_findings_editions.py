@@ -1,0 +1,41 @@
+"""What the editions chapter shows: how to cite, the released editions and the changelog."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import editions
+from analysis.report.findings import editions as findings
+
+SITE_URL = "https://example.org/cb"
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "index.qmd").write_text("# Home {.unnumbered}\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(
+        f'project:\n  type: book\nbook:\n  title: "Cluster Benchmark"\n  author: "Cluster Benchmark editors"\n'
+        f'  date: "2026-12-01"\n  site-url: "{SITE_URL}"\n  chapters:\n    - index.qmd\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_a_draft_says_so_everywhere(project):
+    f = findings.findings(project)
+    assert f.released == "No edition has been released yet; this is a draft."
+    assert f.changelog == "No edition has been released yet, so there are no changes to list."
+    assert "Draft of 1 December 2026, not a released edition" in f.how_to_cite
+
+
+def test_released_editions_are_listed_newest_first_with_their_links(project):
+    editions.write_register(project, [
+        editions.Entry("2026.1", "2026-11-23", "First <b>*edition*</b>", "0" * 64, "abc1234", "10.5281/zenodo.1234567"),
+        editions.Entry("2026.2", "2026-12-01", "Second", "1" * 64, "abc1235")])
+    lines = findings.findings(project).released.splitlines()
+    assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == ["Edition", "Date", "Summary", "PDFs", "DOI"]
+    newest, oldest = lines[2], lines[3]
+    assert newest.startswith(f"| [2026.2]({SITE_URL}/v/2026.2/)") and "1 December 2026" in newest
+    assert f"[Report]({SITE_URL}/v/2026.1/cluster-benchmark-2026.1.pdf)" in oldest
+    # the register's words are escaped, the DOI is a link
+    assert r"First \<b\>\*edition\*\</b\>" in oldest
+    assert "[10.5281/zenodo.1234567](https://doi.org/10.5281/zenodo.1234567)" in oldest
