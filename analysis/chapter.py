@@ -154,7 +154,8 @@ class ChapterContext:
         """
         shown = frame.copy()
         for col in shown.columns:
-            if col not in markdown and shown[col].dtype == object:
+            # text columns are object or, under pandas 3, str: both are escaped
+            if col not in markdown and (pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col])):
                 shown[col] = shown[col].map(lambda v: md_escape(v) if isinstance(v, str) else v)
         numeric = set(shown.select_dtypes("number").columns)
         for col in numeric:

@@ -69,3 +69,16 @@ def test_a_chart_carries_both_formats_so_one_execution_serves_both(tmp_path):
     assert "```{=typst}" in chart and '#image(bytes("<svg' in chart and 'alt: "Kaluga has 60 participants, Sarov 25."' in chart
     typst_run = [i["data"]["text/markdown"] for i in _outputs(tmp_path, "typst") if "data" in i]
     assert typst_run == html_run  # the chapter cannot tell the formats apart, so neither can its output
+
+
+def test_a_table_escapes_text_from_data_whatever_the_text_dtype():
+    """pandas 3 gives text columns the `str` dtype rather than `object`; both are data to escape."""
+    import pandas as pd
+
+    from analysis.chapter import ChapterContext
+
+    ctx = ChapterContext(project_dir=Path("."), target="html")
+    for dtype in (object, "string"):
+        frame = pd.DataFrame({"Cluster": ["<script>alert(1)</script>"], "Link": ["[x](y.html)"]}).astype(dtype)
+        shown = ctx.table(frame, markdown=("Link",)).data
+        assert r"\<script\>alert(1)\</script\>" in shown and "[x](y.html)" in shown
