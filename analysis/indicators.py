@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data import Dataset
-from analysis.report import text
+from analysis import text
 
 #: Global fields with at least this many clusters count as fields "where the world has many clusters".
 MANY_CLUSTERS = 10

@@ -37,6 +37,9 @@ PASSIVE_FORMAT_KEYS = {
     "reference-location", "citation-location", "title-block-banner", "crossref", "df-print",
 }
 FORMATS = {"html", "typst"}
+#: File names of the two PDFs, before the edition: cluster-benchmark-2026.1.pdf, best-practices-2026.1.pdf.
+REPORT_STEM = "cluster-benchmark"
+COLLECTION_STEM = "best-practices"
 
 
 class ProjectError(Exception):

@@ -31,7 +31,7 @@ def _copy_repo(dest: Path) -> None:
 
 def _build(root: Path) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--root", str(root), "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "clusterbench.cli", "build", "--root", str(root), "--quiet"],
                           capture_output=True, text=True, cwd=root)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:

@@ -9,7 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import export, figures
+from analysis.charts import export
+
+from analysis.charts import figures
 from analysis.data import load
 from analysis.paths import ROOT
 

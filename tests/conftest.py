@@ -55,7 +55,7 @@ def built_book(tmp_path_factory):
     The chapters' execution cache of the repository (left by `clusterbench build`, as in CI) comes along:
     its entries are checked against the sources, code and data, so only what is still valid is reused.
     """
-    from analysis.build import build
+    from clusterbench.build import build
 
     root = copy_project(tmp_path_factory.mktemp("book"))
     executions = ROOT / ".cache" / "executions"
@@ -145,7 +145,7 @@ def released(tmp_path_factory):
     The editions are built with this environment (`pinned=False`): a pinned build would first install
     the lock's packages into a virtual environment, which the tests of `editions.edition_python` cover.
     """
-    from analysis import editions
+    from clusterbench import editions
 
     work = tmp_path_factory.mktemp("editions")
     root = work / "project"

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis import project, qmd
-from analysis.build import build
+from analysis import project
+
+from clusterbench.engine import parse as qmd
+from clusterbench.build import build
 from analysis.data import load
 from analysis.paths import ROOT
 
@@ -76,7 +78,7 @@ def test_every_chapter_starts_with_a_tested_setup_cell():
         doc = qmd.parse(chapter)
         first = next(b for b in doc.blocks if isinstance(b, qmd.Cell))
         assert first.options.get("include") is False, chapter.name
-        assert "from analysis.chapter import setup" in first.code and "ctx = setup()" in first.code, chapter.name
+        assert "from analysis.report.chapter import setup" in first.code and "ctx = setup()" in first.code, chapter.name
         assert "open(" not in "\n".join(b.code for b in doc.blocks if isinstance(b, qmd.Cell)), chapter.name
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.build import BuildError, build
+from clusterbench.build import BuildError, build
 from analysis.paths import DATA
 
 MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"
@@ -170,7 +170,7 @@ def test_unsupported_features_fail_loudly_with_file_and_line(book, snippet, expe
 
 
 def test_command_line_build_reports_and_fails_cleanly(book):
-    cmd = [sys.executable, "-m", "analysis.cli", "build", "--root", str(book), "--to", "html", "--quiet"]
+    cmd = [sys.executable, "-m", "clusterbench.cli", "build", "--root", str(book), "--to", "html", "--quiet"]
     ok = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert ok.returncode == 0, ok.stderr
     assert "Built" in ok.stdout and "pages" in ok.stdout

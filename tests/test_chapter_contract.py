@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import execute
-from analysis.qmd import parse
+from clusterbench.engine import execute
+from clusterbench.engine.parse import parse
 
 CHAPTER = '''# Contract {#sec-contract}
 
@@ -17,7 +17,7 @@ CHAPTER = '''# Contract {#sec-contract}
 #| include: false
 import altair as alt
 import pandas as pd
-from analysis.chapter import setup
+from analysis.report.chapter import setup
 from analysis.charts import finish
 ctx = setup()
 frame = pd.DataFrame({"Cluster": ["Kaluga", "Sarov"], "Participants": [60, 25]})
@@ -75,7 +75,7 @@ def test_a_table_escapes_text_from_data_whatever_the_text_dtype():
     """pandas 3 gives text columns the `str` dtype rather than `object`; both are data to escape."""
     import pandas as pd
 
-    from analysis.chapter import ChapterContext
+    from analysis.report.chapter import ChapterContext
 
     ctx = ChapterContext(project_dir=Path("."), target="html")
     for dtype in (object, "string"):

@@ -18,7 +18,13 @@ from pathlib import Path
 import altair as alt
 import pytest
 
-from analysis import charts, export, figures, theme
+from analysis import charts
+
+from analysis.charts import export
+
+from analysis.charts import figures
+
+from analysis.charts import theme
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +38,9 @@ RENDER_FIGURES = """
 import sys
 from pathlib import Path
 
-from analysis import export, figures
+from analysis.charts import export
+
+from analysis.charts import figures
 from analysis.data import load
 
 out, order = Path(sys.argv[1]), list(figures.FIGURES)

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import copy_project
 
-from analysis import build as build_mod
-from analysis import editions
-from analysis.cli import main
+from clusterbench import build as build_mod
+from clusterbench import editions
+from clusterbench.cli import main
 
 EDITION = "2026.1"
 PUBLISHED = "edition 2026.1 as published"
@@ -260,7 +260,7 @@ def test_diff_with_an_unknown_edition_says_so_and_leaves_no_folder(archive, tmp_
 
 def test_a_single_builds_own_empty_versions_file_is_not_an_archive(tmp_path):
     """Every single build writes versions.json with no editions; the next build must not refuse it."""
-    from analysis.editions import overwrite_refusal
+    from clusterbench.editions import overwrite_refusal
 
     (tmp_path / "versions.json").write_text('{"latest": null, "editions": []}', encoding="utf-8")
     assert overwrite_refusal(tmp_path) == ""

@@ -17,7 +17,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import changelog, data, export, figures, indicators, schemas
+from clusterbench.editions import changelog
+
+from analysis import data
+
+from analysis.charts import export
+
+from analysis.charts import figures
+
+from analysis import indicators
+
+from analysis.data import schemas
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +74,7 @@ def test_a_blank_required_number_is_reported_without_a_traceback(data_copy):
     header, rows = _rows(path)
     rows[0]["order"] = ""
     _write(path, header, rows)
-    result = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--data", str(data_copy)],
+    result = subprocess.run([sys.executable, "-m", "clusterbench.cli", "validate", "--data", str(data_copy)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr, result.stderr
     assert "distributions.csv:2:order: required value is missing" in result.stdout.splitlines()

@@ -8,7 +8,7 @@ import sys
 import pytest
 from frictionless import Package
 
-from analysis import datapackage
+from analysis.data import datapackage
 from analysis.data import DataError
 from analysis.paths import DATA
 
@@ -38,7 +38,7 @@ def test_package_passes_frictionless_validation():
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "clusterbench.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("check", [False, True], ids=["write", "check"])

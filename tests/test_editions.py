@@ -21,8 +21,12 @@ import yaml
 
 from conftest import A, B, CHANGED, NEW_PRACTICE, SITE_URL, WITHDRAWN, _git, _hashes, _set_changed_value
 
-from analysis import changelog, citation, editions
-from analysis.cli import main as cli
+from clusterbench.editions import changelog
+
+from analysis.report import citation
+
+from clusterbench import editions
+from clusterbench.cli import main as cli
 from analysis.paths import ROOT
 
 @pytest.mark.slow

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import engine, project, qmd
+from clusterbench.engine import book as engine
+
+from analysis import project
+
+from clusterbench.engine import parse as qmd
 
 MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"
 

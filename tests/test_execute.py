@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import execute
-from analysis.qmd import parse
+from clusterbench.engine import execute
+from clusterbench.engine.parse import parse
 
 CHAPTER = """# Sums {#sec-sums}
 
@@ -69,7 +69,8 @@ def test_a_failing_cell_is_not_retried(tmp_path, monkeypatch):
 
 def test_inline_values_are_matched_to_their_expressions_not_their_position(tmp_path):
     """An inline expression in the title must not shift the values of the body (it printed 2026 for 10)."""
-    from analysis import engine, project
+    from clusterbench.engine import book as engine
+    from analysis import project
 
     (tmp_path / "_quarto.yml").write_text('project:\n  type: book\nbook:\n  title: T\n  author: A\n'
                                           '  chapters:\n    - index.qmd\n', encoding="utf-8")
@@ -95,7 +96,7 @@ def test_inline_values_are_shown_by_quartos_rules(value, shown):
 
 def test_the_kernel_is_told_the_target_format_as_quarto_tells_it(tmp_path):
     path = tmp_path / "01-target.qmd"
-    path.write_text("# Target {#sec-target}\n\n```{python}\nfrom analysis.chapter import target_format\n```\n\n"
+    path.write_text("# Target {#sec-target}\n\n```{python}\nfrom analysis.report.chapter import target_format\n```\n\n"
                     "Format `{python} target_format()`.\n", encoding="utf-8")
     executed = execute.run(parse(path), target="typst", project_dir=tmp_path)
     assert list(executed.inline.values()) == [{"target_format()": "typst"}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import editions
+from clusterbench import editions
 from analysis.report.findings import editions as findings
 
 SITE_URL = "https://example.org/cb"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.build import build
+from clusterbench.build import build
 from conftest import copy_project, missing_tool, serve
 from test_pdf_output import _norm, _outline_titles, _pages
 

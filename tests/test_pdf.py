@@ -1,4 +1,4 @@
-"""The PDF writer (analysis.pdf): pandoc -> typst -> PDF, checked through pypdf.
+"""The PDF writer (clusterbench.engine.typst): pandoc -> typst -> PDF, checked through pypdf.
 
 The book is small and made up here: an unnumbered preface and two numbered chapters in a
 part, with a chart (SVG from vl-convert), a figure div, a cross-reference, a callout, a
@@ -17,8 +17,8 @@ pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 pypdf = pytest.importorskip("pypdf")
 
-from analysis.document import BookInfo, Chapter  # noqa: E402
-from analysis.pdf import PdfError, render_pdf, to_typst  # noqa: E402
+from clusterbench.engine.document import BookInfo, Chapter  # noqa: E402
+from clusterbench.engine.typst import PdfError, render_pdf, to_typst  # noqa: E402
 
 HOSTILE = "Cluster <script>alert(1)</script> # * $ @ <"
 

@@ -16,8 +16,8 @@ import pytest
 from conftest import missing_tool, save_check_artifact
 from pypdf import PdfReader
 
-from analysis import engine
-from analysis.build import COLLECTION_PROFILE, COLLECTION_STEM, REPORT_STEM, book_info
+from clusterbench.engine import book as engine
+from clusterbench.build import COLLECTION_PROFILE, COLLECTION_STEM, REPORT_STEM, book_info
 from analysis.data import load
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,7 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def book(built_book):
     """Per PDF: its path, its pages' text and what it should contain."""
-    from analysis.build import _load_books
+    from clusterbench.build import _load_books
 
     root, _ = built_book
     report_book, collection_book, _ = _load_books(root, root / "data", ("html", "pdf"))
@@ -225,7 +225,7 @@ def test_title_page_and_a_chart_page_render(book):
 
 
 def test_a_table_with_equal_dashes_gets_room_for_its_long_column():
-    from analysis.pdf import to_typst
+    from clusterbench.engine.typst import to_typst
 
     locator = "001 section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
     table = ("| Indicator | Year | Where |\n|---|---|---|\n"

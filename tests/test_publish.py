@@ -18,8 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from analysis import editions, publish, web
-from analysis.cli import main as cli
+from clusterbench import editions
+
+from clusterbench.editions import publish
+
+from clusterbench import web
+from clusterbench.cli import main as cli
 from analysis.paths import ROOT
 
 A, B = "2026.1", "2026.2"

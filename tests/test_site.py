@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import site
-from analysis.document import BookInfo, Chapter, Download, Heading
+from clusterbench.engine import html as site
+from clusterbench.engine.document import BookInfo, Chapter, Download, Heading
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "Critical mass <script>alert(1)</script>"
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, sys.argv[1])
 from test_site import make_book
-from analysis import site
+from clusterbench.engine import html as site
 
 site.CACHE_DIR = None
 site.write_site(*make_book(), Path(sys.argv[2]))

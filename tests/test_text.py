@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analysis.report import text
+from analysis import text
 
 
 @pytest.mark.parametrize("args, kwargs, shown", [

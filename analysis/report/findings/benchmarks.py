@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import indicators as i
 from analysis.data import Dataset
-from analysis.report.text import cite, listing, lower, md_escape, num, pct
+from analysis.text import cite, listing, lower, md_escape, num, pct
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str

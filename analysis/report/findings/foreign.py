@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.report.text import doc, listing, lower, md_escape, num, qualified
+from analysis.text import doc, listing, lower, md_escape, num, qualified
 
 #: The source of most foreign profiles (document 001).
 MAIN_SOURCE = "anon-2020-success-factors"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import practices
+from analysis.report import practices
 from analysis.data import Dataset
-from analysis.report.text import md_escape
+from analysis.text import md_escape
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str

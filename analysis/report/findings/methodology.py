@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import datapackage
+from analysis.data import datapackage
 from analysis.data import Dataset
-from analysis.report.text import md_escape, num
+from analysis.text import md_escape, num
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str

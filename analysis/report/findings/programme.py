@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import indicators as i
 from analysis.data import Dataset
-from analysis.report.text import num
+from analysis.text import num
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.report.text import doc, docs, lower, md_escape, num, qualified
+from analysis.text import doc, docs, lower, md_escape, num, qualified
 
 #: The document that describes the cases, and the cases in the order the chapter tells them.
 SOURCE = "anon-2020-success-factors"

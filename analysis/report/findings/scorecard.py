@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.report.text import doc, listing, md_escape, num
+from analysis.text import doc, listing, md_escape, num
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.report.text import cite, listing, lower, md_escape, num, pct
+from analysis.text import cite, listing, lower, md_escape, num, pct
 
 #: Other readings of three pilots (ours): the field each could count in instead.
 ALTERNATIVES = {

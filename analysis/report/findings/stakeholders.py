@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.report.text import doc, docs, listing, lower, md_escape, num, qualified
+from analysis.text import doc, docs, listing, lower, md_escape, num, qualified
 
 #: The stakeholder groups of stakeholders.csv as readers know them, in the order of the tables.
 GROUPS = {

@@ -1,0 +1,135 @@
+"""The Frictionless data package that describes every CSV in `data/`.
+
+The descriptor is generated from the schemas in `analysis.data.schemas`, so it cannot
+drift from what the validator enforces; a test checks the committed
+`data/datapackage.json` against a fresh generation. Files are read with the checks of
+`analysis.data`, so a missing or unreadable file is reported, not a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.data import schemas
+from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
+from analysis.paths import data_dir
+
+NAME = "cluster-benchmark-data"
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+_TYPES = {"float64": "number", "Int64": "integer", "bool": "boolean"}
+
+
+def _fields(model: type[pa.DataFrameModel], header: list[str], rel: str, problems: list[Problem]) -> list[dict]:
+    """Field descriptors in the order of the file's header, as Table Schema requires."""
+    columns = model.to_schema().columns
+    fields = []
+    for name in header:
+        col = columns.get(name)
+        if col is None:
+            problems.append(Problem(rel, "1", name, "unknown column; add it to the schema in analysis/schemas.py or remove it"))
+            continue
+        entry = {"name": name, "type": _TYPES.get(str(col.dtype), "string"), "description": col.description or ""}
+        constraints = {}
+        if not col.nullable:
+            constraints["required"] = True
+        if col.unique:
+            constraints["unique"] = True
+        if constraints:
+            entry["constraints"] = constraints
+        fields.append(entry)
+    return fields
+
+
+def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], title: str, description: str,
+              problems: list[Problem]) -> dict:
+    frame = read_table_text(root / path, path, problems)
+    header = [] if frame is None else list(frame.columns)
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": _fields(model, header, path, problems), "missingValues": [""]},
+    }
+
+
+def descriptor(data: str | Path | None = None) -> dict:
+    """The data package descriptor for the data folder; DataError with every file that cannot be described."""
+    root = data_dir(data)
+    problems: list[Problem] = []
+    resources = [
+        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description, problems)
+        for rel, (model, title, description) in schemas.TABLES.items()
+    ]
+    model, title, description = schemas.OBSERVATIONS
+    for path in sorted((root / schemas.OBSERVATIONS_DIR).glob("*.csv")):
+        resources.append(
+            _resource(root, f"observations-{path.stem}", f"{schemas.OBSERVATIONS_DIR}/{path.name}", model,
+                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.", problems)
+        )
+    sources = read_table_text(root / "sources.csv", "sources.csv", problems)
+    vocab = read_yaml_doc(root / "vocabularies.yml", "vocabularies.yml", problems)
+    units = vocab.get("units") if isinstance(vocab, dict) else None
+    if vocab is not None and not isinstance(units, dict):
+        problems.append(Problem("vocabularies.yml", "-", "units", "the units section is missing"))
+    if sources is not None and not {"short_name", "title", "url"} <= set(sources.columns):
+        problems.append(Problem("sources.csv", "1", "-", "needs the columns short_name, title and url"))
+    if problems:
+        raise DataError(problems)
+    return {
+        "name": NAME,
+        "title": "Cluster Benchmark: Russian pilot innovative territorial clusters against world practice",
+        "description": (
+            "Facts and figures about Russia's pilot innovative territorial clusters, foreign clusters and "
+            "international benchmarks, each with its source, locator and quality flag. "
+            "Observations are split into one file per source document."
+        ),
+        "licenses": [LICENCE],
+        "sources": [
+            {"title": f"{r['short_name']}: {r['title']}", **({"path": r["url"]} if r["url"] else {})}
+            for _, r in sources.iterrows()
+        ],
+        "resources": resources,
+        "units": {"description": "Labels of the unit ids used in the 'unit' columns.", "labels": units},
+    }
+
+
+def dictionary() -> pd.DataFrame:
+    """The data dictionary: every field of every CSV table, from the schemas."""
+    rows = []
+    tables = dict(schemas.TABLES)
+    tables[f"{schemas.OBSERVATIONS_DIR}/*.csv"] = schemas.OBSERVATIONS
+    for rel, (model, title, _description) in tables.items():
+        for name, col in model.to_schema().columns.items():
+            rows.append({
+                "file": rel,
+                "table": title,
+                "field": name,
+                "type": _TYPES.get(str(col.dtype), "string"),
+                "required": "yes" if not col.nullable else "no",
+                "description": col.description or "",
+            })
+    return pd.DataFrame(rows)
+
+
+def render(data: str | Path | None = None) -> str:
+    return json.dumps(descriptor(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(data: str | Path | None = None, text: str | None = None) -> Path:
+    """Write the descriptor (`text`, if already rendered) to the data folder."""
+    path = data_dir(data) / "datapackage.json"
+    path.write_text(render(data) if text is None else text, encoding="utf-8")
+    return path

@@ -1,0 +1,195 @@
+"""What a chapter's hidden setup cell calls: `ctx = setup()`.
+
+It works the same under real Quarto and under the wheel-only engine: both set
+`QUARTO_PROJECT_DIR` and `QUARTO_EXECUTE_INFO` (a JSON file naming the target
+format). For HTML targets charts render as interactive Vega-Lite through the
+site's own bundle (no CDN); for any other target they render as static SVG, so
+the PDF shows the chart as an image.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+from IPython.display import Markdown
+
+from analysis.charts import export
+
+from analysis.charts import figures
+from analysis import indicators as indicators_mod
+from analysis.data import Dataset, load
+from analysis.paths import find_root
+from analysis.text import md_escape, num  # noqa: F401  (chapters import them from here)
+
+RENDERER = "clusterbench"
+#: Folder, beside each page, that holds the data of its charts as CSV (written by the build).
+FIGURE_DATA_DIR = "figures"
+DATA_ENV = "CLUSTERBENCH_DATA"  # lets the build (and tests) point chapters at another data folder
+
+
+def target_format() -> str:
+    """The format being rendered ('html', 'typst', ...), read the way Quarto exposes it."""
+    info = os.environ.get("QUARTO_EXECUTE_INFO")
+    if info and Path(info).exists():
+        data = json.loads(Path(info).read_text(encoding="utf-8"))
+        return data["format"]["identifier"]["target-format"]
+    return "html"
+
+
+def is_html() -> bool:
+    return target_format().startswith("html")
+
+
+def chart_markdown(spec: dict) -> str:
+    """A chart as Markdown with a raw block per format; pandoc keeps the one for the target.
+
+    HTML gets a container, the spec as JSON (drawn by the site's script and Vega bundle,
+    both declared in `_quarto.yml`) and a link to the chart's data; Typst gets the chart
+    as an inline SVG image. Carrying both lets one execution serve the site and the PDF,
+    and emitting Markdown only keeps Quarto from adding CDN scripts to the page.
+    """
+    import vl_convert as vlc
+
+    spec = _finite(spec)
+    chart_id = spec.get("usermeta", {}).get("id") or "chart"
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    csv = ""
+    if spec.get("usermeta", {}).get("data_columns"):
+        csv = (f'<p class="cb-chart-data"><a class="cb-download" href="{FIGURE_DATA_DIR}/{chart_id}.csv" download>'
+               "Download the data (CSV)</a></p>")
+    html = (f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
+            f'<script type="application/json" id="spec-{chart_id}">{payload}</script>{csv}')
+    svg = vlc.vegalite_to_svg(spec)
+    alt = str(spec.get("description") or spec.get("title") or "")
+    typst = f"#image(bytes({_typst_string(svg)}), format: \"svg\", width: 100%, alt: {_typst_string(alt)})"
+    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n"
+
+
+def _typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "\\n") + '"'
+
+
+def _finite(node):
+    """The spec with NaN and infinities as null, so it is strict JSON."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    if isinstance(node, dict):
+        return {k: _finite(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_finite(v) for v in node]
+    return node
+
+
+def _render(spec: dict, **_) -> dict:
+    return {"text/markdown": chart_markdown(spec)}
+
+
+def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
+    """The validated dataset, validated once per version of the data.
+
+    Every chapter of a build needs the same data; the first to load it validates it and
+    stores it under a hash of the files, the others read that copy (a few milliseconds
+    instead of a full validation). A data edit changes the hash, so nothing stale is used.
+    """
+    import pickle
+    import tempfile
+
+    from analysis.data.files import files, hash_files
+
+    cached = cache_dir / f"{hash_files(files(data_dir, ('**/*',)), data_dir)}.pickle"
+    if cached.exists():
+        try:
+            ds = pickle.loads(cached.read_bytes())
+            ds.reset_access()
+            return ds
+        except Exception:  # an unreadable cache entry is rebuilt below
+            pass
+    ds = load(data_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache_dir, delete=False) as tmp:  # atomic: parallel chapters may race
+        tmp.write(pickle.dumps(ds))
+    Path(tmp.name).replace(cached)
+    ds.reset_access()
+    return ds
+
+
+def register_renderer() -> None:
+    alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
+
+
+@dataclass
+class ChapterContext:
+    """Data and helpers a chapter needs; chapters never open files themselves."""
+
+    project_dir: Path
+    target: str
+
+    @cached_property
+    def ds(self) -> Dataset:
+        return load_cached(Path(os.environ.get(DATA_ENV) or self.project_dir / "data"), self.project_dir / ".cache" / "datasets")
+
+    @property
+    def i(self):
+        """The indicator functions (`ctx.i.scores(ctx.ds)`)."""
+        return indicators_mod
+
+    def figure(self, figure_id: str) -> alt.TopLevelMixin:
+        """A chart from the figure catalogue; display it as the cell's last expression."""
+        return figures.build(self.ds, figure_id)
+
+    def figure_csv(self, figure_id: str) -> pd.DataFrame:
+        return export.chart_data(self.figure(figure_id))
+
+    def table(self, frame: pd.DataFrame, *, digits: int = 1, markdown: tuple[str, ...] = ()) -> Markdown:
+        """A DataFrame as a Markdown pipe table (renders in HTML and PDF alike).
+
+        Text cells are escaped, so names from the data show literally; list in `markdown`
+        the columns that hold Markdown on purpose (links, emphasis).
+        """
+        shown = frame.copy()
+        for col in shown.columns:
+            # text columns are object or, under pandas 3, str: both are escaped
+            if col not in markdown and (pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col])):
+                shown[col] = shown[col].map(lambda v: md_escape(v) if isinstance(v, str) else v)
+        numeric = set(shown.select_dtypes("number").columns)
+        for col in numeric:
+            if "year" in str(col).lower():  # 2012, not 2,012
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
+            else:
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else num(v, digits))
+        align = ["right" if c in numeric else "left" for c in shown.columns]
+        # numbers are already formatted; stop tabulate from re-parsing "2,000" back into 2000
+        return Markdown(shown.to_markdown(index=False, disable_numparse=True, colalign=align))
+
+    def md(self, text: str) -> Markdown:
+        return Markdown(text)
+
+
+#: Contexts created in this kernel, so the engine can ask what data a chapter read.
+_contexts: list[ChapterContext] = []
+
+
+def setup() -> ChapterContext:
+    """Call once, in a chapter's hidden first cell: `ctx = setup()`."""
+    register_renderer()
+    project = Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root())
+    ctx = ChapterContext(project_dir=project, target=target_format())
+    _contexts.append(ctx)
+    return ctx
+
+
+def accessed_files() -> list[str]:
+    """Data files read by the chapters' contexts in this kernel (used by the build for incremental rebuilds)."""
+    files: set[str] = set()
+    for ctx in _contexts:
+        if "ds" in ctx.__dict__:  # only if the data was loaded
+            files.update(ctx.ds.accessed_files())
+    return sorted(files)

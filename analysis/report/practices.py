@@ -1,0 +1,143 @@
+"""The Best-Practice Collection as Markdown, built from `data/practices/`.
+
+Every practice gets a stable anchor `#bp-nnn` (the same in the HTML and the PDF), its
+origin, the evidence figures (read from the data, never typed), the body written by
+the editors, its sources and the pilot clusters it matters for.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data import Dataset, Practice
+from analysis import text
+from analysis.text import md_escape as esc
+from analysis.text import num
+
+def anchor(practice_id: str) -> str:
+    return practice_id.lower()
+
+
+def _source_names(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+
+
+def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
+    obs = ds.observations
+    labels = ds["indicators"].set_index("id")["label"]
+    units = ds.vocab.units
+    names = {**dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"])), **dict(zip(ds["groups"]["id"], ds["groups"]["label"]))}
+    sources = _source_names(ds)
+    lines = []
+    for ev in p.meta.evidence:
+        if ev.benchmark:
+            b = ds["benchmarks"].set_index("id").loc[ev.benchmark]
+            value = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
+            lines.append(esc(f"{b['label']}: {value} {units.get(b['unit'], b['unit'])} ({sources[b['source']]}, {b['locator']})"))
+        elif ev.distribution:
+            meta = ds.distribution_meta[ev.distribution]
+            rows = ds["distributions"].query("distribution == @ev.distribution").sort_values("order")
+            unit = "%" if meta.unit == "percent" else f" {units.get(meta.unit, meta.unit)}"
+            parts = "; ".join(f"{r['label']} {num(r['value'])}{unit}" for _, r in rows.iterrows() if pd.notna(r["value"]))
+            lines.append(esc(f"{meta.title}: {parts} ({sources[meta.source]}, {meta.locator})"))
+        else:
+            rows = obs[(obs["entity"] == ev.entity) & (obs["indicator"] == ev.indicator)]
+            if ev.year:
+                rows = rows[rows["year"] == ev.year]
+            for _, r in rows.iterrows():
+                unit = r["unit"]
+                shown = text.qualified(r["value"], r["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit))
+                when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
+                flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
+                lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {labels.get(r['indicator'], r['indicator']).lower()}{when}: "
+                                 f"{shown}{flag} ({sources[r['source']]}, {r['locator']})"))
+    return lines
+
+
+def cite_markdown(facts, p: Practice) -> str:
+    """'Cite this practice': in HTML the reference and a BibTeX entry, folded away; in print the reference."""
+    from analysis.report.citation import practice_citation
+
+    text, bibtex = practice_citation(facts, p.meta.id, p.meta.title)
+    return (f'::: {{.content-visible when-format="html"}}\n<details class="cite-practice">\n<summary>Cite this practice</summary>\n\n'
+            f"{text}\n\n```\n{bibtex}\n```\n\n</details>\n:::\n\n"
+            f'::: {{.content-hidden when-format="html"}}\n**Cite as:** {text}\n:::')
+
+
+def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None) -> str:
+    m = p.meta
+    hashes = "#" * heading_level
+    sources = _source_names(ds)
+    pilots = dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"]))
+    sign = ds.sign_table.set_index("sign").loc[m.theme, "label"]
+    origin = m.origin.label + (f" ({text.country(m.origin.country)})" if m.origin.country else "")
+    out = [f"{hashes} {m.id} {esc(m.title)} {{#{anchor(m.id)} .unnumbered}}", ""]
+    out.append(f"**Origin:** {esc(origin)} · **Theme:** {esc(sign)} · **Level:** {m.level}")
+    out.append("")
+    body = p.body.replace("## What was done", "**What was done.**").replace("## Why it matters for the Russian pilot clusters", "**Why it matters for the Russian pilot clusters.**")
+    out.append(body)
+    evidence = _evidence_lines(ds, p)
+    if evidence:
+        out += ["", "**Evidence.**", ""] + [f"- {line}" for line in evidence]
+    if m.relevant_to:
+        out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
+    out += ["", "**Sources:** " + esc("; ".join(f"{sources.get(s.source, s.source)}, {s.locator}" for s in m.sources)) + "."]
+    if cite is not None:
+        out += ["", cite_markdown(cite, p)]
+    return "\n".join(out)
+
+
+def withdrawn_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
+    """Short entries for withdrawn practices, so their ids and anchors keep resolving."""
+    gone = sorted((p for p in ds.practices if p.meta.status == "withdrawn"), key=lambda p: p.meta.id)
+    if not gone:
+        return ""
+    hashes = "#" * heading_level
+    parts = [f"{hashes} Withdrawn practices {{#withdrawn-practices}}\n\nThese identifiers are retired and will not be "
+             "used again. Each practice can still be read in the editions that included it."]
+    for p in gone:
+        when = f"in edition {p.meta.withdrawn_in}" if p.meta.withdrawn_in else "from the next edition"
+        earlier = ""
+        if cite is not None and cite.site_url:
+            earlier = (f" The editions before it keep the full text; see the [list of editions]"
+                       f"({cite.site_url.rstrip('/')}/12-editions.html).")
+        parts.append(f"{hashes}# {p.meta.id} {esc(p.meta.title)} (withdrawn) {{#{anchor(p.meta.id)} .unnumbered}}\n\n"
+                     f"{p.meta.id} was withdrawn {when}.{earlier}")
+    return "\n\n".join(parts)
+
+
+def collection_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
+    """All active practices grouped by sign, in the model's order, then stubs for withdrawn ones.
+
+    `cite` (edition facts from `analysis.report.citation.facts`) adds a "cite this practice" block to each.
+    """
+    signs = ds.sign_table
+    active = [p for p in ds.practices if p.meta.status == "active"]
+    parts = []
+    hashes = "#" * heading_level
+    for _, s in signs.iterrows():
+        group = sorted((p for p in active if p.meta.theme == s["sign"]), key=lambda p: p.meta.id)
+        if not group:
+            continue
+        parts.append(f"{hashes} {esc(s['label'])} {{#theme-{s['sign']}}}\n\n{esc(s['definition'])}")
+        parts.extend(practice_markdown(ds, p, heading_level + 1, cite) for p in group)
+    stubs = withdrawn_markdown(ds, heading_level, cite)
+    return "\n\n".join(parts + ([stubs] if stubs else []))
+
+
+def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:
+    """Practices indexed by theme or by country of origin, with links to their anchors."""
+    rows = []
+    signs = ds.sign_table.set_index("sign")["label"]
+    for p in sorted(ds.practices, key=lambda p: p.meta.id):
+        if p.meta.status != "active":
+            continue
+        rows.append({
+            "Practice": f"[{p.meta.id}](#{anchor(p.meta.id)})",
+            "Title": esc(p.meta.title),
+            "Theme": signs[p.meta.theme],
+            "Origin": text.country(p.meta.origin.country),
+        })
+    frame = pd.DataFrame(rows)
+    key = "Theme" if by == "theme" else "Origin"
+    return frame.sort_values([key, "Practice"]).reset_index(drop=True)[[key, "Practice", "Title"] + (["Origin"] if key == "Theme" else ["Theme"])]

@@ -1,0 +1,147 @@
+"""Cluster profile pages: one Markdown page per cluster and their index, written from the data.
+
+The pages hold no code: every value is written here, so they cost nothing to render. The
+pre-render step (`clusterbench.prerender`) places them in the book.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data import Dataset, load
+from analysis.paths import PROFILE_DIR
+from analysis import text
+from analysis.text import md_escape as esc
+from analysis.text import num
+
+PROFILES_INDEX = "chapters/11-cluster-profiles.md"
+CONFIDENCE = {"S": "stated in a source", "P": "confirmed in another public source", "M": "general knowledge, to be confirmed"}
+SCOPE = {"initiative": "cluster initiative", "regional_industry": "whole industry or park", "programme": "programme",
+         "survey": "survey", "country": "country", "company": "company"}
+KIND_ORDER = {"pilot": 0, "pilot_component": 1, "russian_other": 2, "foreign": 3}
+PRACTICES_CHAPTER = "../09-best-practices.qmd"
+SCORECARD_CHAPTER = "../05-scorecard.qmd"
+
+
+def _cell(text) -> str:
+    """A table cell from data: escaped, and without characters that would break a pipe table."""
+    return esc(str(text).replace("\n", " ")) if text is not None and not (isinstance(text, float) and pd.isna(text)) else ""
+
+
+def _value(row: pd.Series, units: dict) -> str:
+    if pd.isna(row["value"]):
+        return "not readable"
+    unit = row["unit"]
+    return text.qualified(row["value"], row["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit),
+                          high=row.get("value_high"))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = None, scorecard_link: bool = False) -> str:
+    clusters = ds["clusters"].set_index("id")
+    c = clusters.loc[cluster_id]
+    sources = dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+    units = ds.vocab.units
+    kind = {"pilot": "Pilot innovative territorial cluster", "pilot_component": "Part of a pilot cluster",
+            "russian_other": "Other Russian cluster", "foreign": "Foreign cluster"}[c["kind"]]
+    out = [f"# {esc(c['short_name'])} {{#sec-profile-{cluster_id} .unnumbered}}", ""]
+    out += [f"**{esc(c['name'])}**. {kind}; {esc(ds.vocab.entity_type[c['entity_type']].rstrip('.').lower())}.", ""]
+
+    facts = [
+        ["Country", _cell(text.country(c["country"])), ""],
+        ["Region", _cell(c["region"]), CONFIDENCE.get(c["location_confidence"], "")],
+        ["City", _cell(c["city"]), CONFIDENCE.get(c["location_confidence"], "")],
+        ["Industry", _cell(ds.vocab.industry_group[c["industry_group"]]), CONFIDENCE.get(c["industry_group_confidence"], "")],
+    ]
+    if pd.notna(c["support_group"]):
+        facts.append(["Support group", f"Group {int(c['support_group'])}", CONFIDENCE.get(c["support_group_confidence"], "")])
+    if pd.notna(c["founded"]):
+        facts.append(["Founded", str(int(c["founded"])), ""])
+    if c["closed_city"]:
+        facts.append(["Closed city (ZATO)", "yes", ""])
+    if c["single_industry_city"]:
+        facts.append(["Single-specialism city", "yes", ""])
+    if pd.notna(c["merged_into"]):
+        facts.append(["Merged into", f"[{esc(clusters.loc[c['merged_into'], 'short_name'])}]({c['merged_into']}.md)", ""])
+    out += ["## Key facts", "", _table(["Fact", "Value", "Confidence"], facts), ""]
+    out += [f"Sources: {_cell('; '.join(sources.get(s, s) for s in c['sources'].split(';')))}; {_cell(c['locator'])}.", ""]
+    if pd.notna(c["note"]):
+        out += [_cell(c["note"]), ""]
+
+    obs = ds.observations[ds.observations["entity"] == cluster_id]
+    if len(obs):
+        labels = ds["indicators"].set_index("id")["label"]
+        rows = []
+        for _, r in obs.sort_values(["indicator", "year"]).iterrows():
+            label = labels.get(r["indicator"], r["indicator"]) + (f" ({r['breakdown'].replace('-', ' ')})" if pd.notna(r["breakdown"]) else "")
+            rows.append([_cell(label), _cell(_value(r, units)), str(int(r["year"])) if pd.notna(r["year"]) else "",
+                         SCOPE.get(r["scope"], r["scope"]), r["quality"], _cell(r["locator"])])
+        out += ["## Figures", "", _table(["Indicator", "Value", "Year", "Describes", "Quality", "Where (document, locator)"], rows), ""]
+        bench = ds["benchmarks"]
+        compared = []
+        for _, r in obs.iterrows():
+            for _, b in bench[bench["indicator"] == r["indicator"]].iterrows():
+                ref = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
+                compared.append(f"- {_cell(labels.get(r['indicator'], r['indicator']))}: {_cell(_value(r, units))}. "
+                                f"Reference: {_cell(b['label'])}, {ref} ({_cell(sources[b['source']])}, {_cell(b['locator'])}).")
+        if compared:
+            out += ["## Against the benchmarks", ""] + sorted(set(compared)) + [""]
+
+    if c["kind"] == "pilot":
+        m = ds["assessments"].merge(ds.sign_table, on="sign")
+        m = m[m["cluster"] == cluster_id].sort_values("order")
+        rows = [[_cell(r["label"]), r["status"], _cell(r["evidence"]) if pd.notna(r["evidence"]) else "no evidence in the sources",
+                 _cell(r["locator"]) if pd.notna(r["source"]) else ""] for _, r in m.iterrows()]
+        out += ["## Scorecard", ""]
+        if ranks is not None and cluster_id in ranks.index:
+            s = ranks.loc[cluster_id]
+            rules = f" See [the scorecard]({SCORECARD_CHAPTER}) for the rules." if scorecard_link else ""
+            out += [f"Score {num(s['score'])}% (rank {int(s['rank'])} of {len(ranks)}; {s['light']} light), with evidence on "
+                    f"{int(s['known'])} of {int(s['signs'])} signs.{rules}", ""]
+        out += [_table(["Sign", "Status", "Evidence", "Where"], rows), ""]
+
+    attrs = ds["cluster_attributes"]
+    attrs = attrs[attrs["entity"] == cluster_id]
+    if len(attrs):
+        rows = [[_cell(ds.vocab.attributes[r["attribute"]].rstrip(".").removesuffix(" (true)")), _cell("yes" if r["value"] == "true" else r["value"]),
+                 r["quality"], _cell(r["locator"])]
+                for _, r in attrs.iterrows()]
+        out += ["## Other facts", "", _table(["Fact", "Value", "Quality", "Where"], rows), ""]
+
+    related = [p for p in ds.practices if p.meta.status == "active" and (p.meta.origin.cluster == cluster_id or cluster_id in p.meta.relevant_to)]
+    if related:
+        out += ["## Related best practices", ""]
+        for p in sorted(related, key=lambda p: p.meta.id):
+            role = "from this cluster" if p.meta.origin.cluster == cluster_id else "relevant here"
+            out.append(f"- [{p.meta.id}]({PRACTICES_CHAPTER}#{p.meta.id.lower()}) {esc(p.meta.title)} ({role})")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def index_markdown(ds: Dataset) -> str:
+    clusters = ds["clusters"].copy()
+    clusters["order"] = clusters["kind"].map(KIND_ORDER)
+    kinds = {"pilot": "Pilot clusters", "pilot_component": "Parts of pilot clusters", "russian_other": "Other Russian clusters",
+             "foreign": "Foreign clusters"}
+    out = ["# Cluster profiles {#sec-profiles}", "",
+           "One page per cluster: its key facts with their confidence, every figure recorded for it with source and quality, "
+           "its position against the benchmarks, its scorecard row (pilot clusters) and the best practices that concern it.", ""]
+    for kind, group in clusters.sort_values(["order", "short_name"]).groupby("kind", sort=False):
+        rows = [[f"[{esc(r['short_name'])}](profiles/{r['id']}.md)", _cell(r["region"]), _cell(ds.vocab.industry_group[r["industry_group"]])]
+                for _, r in group.iterrows()]
+        out += [f"## {kinds[kind]}", "", _table(["Cluster", "Region", "Industry"], rows), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def chapter_list(ds: Dataset) -> list[str]:
+    clusters = ds["clusters"].copy()
+    clusters["order"] = clusters["kind"].map(KIND_ORDER)
+    ids = list(clusters.sort_values(["order", "short_name"])["id"])
+    return ["chapters/11-cluster-profiles.md"] + [f"{PROFILE_DIR.as_posix()}/{cid}.md" for cid in ids]

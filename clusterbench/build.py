@@ -1,0 +1,636 @@
+"""`clusterbench build`: validate the data, render the book to a site and PDFs, swap it into place.
+
+Engines: real Quarto when `quarto` is on PATH (or `--engine quarto`), otherwise the
+wheel-only engine (`clusterbench.engine.book`). The wheel engine executes each chapter once, for
+the site and the PDFs together (its outputs carry both formats), in its own kernel, in
+parallel, and caches the results under
+`.cache/`: a chapter runs again only when its source, the analysis code, or one of
+the data files it read has changed. The build writes into a temporary folder next
+to the output and renames it into place only when everything succeeded, so a
+failed build leaves the previous site byte-for-byte intact.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.data.files import files, hash_files  # noqa: F401  (the build's fingerprints; tests use them from here)
+from analysis.data.register import EDITION_RE
+from analysis.project import COLLECTION_STEM, REPORT_STEM  # noqa: F401
+
+
+CACHE_VERSION = "3"
+COLLECTION_PROFILE = "practices"
+#: The one target chapters are executed for; their outputs serve every format.
+EXECUTION_TARGET = "html"
+
+
+class BuildError(Exception):
+    """A build problem the user can fix; the message is short and says what to do."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    engine: str
+    seconds: float
+    up_to_date: bool = False
+    pages: int = 0
+    pdfs: list[Path] = field(default_factory=list)
+    executed: int = 0
+    reused: int = 0
+    downloads: int = 0
+
+
+# --- fingerprints ------------------------------------------------------------------------
+
+
+def code_hash() -> str:
+    """Hash of the code and templates that shape every output: both packages, analysis and generator."""
+    import analysis
+
+    base = Path(__file__).resolve().parent.parent
+    packages = [Path(analysis.__file__).resolve().parent, Path(__file__).resolve().parent]
+    return hash_files([f for pkg in packages for f in files(pkg, ("**/*.py", "**/*.html", "**/*.lua", "**/*.css", "**/*.typ"))], base)
+
+
+#: Project files that chapters may read through analysis functions (edition facts, the register,
+#: the changelog); a change to any of them re-runs every chapter.
+CONTEXT_FILES = ("_quarto.yml", "_variables.yml", "CHANGELOG.md", "data/editions.yml")
+
+
+def context_hash(root: Path) -> str:
+    return hash_files([root / name for name in CONTEXT_FILES if (root / name).exists()], root)
+
+
+def data_file_hash(data_dir: Path, rel: str) -> str:
+    """Hash of one data file, or of every file under a folder entry like 'observations/'."""
+    target = data_dir / rel
+    paths = files(target, ("**/*",)) if rel.endswith("/") else ([target] if target.exists() else [])
+    return hash_files(paths, data_dir) if paths else "missing"
+
+
+def _project_files(root: Path) -> list[Path]:
+    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/*.qmd", "assets/*", "assets/typst/*"))
+
+
+def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
+    """Everything a build depends on; equal fingerprints mean the output would not change."""
+    h = hashlib.sha256()
+    h.update(json.dumps(options, sort_keys=True).encode())
+    h.update(hash_files(_project_files(root), root).encode())
+    h.update(hash_files(files(data_dir, ("**/*",)), data_dir).encode())
+    h.update(code_hash().encode())
+    return h.hexdigest()
+
+
+# --- execution with a cache ----------------------------------------------------------------
+
+
+def _execute_job(args: tuple) -> tuple:
+    """Run one chapter for one target in a worker process."""
+    from clusterbench.engine import execute
+
+    doc, target, project_dir, env = args
+    start = time.perf_counter()
+    result = execute.run(doc, target=target, project_dir=project_dir, extra_env=env)
+    return result, time.perf_counter() - start
+
+
+class ExecutionCache:
+    """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
+
+    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path):
+        self.folder = folder
+        self.data_dir = data_dir
+        self.code = code
+        self.root = root
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, doc, target: str) -> Path:
+        source = doc.path
+        # Keyed by the path inside the project, so a copy of the project (with its .cache) reuses the entries;
+        # an entry is only used while its source, code, context and data hashes still match.
+        try:
+            name = source.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            name = str(source.resolve())
+        key = hashlib.sha256(f"{name}|{target}|{_text_hash(doc)}".encode()).hexdigest()[:24]
+        return self.folder / f"{key}.pickle"
+
+    def get(self, doc, target: str):
+        path = self._path(doc, target)
+        if not path.exists():
+            return None
+        try:
+            entry = pickle.loads(path.read_bytes())
+        except Exception:  # a corrupt or old-format cache entry is simply ignored
+            return None
+        if entry.get("version") != CACHE_VERSION or entry["source"] != _text_hash(doc) or entry["code"] != self.code:
+            return None
+        if any(data_file_hash(self.data_dir, rel) != h for rel, h in entry["data"].items()):
+            return None
+        return entry["result"]
+
+    def put(self, doc, target: str, result) -> None:
+        entry = {
+            "version": CACHE_VERSION,
+            "source": _text_hash(doc),
+            "code": self.code,
+            "data": {rel: data_file_hash(self.data_dir, rel) for rel in result.data_files},
+            "result": result,
+        }
+        self._path(doc, target).write_bytes(pickle.dumps(entry))
+
+
+def _text_hash(doc) -> str:
+    """A chapter's text as executed (its profile's content), so each profile's version is kept apart."""
+    return hashlib.sha256(json.dumps(doc.blocks, default=repr).encode("utf-8")).hexdigest()
+
+
+def job_key(doc, target: str) -> tuple:
+    return (doc.path, target, _text_hash(doc))
+
+
+# --- the build -------------------------------------------------------------------------------
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=False)
+
+
+def book_info(project, *, downloads=(), pdf: str = "", declared: dict | None = None):
+    """The edition facts printed on every page and PDF, from _quarto.yml and _variables.yml.
+
+    `pdf` names the PDF being written, so its How to cite points at that file's permanent address.
+    """
+    from analysis.report import citation
+    from clusterbench.engine.document import BookInfo, Download
+
+    book = project.book
+    f = citation.facts(project)
+    return BookInfo(
+        title=f.title, subtitle=f.subtitle, authors=f.authors, edition=f.edition, date=f.date,
+        lang=str(project.config.get("lang", "en")), url=f.url, site_url=f.site_url,
+        how_to_cite=str(project.variables.get("how-to-cite", citation.how_to_cite(f, pdf=pdf))).strip(),
+        licence=f.licence,
+        downloads=[Download(label, href) for label, href in downloads],
+        repo_url=str(book.get("repo-url", "")),
+        **(declared or {}),
+    )
+
+
+def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
+    """Open data under data/ (each CSV, one combined observations.csv, datapackage.json) and figure CSVs."""
+    import pandas as pd
+
+    from analysis.report.chapter import FIGURE_DATA_DIR
+
+    out = site / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for src in sorted(data_dir.glob("*.csv")) + [data_dir / "datapackage.json"]:
+        if src.exists():
+            shutil.copy2(src, out / src.name)
+            count += 1
+    obs_dir = out / "observations"
+    obs_dir.mkdir(exist_ok=True)
+    parts = []
+    for src in sorted((data_dir / "observations").glob("*.csv")):
+        shutil.copy2(src, obs_dir / src.name)
+        parts.append(pd.read_csv(src, dtype=str, keep_default_na=False))
+        count += 1
+    if parts:
+        pd.concat(parts, ignore_index=True).to_csv(out / "observations.csv", index=False, lineterminator="\n")
+        count += 1
+    fig_dir = site / FIGURE_DATA_DIR
+    for label, table in sorted(figure_tables.items()):
+        fig_dir.mkdir(exist_ok=True)
+        table.to_csv(fig_dir / f"{label}.csv", index=False, lineterminator="\n")
+        count += 1
+    return count
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the new build in place; the old one is removed only after the rename succeeded."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int) -> tuple[dict, int, int]:
+    """Run or reuse every (chapter, target) job; returns results keyed by (source, target)."""
+    results, todo = {}, []
+    docs = {}
+    for doc, target, project_dir, env in jobs:
+        key = job_key(doc, target)
+        docs[key] = doc
+        if key in results or any(k == key for k, *_ in todo):
+            continue
+        hit = cache.get(doc, target)
+        if hit is not None:
+            results[key] = hit
+        else:
+            todo.append((key, doc, target, project_dir, env))
+    reused = len(results)
+    task = progress.add_task("Executing chapters", total=len(todo)) if todo else None
+    if todo:
+        # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_execute_job, (doc, target, project_dir, env)): key for key, doc, target, project_dir, env in todo}
+            try:
+                for future in cf.as_completed(futures):
+                    key = futures[future]
+                    result, seconds = future.result()
+                    results[key] = result
+                    cache.put(docs[key], key[1], result)
+                    progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    return results, len(todo), reused
+
+
+def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
+          data: Path | None = None, workers: int | None = None, force: bool = False, quiet: bool = False) -> BuildResult:
+    """Build the site and PDFs. Raises BuildError (with a readable message) on any problem."""
+    start = time.perf_counter()
+    root = Path(root).resolve()
+    data_dir = Path(data).resolve() if data else root / "data"
+    out = Path(out).resolve() if out else root / "_site"
+    to = tuple(sorted(set(to)))
+    unknown = set(to) - {"html", "pdf"}
+    if unknown:
+        raise BuildError(f"--to accepts html and pdf, not {', '.join(sorted(unknown))}")
+    if engine == "auto":
+        engine = "quarto" if shutil.which("quarto") else "wheel"
+    if engine not in ("quarto", "wheel"):
+        raise BuildError(f"--engine must be auto, quarto or wheel, not {engine}")
+
+    cache_dir = root / ".cache"
+    state_file = cache_dir / "last-build.json"
+    options = {"engine": engine, "to": list(to), "out": str(out), "data": str(data_dir)}
+    fp = fingerprint(root, data_dir, options)
+    if not force and out.exists() and state_file.exists():
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        if state.get("fingerprint") == fp:
+            return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
+
+    from analysis import data as data_mod
+
+    try:
+        ds = data_mod.load(data_dir)
+    except data_mod.DataError as exc:
+        raise BuildError(exc.report()) from None
+
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        card = _card(root, ds, cache_dir) if "html" in to else None
+        if engine == "quarto":
+            result = _build_quarto(root, tmp, to, data_dir, card)
+        else:
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
+        refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
+        if refusal:
+            raise BuildError(refusal)
+        _swap(tmp, out)
+        result.pdfs = [out / p.name for p in result.pdfs]
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    cache_dir.mkdir(exist_ok=True)
+    state_file.write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
+    result.out = out
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _where(exc, root: Path) -> str:
+    """A chapter problem as 'chapters/x.qmd:12: message', relative to the project."""
+    try:
+        rel = Path(exc.path).resolve().relative_to(root)
+    except ValueError:
+        rel = Path(exc.path)
+    return f"{rel}:{exc.line}: {exc.message}"
+
+
+def _load_books(root: Path, data_dir: Path, to: tuple[str, ...]):
+    """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory."""
+    from analysis import data as data_mod
+    from clusterbench.engine import book as E
+    from clusterbench import prerender as profiles
+    from analysis import project as P
+
+    ds = data_mod.load(data_dir)
+    default = P.active_profiles(P.read_config(root))
+    generated = profiles.pre_render(ds, root, default)
+    project = P.load(root, default, generated)
+    book = E.Book(project, E.parse_book(project))
+    collection = None
+    if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists() and "pdf" in to:
+        cgenerated = profiles.pre_render(ds, root, [COLLECTION_PROFILE])
+        cproject = P.load(root, COLLECTION_PROFILE, cgenerated)
+        collection = E.Book(cproject, E.parse_book(cproject))
+    return book, collection, generated
+
+
+def _declared(project, generated: dict[str, str]) -> dict:
+    """What `format.html` declares for every page (css, include-in-header, include-after-body), read as Quarto does."""
+    html = project.formats.get("html", {})
+
+    def listed(key: str) -> list[str]:
+        value = html.get(key) or []
+        return [value] if isinstance(value, str) else [str(v) for v in value]
+
+    def text(rel: str) -> str:
+        if rel in generated:
+            return generated[rel]
+        path = project.root / rel
+        if not path.exists():
+            raise BuildError(f"_quarto.yml: format.html names {rel}, which does not exist")
+        return path.read_text(encoding="utf-8")
+
+    return {"css": listed("css"), "header_html": "\n".join(text(r) for r in listed("include-in-header")),
+            "after_body_html": "\n".join(text(r) for r in listed("include-after-body"))}
+
+
+def _copy_resources(project, site: Path) -> None:
+    """`project.resources` copied into the site, as Quarto does."""
+    for entry in project.config.get("project", {}).get("resources") or []:
+        for src in sorted(project.root.glob(entry.rstrip("/") + ("/**/*" if entry.endswith("/") else ""))):
+            if src.is_file():
+                dest = site / src.relative_to(project.root)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest)
+
+
+def _card(root: Path, ds, cache_dir: Path) -> dict | None:
+    """The image shown when a page is shared (`book.image` in `_quarto.yml`): the headline chart, drawn now."""
+    from analysis import project as P
+    from clusterbench import web
+
+    rel = str(P.read_config(root).get("book", {}).get("image") or "")
+    if not rel:
+        return None
+    png, alt = web.card_image(ds, cache_dir / "card")
+    return {"path": rel, "png": png, "alt": alt, "size": web.png_size(png)}
+
+
+def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
+                 card: dict | None = None) -> BuildResult:
+    from clusterbench.engine import book as E
+    from analysis.report.chapter import DATA_ENV
+    from clusterbench.engine.execute import CellError, KernelError
+    from analysis.project import ProjectError
+    from clusterbench.engine.parse import QmdError
+
+    try:
+        book, collection, generated = _load_books(root, data_dir, to)
+    except ProjectError as exc:
+        raise BuildError(str(exc)) from None
+    except QmdError as exc:
+        raise BuildError(_where(exc, root)) from None
+    project = book.project
+
+    info = book_info(project)
+    edition = info.edition
+    report_pdf = f"{REPORT_STEM}-{edition}.pdf"
+    collection_pdf = f"{COLLECTION_STEM}-{edition}.pdf"
+    downloads = []
+    if "pdf" in to:
+        downloads.append(("Full report (PDF)", report_pdf))
+        if collection is not None:
+            downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
+    downloads += [("Open data (CSV, datapackage.json)", "data/datapackage.json")]
+    declared = _declared(project, generated)
+    if card:
+        declared.update(image=card["path"], image_alt=card["alt"], image_size=card["size"])
+    info = book_info(project, downloads=downloads, declared=declared)
+
+    env = {DATA_ENV: str(data_dir)}
+    targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
+    # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
+    # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
+    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for pc in book.chapters]
+    if collection is not None:
+        jobs += [(pc.doc, EXECUTION_TARGET, root, env) for pc in collection.chapters]
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
+    result = BuildResult(site, "wheel", 0.0)
+    progress = _progress()
+    progress.disable = quiet
+    with progress:
+        try:
+            results, result.executed, result.reused = _execute_all(jobs, cache, progress, workers)
+        except CellError as exc:
+            raise BuildError("A chapter failed to run:\n" + exc.report()) from None
+        except KernelError as exc:
+            raise BuildError(str(exc)) from None
+        except QmdError as exc:
+            raise BuildError(_where(exc, root)) from None
+
+        task = progress.add_task("Writing outputs", total=len(targets) + (1 if collection else 0) + 1)
+        work = site.with_name(site.name + "-work")
+        try:
+            figure_tables: dict = {}
+
+            def chapters_for(b: E.Book, target: str):
+                out = []
+                for i, pc in enumerate(b.chapters):
+                    assembly = E.assemble(b, i, results[job_key(pc.doc, EXECUTION_TARGET)], target, figure_dir=work / "figures" / pc.slug)
+                    if target == "html":
+                        figure_tables.update(assembly.figures)
+                        for rel, content in assembly.files.items():
+                            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                            (site / rel).write_bytes(content)
+                    out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings, assembly.title))
+                return out
+
+            from clusterbench.engine import html as site_mod
+
+            site_mod.CACHE_DIR = cache_dir / "site"
+            _copy_resources(project, site)
+            _write_card(site, card)
+            # The HTML site and the PDFs share nothing once assembled: write them side by side
+            # (pandoc and Typst do the work, outside the interpreter lock).
+            jobs = {}
+            with cf.ThreadPoolExecutor(max_workers=3) as pool:
+                if "html" in to:
+                    jobs[pool.submit(site_mod.write_site, info, chapters_for(book, "html"), site)] = "html"
+                if "pdf" in to:
+                    from clusterbench.engine import typst as pdf_mod
+
+                    typst_header = _typst_header(project)
+                    jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=downloads, pdf=report_pdf),
+                                     chapters_for(book, "typst"), site / report_pdf,
+                                     workdir=work / "report", kind="report", header=typst_header)] = "report"
+                    if collection is not None:
+                        cinfo = book_info(collection.project, downloads=downloads, pdf=collection_pdf)
+                        jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
+                                         workdir=work / "collection", kind="collection", header=typst_header)] = "collection"
+                for future in cf.as_completed(jobs):
+                    done = future.result()
+                    kind = jobs[future]
+                    if kind == "html":
+                        result.pages = len(done)
+                    progress.update(task, advance=1, description={"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
+                                                                  "collection": "Wrote the Best-Practice Collection PDF"}[kind])
+            if "pdf" in to:
+                result.pdfs += [site / report_pdf] + ([site / collection_pdf] if collection is not None else [])
+            result.downloads = _write_downloads(data_dir, site, figure_tables)
+            _write_empty_versions(site)
+            progress.update(task, advance=1, description="Wrote the data downloads")
+        except QmdError as exc:
+            raise BuildError(_where(exc, root)) from None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _write_card(site: Path, card: dict | None) -> None:
+    if card:
+        (site / card["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (site / card["path"]).write_bytes(card["png"])
+
+
+def _typst_header(project) -> str:
+    """`format.typst.include-in-header`, which both engines put into the PDFs' preamble."""
+    value = project.formats.get("typst", {}).get("include-in-header") or []
+    names = [value] if isinstance(value, str) else value
+    return "\n".join((project.root / name).read_text(encoding="utf-8") for name in names)
+
+
+#: What a Quarto render may leave in the project folder; removed after each render, whatever its outcome.
+QUARTO_LEFTOVERS = ("index.typ", "index.quarto_ipynb", "best-practices.typ")
+
+
+def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, card: dict | None = None) -> BuildResult:
+    """Render with the Quarto CLI: the book in one call (both formats, so neither output empties the
+    other), then the collection profile into its own folder; then copy both into the site."""
+    from analysis import project as P
+    from analysis.report.chapter import DATA_ENV
+
+    project = P.load(root)
+    _write_card(root, card)  # Quarto copies it with project.resources and names it in each page's card
+    env = {**os.environ, DATA_ENV: str(data_dir)}
+    env.pop("QUARTO_PROFILE", None)
+    formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
+    result = BuildResult(site, "quarto", 0.0)
+    cmd = ["quarto", "render"] + [arg for fmt in formats for arg in ("--to", fmt)]
+    _run_quarto(cmd, root, env)
+    shutil.copytree(project.output_dir, site, dirs_exist_ok=True)
+    edition = str(project.variables.get("edition", "draft"))
+    if "pdf" in to:
+        for pdf in sorted(site.glob("*.pdf")):
+            target = site / f"{REPORT_STEM}-{edition}.pdf"
+            if pdf != target:
+                pdf.rename(target)
+            result.pdfs.append(target)
+        if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists():
+            cproject = P.load(root, COLLECTION_PROFILE)
+            _run_quarto(["quarto", "render", "--profile", COLLECTION_PROFILE, "--to", "typst"], root, env)
+            pdfs = sorted(cproject.output_dir.glob("*.pdf"))
+            if not pdfs:
+                raise BuildError(f"quarto produced no PDF in {cproject.output_dir} for the '{COLLECTION_PROFILE}' profile")
+            target = site / f"{COLLECTION_STEM}-{edition}.pdf"
+            shutil.copy2(pdfs[0], target)
+            result.pdfs.append(target)
+    pages = sorted(site.rglob("*.html"))
+    result.pages = len(pages)
+    result.downloads = _write_downloads(data_dir, site, {}) + _write_chart_data(pages)
+    _write_empty_versions(site)
+    return result
+
+
+def _write_chart_data(pages: list[Path]) -> int:
+    """Each chart's data as CSV beside its page (`figures/<chart>.csv`), where the chart links to it."""
+    from analysis.report.chapter import FIGURE_DATA_DIR
+    from clusterbench.engine.book import chart_tables
+
+    count = 0
+    for page in pages:
+        for chart_id, table in sorted(chart_tables(page.read_text(encoding="utf-8")).items()):
+            folder = page.parent / FIGURE_DATA_DIR
+            folder.mkdir(exist_ok=True)
+            table.to_csv(folder / f"{chart_id}.csv", index=False, lineterminator="\n")
+            count += 1
+    return count
+
+
+def _write_empty_versions(site: Path) -> None:
+    """A single build knows no editions; `clusterbench.editions` writes the real list at the archive's root."""
+    write_versions(site, {"latest": None, "editions": []})
+
+
+def _run_quarto(cmd: list[str], root: Path, env: dict) -> None:
+    # Quarto's freeze is not trusted for data changes: every render re-executes (no freeze in _quarto.yml).
+    try:
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    finally:
+        for name in QUARTO_LEFTOVERS:
+            (root / name).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        output = "\n".join(filter(None, [proc.stdout.strip(), proc.stderr.strip()]))
+        lines = output.splitlines()
+        # Quarto's own diagnosis: every ERROR or error line with what follows it, else the end of its output.
+        first = next((k for k, line in enumerate(lines) if line.lstrip().upper().startswith("ERROR") or "error:" in line), None)
+        shown = lines[first:first + 40] if first is not None else lines[-40:]
+        raise BuildError(f"{' '.join(cmd)} failed (exit status {proc.returncode}):\n" + "\n".join(shown))
+
+
+# --- the editions archive's files at a site root (written by every build, refused over by every build) ---
+
+
+def versions_files(manifest: dict) -> dict[str, str]:
+    text = json.dumps(manifest, indent=1, ensure_ascii=False)
+    # file:// pages cannot fetch JSON; a script tag can load the same data.
+    return {"versions.json": text + "\n", "versions.js": f"window.CB_VERSIONS = {text};\n"}
+
+
+def write_versions(site: Path, manifest: dict) -> None:
+    for name, text in versions_files(manifest).items():
+        (site / name).write_text(text, encoding="utf-8")
+
+
+def overwrite_refusal(folder: Path) -> str:
+    """Why a build must not replace `folder` (it holds published editions), or '' when it may."""
+    folder = Path(folder)
+    archive = folder / "v"
+    editions = archive.is_dir() and any(p.is_dir() and EDITION_RE.match(p.name) for p in archive.iterdir())
+    listed = False
+    versions = folder / "versions.json"
+    if versions.exists():  # a single build writes one with no editions; only a listed edition is an archive
+        try:
+            listed = bool(json.loads(versions.read_text(encoding="utf-8")).get("editions"))
+        except (ValueError, AttributeError):
+            listed = True
+    if not editions and not listed:
+        return ""
+    return (f"{folder} holds the editions archive (v/ and versions.json), which a build there would delete. "
+            "Run `clusterbench build` without --out and --data to update the archive (the working tree goes "
+            "to draft/), or give --out another folder.")

@@ -1,0 +1,200 @@
+"""Run a chapter's Python cells in a Jupyter kernel with Quarto's execution contract.
+
+The kernel sees `QUARTO_PROJECT_DIR` and `QUARTO_EXECUTE_INFO` (a JSON file whose
+`format.identifier.target-format` names the target), exactly as under Quarto, so a
+chapter cannot tell the engines apart. Inline expressions (`` `{python} expr` ``) are
+evaluated as Quarto does: when their Markdown block is reached, as the kernel's
+`user_expressions`, and their values are shown by Quarto's rules (`inline_text`).
+Each value is kept under its block and its own expression text, never by position.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from clusterbench.engine.parse import INLINE_CODE, Cell, Document, Markdown
+
+KERNEL_STARTUP_TIMEOUT = 180  # seconds; parallel kernels on a small CI machine start slowly
+KERNEL_START_ATTEMPTS = 3
+_DEPS_CODE = (
+    "import json as _cb_json, analysis.report.chapter as _cb_chapter\n"
+    "print(_cb_json.dumps(_cb_chapter.accessed_files()))"
+)
+
+
+class CellError(Exception):
+    """A cell raised; the message names chapter, cell and error in a few lines."""
+
+    def __init__(self, path: Path, line: int, label: str | None, ename: str, evalue: str, trace: str):
+        self.path, self.line, self.label = path, line, label
+        self.ename, self.evalue, self.trace = ename, evalue, trace
+        where = f"{Path(path).name}:{line}" + (f" (cell '{label}')" if label else "")
+        super().__init__(f"{where}: {ename}: {evalue}")
+
+    def __reduce__(self):  # travels back from worker processes intact
+        return (CellError, (self.path, self.line, self.label, self.ename, self.evalue, self.trace))
+
+    def report(self) -> str:
+        tail = "\n".join(self.trace.strip().splitlines()[-4:])
+        return f"{self}\n{tail}" if tail else str(self)
+
+
+class KernelError(Exception):
+    """The kernel for a chapter could not be started or died; names the chapter."""
+
+    def __init__(self, path: Path, attempts: int, reason: str):
+        self.path, self.attempts, self.reason = path, attempts, reason
+        super().__init__(f"{Path(path).name}: the Python kernel failed after {attempts} attempt(s): {reason}")
+
+    def __reduce__(self):
+        return (KernelError, (self.path, self.attempts, self.reason))
+
+
+@dataclass
+class Output:
+    """What one cell (or inline expression) produced."""
+
+    cell: Cell | None
+    items: list[dict] = field(default_factory=list)  # nbformat outputs
+
+
+@dataclass
+class Executed:
+    outputs: list[Output]  # one per cell, in order
+    inline: dict[int, dict[str, str]]  # Markdown block's first line -> expression text -> Markdown shown
+    data_files: list[str]  # data files the chapter read (for incremental rebuilds)
+
+    def inline_value(self, line: int, expr: str) -> str:
+        return self.inline[line][expr.strip()]
+
+
+def execute_info(target: str, folder: Path) -> Path:
+    """Write the QUARTO_EXECUTE_INFO file for a target format."""
+    base = "html" if target.startswith("html") else target
+    info = {
+        "format": {
+            "identifier": {"target-format": target, "base-format": base, "display-name": target.upper()},
+            "pandoc": {"to": target},
+        }
+    }
+    path = folder / f"execute-info-{target}.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    return path
+
+
+def inline_text(data: dict) -> str:
+    """An inline value as Quarto shows it: Markdown as it is, a quoted `repr` of a string
+    without its quotes and with Markdown escaped, any other `text/plain` repr as it is
+    (so `np.int64(25)` shows as such: chapters format their numbers as `str`)."""
+    if "text/markdown" in data:
+        return str(data["text/markdown"])
+    if "text/html" in data:
+        return f"`{data['text/html']}`{{=html}}"
+    text = str(data.get("text/plain", ""))
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].replace("\\", "\\\\")
+        return re.sub(r"([\\`*_{}\[\]()>#+,\-.!])", r"\\\1", text)  # Quarto's set: + to . is a range
+    return text
+
+
+def _inline_values(client: NotebookClient, doc: Document, block: Markdown, exprs: list[str]) -> dict[str, str]:
+    msg_id = client.kc.execute("", silent=False, store_history=False,
+                               user_expressions={str(k): e for k, e in enumerate(exprs)})
+    reply = client.wait_for_reply(msg_id)
+    content = reply.get("content", {}) if reply else {}
+    results = content.get("user_expressions") or {}
+    values = {}
+    for k, expr in enumerate(exprs):
+        result = results.get(str(k), {"status": "error", "ename": "Error", "evalue": content.get("evalue", "no reply")})
+        if result.get("status") != "ok":
+            line = block.line + block.text[: block.text.find(expr)].count("\n")
+            raise CellError(doc.path, line, f"inline `{expr.strip()}`", result.get("ename", "Error"),
+                            result.get("evalue", ""), _strip_ansi("\n".join(result.get("traceback", []))))
+        values[expr.strip()] = inline_text(result.get("data", {}))
+    return values
+
+
+def _cell_error(doc: Document, block: Cell, cell, exc: CellExecutionError) -> CellError:
+    error = next((o for o in cell.outputs if o.output_type == "error"), {})
+    trace = _strip_ansi("\n".join(error.get("traceback", [])))
+    return CellError(doc.path, block.line, block.label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace)
+
+
+def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 300) -> Executed:
+    """Execute every cell and inline expression of a chapter for one target format."""
+    steps: list[tuple[str, object, list[str]]] = []  # ("cell" | "inline" | "skipped", block, expressions)
+    cells = []
+    for block in doc.blocks:
+        if isinstance(block, Markdown):
+            exprs = [m.group(1) for m in INLINE_CODE.finditer(block.text)]
+            if exprs:
+                steps.append(("inline", block, exprs))
+        elif block.options.get("eval", True) is not False:
+            cells.append(nbformat.v4.new_code_cell(block.code))
+            steps.append(("cell", block, []))
+        else:
+            steps.append(("skipped", block, []))
+    if not any(kind != "skipped" for kind, _, _ in steps):  # nothing to run: a plain Markdown page needs no kernel
+        return Executed([Output(b) for _, b, _ in steps], {}, [])
+    cells.append(nbformat.v4.new_code_cell(_DEPS_CODE))
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    with tempfile.TemporaryDirectory(prefix="cb-exec-") as tmp:
+        env = {"QUARTO_PROJECT_DIR": str(project_dir), "QUARTO_EXECUTE_INFO": str(execute_info(target, Path(tmp)))}
+        env.update(extra_env or {})
+        kernel_env = {**os.environ, **env}
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            client = NotebookClient(nb, kernel_name="python3", timeout=timeout, startup_timeout=KERNEL_STARTUP_TIMEOUT,
+                                    allow_errors=False, resources={"metadata": {"path": str(project_dir)}})
+            started = False
+            try:
+                client.reset_execution_trackers()
+                # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
+                # its stderr (connection notices) is dropped: errors come back through the protocol.
+                with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
+                    client.wait_for_reply(client.kc.kernel_info())
+                    started = True
+                    return _run_steps(client, doc, nb, steps)
+            except CellError:
+                raise
+            except Exception as exc:
+                # A kernel that fails to start (a slow, loaded machine; a port taken by a parallel kernel) is
+                # retried with a fresh one; a failure after it started is the chapter's and is not.
+                if started or attempt == KERNEL_START_ATTEMPTS:
+                    raise KernelError(doc.path, attempt, f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable: the last attempt either returns or raises")
+
+
+def _run_steps(client: NotebookClient, doc: Document, nb, steps: list) -> Executed:
+    outputs, inline = [], {}
+    cells = iter(enumerate(nb.cells))
+    for kind, block, exprs in steps:
+        if kind == "skipped":
+            outputs.append(Output(block))
+        elif kind == "inline":
+            inline[block.line] = _inline_values(client, doc, block, exprs)
+        else:
+            index, cell = next(cells)
+            try:
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            except CellExecutionError as exc:
+                raise _cell_error(doc, block, cell, exc) from None
+            outputs.append(Output(block, [dict(o) for o in cell.outputs]))
+    index, deps_cell = next(cells)
+    client.execute_cell(deps_cell, index)
+    deps_text = "".join(o.get("text", "") for o in deps_cell.outputs if o.output_type == "stream").strip()
+    data_files = json.loads(deps_text.splitlines()[-1]) if deps_text else []
+    return Executed(outputs, inline, data_files)
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -1,0 +1,470 @@
+"""The HTML writer of the wheel-only engine: one page per chapter, shared assets, offline search.
+
+The engine hands over the executed chapters (`clusterbench.engine.document.Chapter`, whose
+`markdown["html"]` is Pandoc Markdown with charts as raw HTML blocks and
+cross-references already resolved into links). This module turns each chapter
+into a complete page with the book's navigation, writes the CSS, the JavaScript
+and the Vega bundle under `assets/`, and writes a search index that works from
+disk (a classic script, because `fetch()` is blocked for `file://` pages).
+
+Everything here is deterministic: the same inputs give byte-identical files.
+
+Pandoc runs with `--section-divs` (each heading opens a `<section>` that carries
+the heading's id, as in Quarto) and the Lua filter `site.lua` beside this module
+(callouts, section numbers, table alignment). Chapter Markdown is trusted: text
+taken from data must be escaped before it is written into the Markdown. Text
+this module puts on the page itself (book and chapter titles, headings,
+downloads) is escaped by Jinja2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import pypandoc
+from markupsafe import Markup
+
+from clusterbench.engine.document import BookInfo, Chapter
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE
+LUA_FILTER = HERE / "site.lua"
+
+#: The wheel engine's own page style, copied from this folder into `<site>/assets/`; everything
+#: else a page needs is declared in `_quarto.yml` (css, includes, resources) and copied by the build.
+STATIC_ASSETS = ("site.css",)
+VEGA_BUNDLE = "vega-bundle.js"
+SEARCH_INDEX = "search-index.js"
+
+#: Pandoc options for chapter bodies. `--wrap=none` keeps raw HTML (chart specs) on one line.
+PANDOC_ARGS = ("--section-divs", "--wrap=none", f"--lua-filter={LUA_FILTER}")
+
+SNIPPET_CHARS = 200
+BODY_CHARS = 20_000
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+#: Folder for converted chapters and the Vega bundle across builds (set by the build; None = no disk cache).
+CACHE_DIR: Path | None = None
+
+
+def _disk_cached(kind: str, key: str, make) -> str:
+    """`make()`, remembered on disk under CACHE_DIR by a hash of `key` (which must cover every input)."""
+    if CACHE_DIR is None:
+        return make()
+    import hashlib
+
+    path = CACHE_DIR / kind / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.txt"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    text = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def chapter_html(markdown: str, number: int | None = None) -> str:
+    """Pandoc Markdown of one chapter -> HTML fragment (no page shell)."""
+    args = list(PANDOC_ARGS)
+    if number is not None:
+        args += ["--metadata", f"cb-chapter-number={number}"]
+
+    def convert() -> str:
+        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args)
+        return html.replace("\r\n", "\n")
+
+    filters = LUA_FILTER.read_text(encoding="utf-8")
+    return _disk_cached("html", "\0".join([pypandoc.get_pandoc_version(), " ".join(args), filters, markdown]), convert)
+
+
+@functools.lru_cache(maxsize=32)
+def inline_markdown_html(markdown: str) -> str:
+    """Short Markdown (the "How to cite" block) -> HTML fragment."""
+    if not markdown.strip():
+        return ""
+
+    def convert() -> str:
+        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none"])
+        return html.replace("\r\n", "\n").strip()
+
+    return _disk_cached("inline", markdown, convert)
+
+
+def _html_of(chapter: Chapter) -> str:
+    if "html" not in chapter.markdown:
+        raise ValueError(f"{chapter.source}: the chapter has no HTML Markdown (markdown['html'] is missing)")
+    return chapter_html(chapter.markdown["html"], chapter.number)
+
+
+_SECTION_NUMBER = re.compile(r'<section id="([^"]+)"[^>]*?\sdata-number="([^"]+)"')
+
+
+def section_numbers(html: str) -> dict[str, str]:
+    """Anchor -> section number ("2.1") as printed in the chapter's HTML."""
+    return {m.group(1): m.group(2) for m in _SECTION_NUMBER.finditer(html)}
+
+
+# --------------------------------------------------------------------------- navigation
+
+
+def page_file(chapters: list[Chapter], index: int) -> str:
+    """Output file of chapters[index], relative to the site root."""
+    return "index.html" if index == 0 else f"{chapters[index].slug}.html"
+
+
+@dataclass
+class _NavItem:
+    href: str
+    number: int | None
+    title: str
+    label: str
+    current: bool
+    sections: list[dict] = field(default_factory=list)
+
+
+def _toc(chapter: Chapter, numbers: dict[str, str]) -> list[dict]:
+    """Level-2 headings with their level-3 children, for "On this page"."""
+    toc: list[dict] = []
+    for heading in chapter.headings:
+        if heading.level not in (2, 3):
+            continue
+        entry = {"anchor": heading.anchor, "text": heading.text, "number": numbers.get(heading.anchor, ""), "children": []}
+        if heading.level == 3 and toc:
+            toc[-1]["children"].append(entry)
+        else:
+            toc.append(entry)
+    return toc
+
+
+def _nav_groups(chapters: list[Chapter], index: int, root: str, toc: list[dict]) -> list[dict]:
+    groups: list[dict] = []
+    for i, ch in enumerate(chapters):
+        item = _NavItem(
+            href=root + page_file(chapters, i),
+            number=ch.number,
+            title=ch.title,
+            label=ch.label,
+            current=i == index,
+            sections=toc if i == index else [],
+        )
+        if groups and groups[-1]["part"] == ch.part:
+            groups[-1]["items"].append(item)
+        else:
+            groups.append({"part": ch.part, "items": [item]})
+    return groups
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+#: Twitter shows at most this many characters of an image's alt text.
+IMAGE_ALT_CHARS = 420
+
+
+def _card(book: BookInfo) -> dict:
+    """What a shared link shows: the image at its permanent address (an edition's own, else the site root's)
+    and the feed of editions. Both need absolute addresses, so without `site-url` there are none."""
+    base = book.url or (book.site_url.rstrip("/") + "/" if book.site_url else "")
+    image = base + book.image if base and book.image else ""
+    return {
+        "image": image,
+        "image_alt": _truncate(book.image_alt, IMAGE_ALT_CHARS) if image else "",
+        "image_size": book.image_size if image else None,
+        "feed": f"{book.site_url.rstrip('/')}/feed.xml" if book.site_url else "",
+    }
+
+
+def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapter, root: str, body: str,
+            *, canonical: str, not_found: bool = False) -> str:
+    toc = _toc(chapter, section_numbers(body)) if not not_found else []
+
+    def link(i: int) -> dict | None:
+        if not_found or not 0 <= i < len(chapters):
+            return None
+        return {"href": root + page_file(chapters, i), "label": chapters[i].label, "number": chapters[i].number, "title": chapters[i].title}
+
+    page_title = chapter.title if chapter.title == book.title else f"{chapter.title} \u00b7 {book.title}"
+    description = chapter.description or book.subtitle or book.title
+    edition = ("Draft" if book.edition == "draft" else f"Edition {book.edition}") + (f" \u00b7 {book.date}" if book.date else "")
+    template = _environment().get_template("page.html")
+    return template.render(
+        book=book,
+        chapter=chapter,
+        index=index,
+        root=root,
+        page_title=page_title,
+        canonical=canonical,
+        description=description,
+        edition=edition,
+        card=_card(book),
+        not_found=not_found,
+        groups=_nav_groups(chapters, index, root, toc),
+        toc=toc,
+        prev=link(index - 1),
+        next=link(index + 1),
+        content=Markup(body),
+        header_html=Markup(book.header_html),
+        after_body_html=Markup(book.after_body_html),
+        cite=Markup(inline_markdown_html(book.how_to_cite)),
+        downloads=[{"label": d.label, "href": root + d.href} for d in book.downloads],
+    )
+
+
+def render_page(book: BookInfo, chapters: list[Chapter], index: int) -> str:
+    """The full HTML page of chapters[index]."""
+    if not 0 <= index < len(chapters):
+        raise IndexError(f"no chapter {index} (the book has {len(chapters)})")
+    file = page_file(chapters, index)
+    # The site root always shows the latest edition, so that is where every edition's pages point.
+    canonical = f"{book.site_url.rstrip('/')}/{file}" if book.site_url else ""
+    return _render(book, chapters, index, chapters[index], "../" * file.count("/"), _html_of(chapters[index]),
+                   canonical=canonical)
+
+
+NOT_FOUND_PAGE = "404.html"
+
+
+def render_not_found(book: BookInfo, chapters: list[Chapter]) -> str:
+    """The page a web server shows for a missing address, with the book's contents and search.
+
+    It is served at whatever address was asked for, so its links start from the site's path
+    (`/cluster-benchmark/`, from `site-url`), not from where the page file sits; without a
+    `site-url` they are relative, which works for a site served at the host's root.
+    """
+    from markupsafe import escape
+
+    from clusterbench.web import site_path
+
+    root = site_path(book.site_url) if book.site_url else ""
+    chapter = Chapter(Path(NOT_FOUND_PAGE), "404", "Page not found", "page-not-found", None, None, {}, [],
+                      "There is no page at this address.")
+    body = (f"<p>There is no page at this address in {escape(book.title)}. The address may be mistyped, or it may "
+            "name a page that this edition does not have.</p>\n"
+            f'<p>Search the report with the box at the top of this page, start from the <a href="{escape(root)}index.html">'
+            "home page</a>, or choose a chapter from the contents. Every released edition keeps its pages at its own "
+            "address; the edition menu at the top lists them.</p>\n")
+    return _render(book, chapters, -1, chapter, root, body, canonical="", not_found=True)
+
+
+# --------------------------------------------------------------------------- assets
+
+
+@functools.lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """vl-convert's Vega + Vega-Lite + vega-embed bundle, as one classic script.
+
+    The bundle declares its helpers at the top level; it is wrapped in a function so they
+    stay private and only `window.vegaEmbed`, `window.vega` and `window.vegaLite` are set.
+    """
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "unknown")
+
+    def make() -> str:
+        bundle = vl_convert.javascript_bundle()
+        return (
+            f"/* Vega, Vega-Lite and vega-embed (BSD-3-Clause), bundled by vl-convert-python {version}. */\n"
+            "(function () {\n" + bundle.rstrip() + "\n}).call(window);\n"
+        )
+
+    return _disk_cached("vega", f"vl-convert {version}", make)
+
+
+def write_assets(out: Path) -> None:
+    """Write the shared CSS, JavaScript, icon and Vega bundle into out/assets/."""
+    target = Path(out) / "assets"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in STATIC_ASSETS:
+        (target / name).write_bytes((ASSETS / name).read_bytes())
+    (target / VEGA_BUNDLE).write_bytes(vega_bundle().encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- search
+
+
+class _SectionText(HTMLParser):
+    """Plain text of a chapter's HTML, split by the sections whose ids are indexed.
+
+    Headings (indexed as titles), scripts (chart specs), footnote markers and
+    back-links are left out; text before the first indexed section belongs to "".
+    """
+
+    SKIP_TAGS = {"script", "style", "template", "h1", "h2", "h3", "h4", "h5", "h6"}
+    SKIP_CLASSES = {"footnote-ref", "footnote-back", "header-section-number"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    BLOCK = {
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol",
+        "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+
+    def __init__(self, anchors: set[str]):
+        super().__init__(convert_charrefs=True)
+        self.anchors = anchors
+        # open elements: (tag, skipped, indexed section anchor or None)
+        self.stack: list[tuple[str, bool, str | None]] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def _current(self) -> str:
+        for _, _, anchor in reversed(self.stack):
+            if anchor is not None:
+                return anchor
+        return ""
+
+    def _skipping(self) -> bool:
+        return any(skipped for _, skipped, _ in self.stack)
+
+    def _append(self, text: str) -> None:
+        self.texts.setdefault(self._current(), []).append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self._append(" ")
+        if tag in self.VOID:
+            return
+        values = dict(attrs)
+        classes = set((values.get("class") or "").split())
+        skipped = tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES)
+        anchor = values.get("id") if tag == "section" and values.get("id") in self.anchors else None
+        self.stack.append((tag, skipped, anchor))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in self.BLOCK:
+            self._append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCK:
+            self._append(" ")
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if not self._skipping():
+            self._append(data)
+
+    def text(self, anchor: str) -> str:
+        return " ".join("".join(self.texts.get(anchor, [])).split())
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return cut + "\u2026"
+
+
+def build_search_index(chapters: list[Chapter]) -> list[dict]:
+    """One entry per chapter and per level-2/3 section, in reading order.
+
+    Each entry: title, url (relative to the site root), chapter (the chapter's label),
+    level (1 for chapters), number (section number or ""), text (a short plain-text
+    snippet) and body (the section's plain text, for matching).
+    """
+    entries: list[dict] = []
+    for i, chapter in enumerate(chapters):
+        html = _html_of(chapter)
+        numbers = section_numbers(html)
+        headings = [h for h in chapter.headings if h.level in (2, 3)]
+        parser = _SectionText({h.anchor for h in headings})
+        parser.feed(html)
+        parser.close()
+        url = page_file(chapters, i)
+        intro = parser.text("")
+        entries.append(
+            {
+                "title": chapter.title,
+                "url": url,
+                "chapter": chapter.label,
+                "level": 1,
+                "number": "" if chapter.number is None else str(chapter.number),
+                "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
+                "body": _truncate(" ".join(filter(None, [chapter.description, intro])), BODY_CHARS),
+            }
+        )
+        for heading in headings:
+            body = parser.text(heading.anchor)
+            entries.append(
+                {
+                    "title": heading.text,
+                    "url": f"{url}#{heading.anchor}",
+                    "chapter": chapter.label,
+                    "level": heading.level,
+                    "number": numbers.get(heading.anchor, ""),
+                    "text": _truncate(body, SNIPPET_CHARS),
+                    "body": _truncate(body, BODY_CHARS),
+                }
+            )
+    return entries
+
+
+def search_index_script(entries: list[dict]) -> str:
+    """The index as a classic script that sets `window.CB_SEARCH_INDEX` (works from file://)."""
+
+    def dump(entry: dict) -> str:
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+    lines = ",\n".join(dump(e) for e in entries)
+    return "/* Offline search index, written by clusterbench.engine.html. */\nwindow.CB_SEARCH_INDEX = [\n" + lines + "\n];\n"
+
+
+# --------------------------------------------------------------------------- site
+
+
+def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]:
+    """Write one HTML page per chapter (the first is index.html), assets, the search index and `404.html`.
+
+    Returns the pages written, in chapter order.
+    """
+    if not chapters:
+        raise ValueError("the book has no chapters")
+    files = [page_file(chapters, i) for i in range(len(chapters))]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(files):
+        if name in seen:
+            raise ValueError(f"chapters {seen[name] + 1} and {i + 1} would both be written to {name}")
+        seen[name] = i
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_assets(out)
+    # Convert the chapters in parallel (pandoc runs as a subprocess); pages are then assembled in order.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        list(pool.map(_html_of, chapters))
+    pages: list[Path] = []
+    for i, name in enumerate(files):
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_page(book, chapters, i).encode("utf-8"))
+        pages.append(path)
+    (out / "assets" / SEARCH_INDEX).write_bytes(search_index_script(build_search_index(chapters)).encode("utf-8"))
+    (out / NOT_FOUND_PAGE).write_bytes(render_not_found(book, chapters).encode("utf-8"))
+    return pages

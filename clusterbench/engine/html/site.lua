@@ -1,0 +1,200 @@
+--[[
+Pandoc Lua filter used by clusterbench.engine.html for the HTML pages of the book.
+
+It runs on one chapter's Pandoc Markdown and:
+
+1. drops the chapter's own level-1 heading when it opens the document (the
+   page template prints the title with the chapter number);
+2. turns Quarto callouts (`::: {.callout-note}` and tip, important, warning,
+   caution) into a box with a bold title, taken from a `title="..."` attribute,
+   a leading heading, or the callout type; any other `callout-*` class is an
+   error, so nothing is silently dropped;
+3. numbers the level-2 and level-3 headings of numbered chapters as Quarto
+   does ("2.1", "2.1.3"), skipping headings marked `{.unnumbered}` or `{-}`
+   (a heading that opens a callout is its title, not a section); the chapter
+   number comes from the metadata field `cb-chapter-number`;
+4. wraps every table in a horizontally scrollable box and right-aligns the
+   columns whose body cells are all numbers (unless the column already has an
+   alignment).
+]]
+
+local CALLOUT_TITLES = {
+  note = "Note",
+  tip = "Tip",
+  important = "Important",
+  warning = "Warning",
+  caution = "Caution",
+}
+
+local function callout_type(div)
+  for _, class in ipairs(div.classes) do
+    local kind = class:match("^callout%-(.+)$")
+    if kind then
+      if not CALLOUT_TITLES[kind] then
+        error("unsupported callout type '" .. class .. "' (use callout-note, callout-tip, "
+          .. "callout-important, callout-warning or callout-caution)")
+      end
+      return kind
+    end
+  end
+  return nil
+end
+
+local function callout(div)
+  local kind = callout_type(div)
+  if not kind then
+    return nil
+  end
+  local title = nil
+  local identifier = div.identifier
+  local body = div.content
+  local attr_title = div.attributes["title"]
+  if attr_title and attr_title ~= "" then
+    local parsed = pandoc.read(attr_title, "markdown").blocks
+    if #parsed > 0 and parsed[1].content then
+      title = parsed[1].content
+    else
+      title = pandoc.Inlines(attr_title)
+    end
+  elseif #body > 0 and body[1].t == "Header" then
+    title = body[1].content
+    if identifier == "" then
+      identifier = body[1].identifier -- links to the heading still land on the callout
+    end
+    body = pandoc.Blocks({ table.unpack(body, 2) })
+  else
+    title = pandoc.Inlines(CALLOUT_TITLES[kind])
+  end
+  local classes = { "callout", "callout-" .. kind }
+  for _, class in ipairs(div.classes) do
+    if class ~= "callout-" .. kind and class ~= "callout" then
+      table.insert(classes, class)
+    end
+  end
+  local head = pandoc.Div({ pandoc.Para(title) }, pandoc.Attr("", { "callout-title" }))
+  local inner = pandoc.Div(body, pandoc.Attr("", { "callout-body" }))
+  return pandoc.Div({ head, inner }, pandoc.Attr(identifier, classes))
+end
+
+local function has_class(el, name)
+  for _, class in ipairs(el.classes) do
+    if class == name then
+      return true
+    end
+  end
+  return false
+end
+
+-- Numbers section headings in document order.
+local function numbering(chapter)
+  local counters = {}
+  return {
+    traverse = "topdown",
+    Header = function(h)
+      if h.level < 2 or h.level > 3 or has_class(h, "unnumbered") then
+        return nil
+      end
+      local depth = h.level - 1
+      counters[depth] = (counters[depth] or 0) + 1
+      for i = depth + 1, 2 do
+        counters[i] = nil
+      end
+      local parts = { chapter }
+      for i = 1, depth do
+        table.insert(parts, tostring(counters[i] or 1))
+      end
+      local number = table.concat(parts, ".")
+      h.attributes["number"] = number
+      local label = pandoc.Span({ pandoc.Str(number) }, pandoc.Attr("", { "header-section-number" }))
+      local content = pandoc.Inlines({ label, pandoc.Space() })
+      content:extend(h.content)
+      h.content = content
+      return h
+    end,
+  }
+end
+
+-- Plain text of a cell, with spaces, thin and no-break spaces removed.
+local function cell_text(cell)
+  local text = pandoc.utils.stringify(cell.contents)
+  text = text:gsub("[%s]", "")
+  text = text:gsub("\u{00A0}", ""):gsub("\u{202F}", ""):gsub("\u{2009}", "")
+  return text
+end
+
+local NEUTRAL = { [""] = true, ["–"] = true, ["—"] = true, ["-"] = true, ["…"] = true, ["..."] = true, ["n/a"] = true }
+
+local function is_number(text)
+  text = text:gsub("^\u{2212}", ""):gsub("^[%-%+~<>]", ""):gsub("^\u{2248}", "")
+  if text:match("^%d[%d,%.]*%%?$") then
+    return true
+  end
+  -- ranges such as "30–50"
+  if text:match("^%d[%d,%.]*\u{2013}%d[%d,%.]*%%?$") then
+    return true
+  end
+  return false
+end
+
+local function align_numbers(tbl)
+  local ncols = #tbl.colspecs
+  for col = 1, ncols do
+    if tbl.colspecs[col][1] == "AlignDefault" then
+      local numeric = 0
+      local other = 0
+      for _, body in ipairs(tbl.bodies) do
+        for _, row in ipairs(body.body) do
+          local cell = row.cells[col]
+          if cell and cell.col_span == 1 then
+            local text = cell_text(cell)
+            if is_number(text) then
+              numeric = numeric + 1
+            elseif not NEUTRAL[text] then
+              other = other + 1
+            end
+          elseif cell then
+            other = other + 1
+          end
+        end
+      end
+      if numeric > 0 and other == 0 then
+        tbl.colspecs[col][1] = "AlignRight"
+      end
+    end
+  end
+  return tbl
+end
+
+local function table_wrap(tbl)
+  -- Cells shift when a row has spans; only align simple tables.
+  local simple = true
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      if #row.cells ~= #tbl.colspecs then
+        simple = false
+      end
+    end
+  end
+  if simple then
+    tbl = align_numbers(tbl)
+  end
+  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }))
+end
+
+function Pandoc(doc)
+  local blocks = doc.blocks
+  if #blocks > 0 and blocks[1].t == "Header" and blocks[1].level == 1 then
+    blocks:remove(1)
+  end
+  blocks = blocks:walk({ Div = callout })
+  local chapter = doc.meta["cb-chapter-number"]
+  if chapter then
+    chapter = pandoc.utils.stringify(chapter)
+    if chapter ~= "" then
+      blocks = blocks:walk(numbering(chapter))
+    end
+  end
+  blocks = blocks:walk({ Table = table_wrap })
+  doc.blocks = blocks
+  return doc
+end
