@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data import Dataset
 from analysis import text
+from analysis.data import Dataset
 
 #: Global fields with at least this many clusters count as fields "where the world has many clusters".
 MANY_CLUSTERS = 10

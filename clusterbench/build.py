@@ -28,7 +28,6 @@ from analysis.data.files import files, hash_files  # noqa: F401  (the build's fi
 from analysis.data.register import EDITION_RE
 from analysis.project import COLLECTION_STEM, REPORT_STEM  # noqa: F401
 
-
 CACHE_VERSION = "3"
 COLLECTION_PROFILE = "practices"
 #: The one target chapters are executed for; their outputs serve every format.
@@ -167,7 +166,13 @@ def job_key(doc, target: str) -> tuple:
 
 def _progress():
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=Console(stderr=True), transient=False)
@@ -343,9 +348,9 @@ def _where(exc, root: Path) -> str:
 def _load_books(root: Path, data_dir: Path, to: tuple[str, ...]):
     """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory."""
     from analysis import data as data_mod
-    from clusterbench.engine import book as E
-    from clusterbench import prerender as profiles
     from analysis import project as P
+    from clusterbench import prerender as profiles
+    from clusterbench.engine import book as E
 
     ds = data_mod.load(data_dir)
     default = P.active_profiles(P.read_config(root))
@@ -404,10 +409,10 @@ def _card(root: Path, ds, cache_dir: Path) -> dict | None:
 
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
                  card: dict | None = None) -> BuildResult:
-    from clusterbench.engine import book as E
-    from analysis.report.chapter import DATA_ENV
-    from clusterbench.engine.execute import CellError, KernelError
     from analysis.project import ProjectError
+    from analysis.report.chapter import DATA_ENV
+    from clusterbench.engine import book as E
+    from clusterbench.engine.execute import CellError, KernelError
     from clusterbench.engine.parse import QmdError
 
     try:

@@ -47,9 +47,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _datapackage(args: argparse.Namespace) -> int:
-    from analysis.data import datapackage
-
-    from analysis.data import DataError
+    from analysis.data import DataError, datapackage
 
     data = _data(args, None if args.data else _root(args))
     try:
@@ -70,9 +68,9 @@ def _datapackage(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from analysis.paths import page_clashes
     from clusterbench import editions
     from clusterbench.build import BuildError, build
-    from analysis.paths import page_clashes
 
     root = _root(args)
     to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
@@ -187,8 +185,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from clusterbench.editions import changelog
     from clusterbench import editions
+    from clusterbench.editions import changelog
 
     root = _root(args)
     try:

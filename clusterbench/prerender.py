@@ -23,7 +23,12 @@ from pathlib import Path
 
 from analysis.data import Dataset, load
 from analysis.paths import PROFILE_DIR
-from analysis.report.profiles import PROFILES_INDEX, chapter_list, index_markdown, profile_markdown
+from analysis.report.profiles import (
+    PROFILES_INDEX,
+    chapter_list,
+    index_markdown,
+    profile_markdown,
+)
 
 METADATA = "_generated/metadata.yml"
 HEAD = "_generated/head.html"
@@ -48,8 +53,8 @@ def _yaml_string(text: str) -> str:
 
 def metadata(ds: Dataset, root: Path, profiles: list[str]) -> str:
     """`_generated/metadata.yml`: the appendices (full report only) and the edition facts."""
-    from analysis.report import citation
     from analysis import project as P
+    from analysis.report import citation
 
     facts = citation.facts(P.load(root, profiles))
     collection = COLLECTION_PROFILE in profiles
@@ -71,8 +76,8 @@ def head_html(root: Path, profiles: list[str]) -> str:
     """`_generated/head.html`: the edition, read by the page scripts (menu, banners)."""
     from html import escape
 
-    from analysis.report import citation
     from analysis import project as P
+    from analysis.report import citation
 
     facts = citation.facts(P.load(root, profiles))
     tags = [f'<meta name="cb-edition" content="{escape(facts.edition)}" data-date="{escape(facts.date)}">']

@@ -39,9 +39,7 @@ def card_image(ds, cache: Path | None = None) -> tuple[bytes, str]:
 
     import vl_convert
 
-    from analysis.charts import export
-
-    from analysis.charts import figures
+    from analysis.charts import export, figures
 
     spec = export.spec(figures.build(ds, CARD_FIGURE))
     alt = str(spec.get("description", ""))
@@ -185,8 +183,8 @@ def write_root_files(site: Path, files: dict[str, str]) -> None:
 
 def facts_for(root: Path) -> dict:
     """Title, authors, language and site URL of a project, as `root_files` takes them."""
-    from analysis.report import citation
     from analysis import project as P
+    from analysis.report import citation
 
     project = P.load(Path(root))
     f = citation.facts(project)

@@ -9,9 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.charts import export
-
-from analysis.charts import figures
+from analysis.charts import export, figures
 from analysis.data import load
 from analysis.paths import ROOT
 

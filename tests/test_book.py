@@ -15,11 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import project
-
-from clusterbench.engine import parse as qmd
-from clusterbench.build import build
 from analysis.data import load
 from analysis.paths import ROOT
+from clusterbench.build import build
+from clusterbench.engine import parse as qmd
 
 BOOK = project.load(ROOT)
 CHAPTERS = [ref.path for ref in BOOK.chapters if ref.path.suffix == ".qmd"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from clusterbench.build import BuildError, build
 from analysis.paths import DATA
+from clusterbench.build import BuildError, build
 
 MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"
 pytestmark = pytest.mark.slow

@@ -19,12 +19,7 @@ import altair as alt
 import pytest
 
 from analysis import charts
-
-from analysis.charts import export
-
-from analysis.charts import figures
-
-from analysis.charts import theme
+from analysis.charts import export, figures, theme
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project
 
 from clusterbench import build as build_mod

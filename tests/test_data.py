@@ -507,10 +507,9 @@ def test_shipped_data_meets_the_contract():
 
 
 def test_closed_sets_in_the_contract_are_the_ones_the_code_handles():
-    from analysis import indicators
-    from analysis.report import profiles
+    from analysis import indicators, text
     from analysis.charts import theme
-    from analysis import text
+    from analysis.report import profiles
 
     allowed = {key: list(values) for key, (values, _) in _contract().allowed.items()}
     assert allowed[("category_maps.csv", "comparable")] == list(indicators.COMPARABLE_LABELS)

@@ -17,18 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import data, indicators
+from analysis.charts import export, figures
+from analysis.data import load, schemas
 from clusterbench.editions import changelog
-
-from analysis import data
-
-from analysis.charts import export
-
-from analysis.charts import figures
-
-from analysis import indicators
-
-from analysis.data import schemas
-from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,7 @@ import sys
 import pytest
 from frictionless import Package
 
-from analysis.data import datapackage
-from analysis.data import DataError
+from analysis.data import DataError, datapackage
 from analysis.paths import DATA
 
 

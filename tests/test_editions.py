@@ -18,16 +18,24 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import (
+    CHANGED,
+    NEW_PRACTICE,
+    SITE_URL,
+    WITHDRAWN,
+    A,
+    B,
+    _git,
+    _hashes,
+    _set_changed_value,
+)
 
-from conftest import A, B, CHANGED, NEW_PRACTICE, SITE_URL, WITHDRAWN, _git, _hashes, _set_changed_value
-
-from clusterbench.editions import changelog
-
+from analysis.paths import ROOT
 from analysis.report import citation
-
 from clusterbench import editions
 from clusterbench.cli import main as cli
-from analysis.paths import ROOT
+from clusterbench.editions import changelog
+
 
 @pytest.mark.slow
 def test_both_editions_are_browsable_and_the_root_shows_the_latest(released):
@@ -123,7 +131,7 @@ def test_how_to_cite_names_edition_date_and_permanent_url_in_site_and_pdfs(relea
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(site / "v" / A / name).pages[:3]).split())
         assert f"edition {A}" in text and f"{SITE_URL}/v/{A}/" in text, name
     practices = (site / "v" / A / "09-best-practices.html").read_text(encoding="utf-8")
-    assert f"@incollection{{clusterbench-2026-1-bp-007," in practices
+    assert "@incollection{clusterbench-2026-1-bp-007," in practices
     assert f"{SITE_URL}/v/{A}/09-best-practices.html#bp-007" in practices
 
 

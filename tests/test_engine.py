@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterbench.engine import book as engine
-
 from analysis import project
-
+from clusterbench.engine import book as engine
 from clusterbench.engine import parse as qmd
 
 MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"

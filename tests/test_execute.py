@@ -69,8 +69,8 @@ def test_a_failing_cell_is_not_retried(tmp_path, monkeypatch):
 
 def test_inline_values_are_matched_to_their_expressions_not_their_position(tmp_path):
     """An inline expression in the title must not shift the values of the body (it printed 2026 for 10)."""
-    from clusterbench.engine import book as engine
     from analysis import project
+    from clusterbench.engine import book as engine
 
     (tmp_path / "_quarto.yml").write_text('project:\n  type: book\nbook:\n  title: T\n  author: A\n'
                                           '  chapters:\n    - index.qmd\n', encoding="utf-8")

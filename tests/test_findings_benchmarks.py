@@ -17,6 +17,7 @@ import pytest
 from analysis.data import load
 from analysis.report.findings import benchmarks
 
+
 @pytest.fixture(scope="module")
 def ds():
     return load()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clusterbench import editions
 from analysis.report.findings import editions as findings
+from clusterbench import editions
 
 SITE_URL = "https://example.org/cb"
 

@@ -15,11 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_project, missing_tool, serve
 from pypdf import PdfReader
+from test_pdf_output import _norm, _outline_titles, _pages
 
 from clusterbench.build import build
-from conftest import copy_project, missing_tool, serve
-from test_pdf_output import _norm, _outline_titles, _pages
 
 pytestmark = pytest.mark.slow
 

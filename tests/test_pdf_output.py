@@ -16,9 +16,9 @@ import pytest
 from conftest import missing_tool, save_check_artifact
 from pypdf import PdfReader
 
-from clusterbench.engine import book as engine
-from clusterbench.build import COLLECTION_PROFILE, COLLECTION_STEM, REPORT_STEM, book_info
 from analysis.data import load
+from clusterbench.build import COLLECTION_STEM, REPORT_STEM, book_info
+from clusterbench.engine import book as engine
 
 pytestmark = pytest.mark.slow
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-
 import subprocess
 
 import yaml
 
-from analysis.report import profiles
-from clusterbench import prerender
 from analysis.data import load
 from analysis.paths import DATA, ROOT
+from analysis.report import profiles
+from clusterbench import prerender
 
 
 def test_the_pre_render_step_makes_a_page_per_cluster_listed_as_appendices(tmp_path):
@@ -70,8 +69,9 @@ def test_writing_the_pre_render_files_removes_pages_of_removed_clusters(tmp_path
 
 def test_a_data_edit_then_the_build_steps_change_no_tracked_file(tmp_path):
     """The profile pages follow the data without `git status` showing anything but the edit."""
-    from clusterbench.build import _load_books
     from conftest import copy_project
+
+    from clusterbench.build import _load_books
 
     root = copy_project(tmp_path / "project")
     git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]

@@ -18,13 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from clusterbench import editions
-
-from clusterbench.editions import publish
-
-from clusterbench import web
-from clusterbench.cli import main as cli
 from analysis.paths import ROOT
+from clusterbench import editions, web
+from clusterbench.cli import main as cli
+from clusterbench.editions import publish
 
 A, B = "2026.1", "2026.2"
 SITE_URL = "https://example.org/cluster-benchmark"

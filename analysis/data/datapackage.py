@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.data import schemas
-from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
+from analysis.data import DataError, Problem, read_table_text, read_yaml_doc, schemas
 from analysis.paths import data_dir
 
 NAME = "cluster-benchmark-data"

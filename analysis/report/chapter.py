@@ -20,10 +20,8 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
-from analysis.charts import export
-
-from analysis.charts import figures
 from analysis import indicators as indicators_mod
+from analysis.charts import export, figures
 from analysis.data import Dataset, load
 from analysis.paths import find_root
 from analysis.text import md_escape, num  # noqa: F401  (chapters import them from here)

@@ -19,8 +19,8 @@ def editions_table(root: Path | None = None):
     """Released editions, newest first, with links to their permanent pages and PDFs."""
     import pandas as pd
 
-    from analysis.report import citation
     from analysis import project as P
+    from analysis.report import citation
     from analysis.text import md_escape
 
     root = Path(root or _project_dir())

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data import Dataset, Practice
 from analysis import text
+from analysis.data import Dataset, Practice
 from analysis.text import md_escape as esc
 from analysis.text import num
+
 
 def anchor(practice_id: str) -> str:
     return practice_id.lower()

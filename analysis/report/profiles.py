@@ -6,13 +6,11 @@ pre-render step (`clusterbench.prerender`) places them in the book.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from analysis.data import Dataset, load
-from analysis.paths import PROFILE_DIR
 from analysis import text
+from analysis.data import Dataset
+from analysis.paths import PROFILE_DIR
 from analysis.text import md_escape as esc
 from analysis.text import num
 

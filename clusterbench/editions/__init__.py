@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -26,12 +25,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from clusterbench.build import overwrite_refusal, versions_files, write_versions  # noqa: F401
-from analysis.data.register import (DRAFT, EDITION_RE, REGISTER, TAG_PREFIX, EditionError, Entry,  # noqa: F401
-                                    edition_url, key, load_register, write_register)
+from analysis.data.register import (  # noqa: F401
+    DRAFT,
+    EDITION_RE,
+    REGISTER,
+    TAG_PREFIX,
+    EditionError,
+    Entry,
+    edition_url,
+    key,
+    load_register,
+    write_register,
+)
 from analysis.report.editions import changelog_markdown, editions_table  # noqa: F401  (the Editions page)
+from clusterbench.build import overwrite_refusal, versions_files, write_versions  # noqa: F401
 
 #: Deposit metadata for the edition's PDFs (Zenodo's format), so an editor can mint a DOI.
 ZENODO = ".zenodo.json"
@@ -231,8 +238,8 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
     build; `to` and `force` to the draft only, since an edition is always built whole, once. `pinned`
     builds each edition with the package versions locked at its tag (see `edition_python`).
     """
-    from clusterbench.build import BuildError, build
     from analysis.project import load as load_project
+    from clusterbench.build import BuildError, build
 
     root = Path(root).resolve()
     site = Path(site or root / "_site").resolve()
@@ -417,8 +424,8 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
     Nothing is written when a check fails. If the build of the tagged tree fails, the tag and the
     release commit are taken back and the files restored.
     """
-    from clusterbench.editions import changelog
     from analysis.report import citation
+    from clusterbench.editions import changelog
 
     root = Path(root).resolve()
     date = date or dt.date.today().isoformat()

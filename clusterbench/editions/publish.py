@@ -34,9 +34,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clusterbench import editions
-
-from clusterbench import web
+from clusterbench import editions, web
 
 DEFAULT_BRANCH = "gh-pages"
 #: Kept at the target's root when present: the custom domain of GitHub Pages.

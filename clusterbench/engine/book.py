@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterbench.engine import execute
-
 from analysis.charts import export
-
+from analysis.project import Project, lookup
+from clusterbench.engine import execute
 from clusterbench.engine import parse as qmd
 from clusterbench.engine.document import Chapter, Heading
-from analysis.project import Project, lookup
 from clusterbench.engine.parse import Cell, Document, Markdown, QmdError
 
 _H1 = re.compile(r"^#\s+(.+?)\s*(\{([^}]*)\})?\s*$")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis import project as P
 from analysis.report import citation
 from analysis.report import editions as E
-from analysis import project as P
 from analysis.text import md_escape
 
 #: Markdown ready for `ctx.md(...)`: the data's and the register's words are escaped.

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.report import practices
 from analysis.data import Dataset
+from analysis.report import practices
 from analysis.text import md_escape
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import datapackage
-from analysis.data import Dataset
+from analysis.data import Dataset, datapackage
 from analysis.text import md_escape, num
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.

@@ -20,8 +20,8 @@ downloads) is escaped by Jinja2.
 from __future__ import annotations
 
 import functools
-import os
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
