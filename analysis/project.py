@@ -26,16 +26,22 @@ PROJECT_KEYS = {"type", "output-dir", "execute-dir", "render", "resources", "pre
 BOOK_KEYS = {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "site-url", "repo-url",
              "downloads", "search", "sidebar", "page-navigation", "favicon", "description", "license", "image",
              "open-graph", "twitter-card"}
-TOP_KEYS = {"project", "book", "format", "execute", "lang", "profile", "metadata-files", "crossref", "bibliography",
-            "cb", "number-sections", "toc", "license"}
+TOP_KEYS = {"project", "book", "format", "execute", "lang", "profile", "metadata-files", "cb", "number-sections", "toc",
+            "license"}
 #: Format options that change only real Quarto's own templates; the wheel engine's templates cover them.
 PASSIVE_FORMAT_KEYS = {
-    "theme", "css", "toc", "toc-depth", "toc-title", "number-sections", "number-depth", "code-fold", "code-tools",
-    "include-in-header", "include-after-body", "fig-format", "fig-width", "fig-height", "papersize", "margin",
+    "theme", "toc-title", "code-fold", "code-tools", "fig-format", "fig-width", "fig-height", "papersize", "margin",
     "mainfont", "fontsize", "keep-typ", "template-partials", "smooth-scroll", "anchor-sections", "link-external-newwindow",
     "html-math-method", "fig-responsive", "embed-resources", "lang", "section-divs", "grid", "page-layout", "columns",
-    "reference-location", "citation-location", "title-block-banner", "crossref", "df-print",
+    "reference-location", "citation-location", "title-block-banner", "df-print",
 }
+#: Format options the wheel engine applies (css and includes: the build; toc-depth: both writers).
+APPLIED_FORMAT_KEYS = {"css", "include-in-header", "include-after-body", "toc-depth"}
+#: Options that change the output and that the wheel engine supports only with these values; any other
+#: value stops the build rather than being ignored (numbered sections and a contents list are built in).
+FIXED_VALUES = {"number-sections": (True,), "toc": (True,), "toc-depth": (1, 2, 3)}
+#: Options that change the output and that the wheel engine cannot honour: the build stops, naming them.
+UNSUPPORTED_KEYS = {"crossref", "bibliography", "number-depth", "citeproc", "csl"}
 FORMATS = {"html", "typst"}
 #: File names of the two PDFs, before the edition: cluster-benchmark-2026.1.pdf, best-practices-2026.1.pdf.
 REPORT_STEM = "cluster-benchmark"
@@ -138,6 +144,18 @@ def _read_yaml(path: Path, text: str | None = None) -> dict:
         raise ProjectError(f"{path.name}: not valid YAML: {exc}") from None
 
 
+def _check_unsupported(mapping: dict, where: str, file: str) -> None:
+    """Options that would change the output but that the wheel engine cannot honour are an error, never ignored."""
+    for key, value in mapping.items():
+        if key in UNSUPPORTED_KEYS:
+            raise ProjectError(f"{file}: '{where}{key}' changes the output, and the wheel engine cannot honour it; "
+                               "remove it, or render with Quarto (--engine quarto)")
+        if key in FIXED_VALUES and value not in FIXED_VALUES[key]:
+            allowed = " or ".join(str(v).lower() for v in FIXED_VALUES[key])
+            raise ProjectError(f"{file}: '{where}{key}: {str(value).lower()}' is not supported by the wheel engine "
+                               f"(it supports {allowed})")
+
+
 def _check_keys(mapping: dict, allowed: set[str], where: str, file: str) -> None:
     for key in mapping:
         if key not in allowed:
@@ -177,6 +195,7 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
             file += f" + _quarto-{name}.yml"
         elif profile is not None and name in ([profile] if isinstance(profile, str) else profile):
             raise ProjectError(f"profile '{name}' has no file _quarto-{name}.yml")
+    _check_unsupported(config, "", file)
     _check_keys(config, TOP_KEYS, "", file)
     project = config.get("project", {})
     _check_keys(project, PROJECT_KEYS, "project.", file)
@@ -190,8 +209,9 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
     for name, options in formats.items():
         if name not in FORMATS:
             raise ProjectError(f"{file}: format '{name}' is not supported (supported: html, typst)")
+        _check_unsupported(options or {}, f"format.{name}.", file)
         for key in (options or {}):
-            if key not in PASSIVE_FORMAT_KEYS:
+            if key not in PASSIVE_FORMAT_KEYS | APPLIED_FORMAT_KEYS | set(FIXED_VALUES):
                 raise ProjectError(f"{file}: 'format.{name}.{key}' is not supported by the wheel engine")
     chapters: list[ChapterRef] = []
     for key in ("chapters", "appendices"):

@@ -382,7 +382,8 @@ def _declared(project, generated: dict[str, str]) -> dict:
         return path.read_text(encoding="utf-8")
 
     return {"css": listed("css"), "header_html": "\n".join(text(r) for r in listed("include-in-header")),
-            "after_body_html": "\n".join(text(r) for r in listed("include-after-body"))}
+            "after_body_html": "\n".join(text(r) for r in listed("include-after-body")),
+            "toc_depth": _toc_depth(project, "html")}
 
 
 def _copy_resources(project, site: Path) -> None:
@@ -493,11 +494,13 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
                     typst_header = _typst_header(project)
                     jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=downloads, pdf=report_pdf),
                                      chapters_for(book, "typst"), site / report_pdf,
-                                     workdir=work / "report", kind="report", header=typst_header)] = "report"
+                                     workdir=work / "report", kind="report", header=typst_header,
+                                     toc_depth=_toc_depth(project, "typst"))] = "report"
                     if collection is not None:
                         cinfo = book_info(collection.project, downloads=downloads, pdf=collection_pdf)
                         jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
-                                         workdir=work / "collection", kind="collection", header=typst_header)] = "collection"
+                                         workdir=work / "collection", kind="collection", header=typst_header,
+                                         toc_depth=_toc_depth(collection.project, "typst"))] = "collection"
                 for future in cf.as_completed(jobs):
                     done = future.result()
                     kind = jobs[future]
@@ -521,6 +524,11 @@ def _write_card(site: Path, card: dict | None) -> None:
     if card:
         (site / card["path"]).parent.mkdir(parents=True, exist_ok=True)
         (site / card["path"]).write_bytes(card["png"])
+
+
+def _toc_depth(project, fmt: str) -> int:
+    """format.<fmt>.toc-depth, or the depth each writer lists without it (Quarto's html default, 3; the PDF's, 2)."""
+    return int(project.formats.get(fmt, {}).get("toc-depth", 3 if fmt == "html" else 2))
 
 
 def _typst_header(project) -> str:

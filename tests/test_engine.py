@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -127,3 +128,34 @@ def test_heading_ids_are_added_and_deduplicated():
     md, headings = engine._headings("## Same\n\ntext\n\n## Same\n\n### Sub {#sec-sub}")
     assert [h.anchor for h in headings] == ["same", "same-2", "sec-sub"]
     assert "## Same {#same-2}" in md
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("format:\n", "crossref:\n  fig-prefix: Fig.\n\nformat:\n", "'crossref' changes the output"),
+    ("format:\n", "bibliography: refs.bib\n\nformat:\n", "'bibliography' changes the output"),
+    ("  html:\n    toc: true\n", "  html:\n    toc: true\n    number-sections: false\n",
+     "'format.html.number-sections: false' is not supported"),
+    ("  typst:\n    toc: true\n", "  typst:\n    toc: false\n", "'format.typst.toc: false' is not supported"),
+    ("  typst:\n    toc: true\n", "  typst:\n    toc: true\n    toc-depth: 5\n", "'format.typst.toc-depth: 5' is not supported"),
+])
+def test_options_that_change_the_output_work_or_stop_the_build(book, old, new, message):
+    config = book / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(project.ProjectError, match=re.escape(message)):
+        project.load(book)
+
+
+def test_toc_depth_reaches_both_writers():
+    from clusterbench.engine import html
+    from clusterbench.engine.document import Chapter, Heading
+
+    chapter = Chapter(source=Path("a.qmd"), slug="a", title="A", anchor="sec-a", number=1, part=None,
+                      headings=[Heading(2, "sec-b", "B"), Heading(3, "sec-c", "C")])
+    assert [e["children"] for e in html._toc(chapter, {}, 3)] == [[{"anchor": "sec-c", "text": "C", "number": "", "children": []}]]
+    assert [e["children"] for e in html._toc(chapter, {}, 2)] == [[]]
+    from clusterbench.build import _toc_depth
+
+    assert _toc_depth(project.load(REPO), "typst") == 1  # _quarto.yml lists only chapters in the PDF contents
+    assert _toc_depth(project.load(REPO), "html") == 3

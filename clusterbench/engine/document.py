@@ -68,6 +68,7 @@ class BookInfo:
     css: list[str] = field(default_factory=list)  # style sheets, relative to the site root
     header_html: str = ""  # include-in-header, as written
     after_body_html: str = ""  # include-after-body, as written
+    toc_depth: int = 3  # the deepest heading level listed under "On this page" (toc-depth, Quarto's default 3)
     # The image shown when a page is shared (`book.image`), relative to the site root, with its alt text and size.
     image: str = ""
     image_alt: str = ""

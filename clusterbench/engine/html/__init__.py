@@ -135,11 +135,11 @@ class _NavItem:
     sections: list[dict] = field(default_factory=list)
 
 
-def _toc(chapter: Chapter, numbers: dict[str, str]) -> list[dict]:
-    """Level-2 headings with their level-3 children, for "On this page"."""
+def _toc(chapter: Chapter, numbers: dict[str, str], depth: int = 3) -> list[dict]:
+    """Level-2 headings with their level-3 children, for "On this page", down to `depth` (toc-depth)."""
     toc: list[dict] = []
     for heading in chapter.headings:
-        if heading.level not in (2, 3):
+        if heading.level not in (2, 3) or heading.level > depth:
             continue
         entry = {"anchor": heading.anchor, "text": heading.text, "number": numbers.get(heading.anchor, ""), "children": []}
         if heading.level == 3 and toc:
@@ -201,7 +201,7 @@ def _card(book: BookInfo) -> dict:
 
 def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapter, root: str, body: str,
             *, canonical: str, not_found: bool = False) -> str:
-    toc = _toc(chapter, section_numbers(body)) if not not_found else []
+    toc = _toc(chapter, section_numbers(body), book.toc_depth) if not not_found else []
 
     def link(i: int) -> dict | None:
         if not_found or not 0 <= i < len(chapters):

@@ -191,7 +191,7 @@ class _Span:
 # ------------------------------------------------------------------------------ render
 
 def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: Path,
-               kind: str = "report", number_sections: bool = True, header: str = "") -> Path:
+               kind: str = "report", number_sections: bool = True, header: str = "", toc_depth: int = 2) -> Path:
     """Write one PDF of the given chapters and return `out`.
 
     `kind` is "report" (full report) or "collection" (Best-Practice Collection); it only
@@ -228,7 +228,8 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     cite, licence, bodies = converted[0], converted[1], converted[2:]
 
     source, spans = _main_file(book, chapters, bodies, cite=cite, licence=licence, kind=kind,
-                               words=words, date=date, number_sections=number_sections, header=header)
+                               words=words, date=date, number_sections=number_sections, header=header,
+                               toc_depth=toc_depth)
     main = workdir / (out.stem + ".typ")
     main.write_text(source, encoding="utf-8")
 
@@ -242,7 +243,7 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
 
 def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, cite: str, licence: str,
                kind: str, words: dict, date: dt.date | None,
-               number_sections: bool = True, header: str = "") -> tuple[str, list[_Span]]:
+               number_sections: bool = True, header: str = "", toc_depth: int = 2) -> tuple[str, list[_Span]]:
     edition = _edition(book, words)
     title = book.title or "Untitled"
     if kind == "collection" and words["collection"].lower() in title.lower():
@@ -293,7 +294,7 @@ def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, ci
     add(f"  cite: {_content(cite) if cite.strip() else 'none'},")
     add(f"  licence: {_content(licence) if licence.strip() else 'none'},")
     add(")")
-    add("#contents()")
+    add(f"#contents(depth: {int(toc_depth)})")
 
     part: str | None = None
     starts: list[int] = []  # index into `lines` where each chapter begins
