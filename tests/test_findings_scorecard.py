@@ -50,7 +50,8 @@ def test_most_of_the_matrix_is_unknown(f):
 
 def test_two_pilots_share_first_place_and_every_pilot_is_red(f):
     # Kama: 4 partly = 4 of 20 points; Tomsk: 1 meets + 2 partly = 4 of 20: both 20%, below amber (25).
-    assert (f.leaders, f.leader_score, f.leader_light) == ("Kama (Tatarstan), Tomsk pharma and IT", "20", "red")
+    assert (f.leaders, f.leader_score, f.leader_light) == ("Kama (Tatarstan), and Tomsk pharma and IT", "20", "red")
+    assert (f.ranks_first, f.leads) == ("share first place", "share the lead")  # a tie reads as two clusters
     assert f.lights_sentence == "25 are red, and none is green or amber"
     assert f.green_sentence == "No cluster reaches green."
     # Kama's known cells cite 001 and 002, Tomsk's only 002.
@@ -60,6 +61,7 @@ def test_two_pilots_share_first_place_and_every_pilot_is_red(f):
 def test_zero_scores_split_into_no_evidence_and_only_failures(f):
     # Score 0: Altai (no known status at all) and seven pilots whose only statuses are 'fails'.
     assert (f.n_zero_score, f.n_no_evidence, f.n_zero_with_evidence) == (8, 1, 7)
+    assert f.no_evidence_have == "1 has"
     assert (f.mean_coverage, f.max_coverage) == ("27.6", "60")  # 69 known of 250 cells; Kama and Zheleznogorsk 6 of 10
     assert f.best_covered == "Kama (Tatarstan), Zheleznogorsk"
 
@@ -100,5 +102,5 @@ def test_cluster_names_from_the_data_show_as_text_not_markup(data_copy):
     path.write_text(path.read_text(encoding="utf-8").replace(",Kama (Tatarstan),", ",Kama <b>*x*</b>,", 1),
                     encoding="utf-8")
     f = scorecard.findings(load(data_copy))
-    assert f.leaders == r"Kama \<b\>\*x\*\</b\>, Tomsk pharma and IT"
+    assert f.leaders == r"Kama \<b\>\*x\*\</b\>, and Tomsk pharma and IT"
     assert f.best_covered.startswith(r"Kama \<b\>\*x\*\</b\>")

@@ -255,6 +255,26 @@ def specialisation_gap(gap: pd.DataFrame, *, source: str, many: int) -> alt.VCon
 # --- scorecard -------------------------------------------------------------------------
 
 
+def _score_bars(s: pd.DataFrame, order: list[str]) -> alt.LayerChart:
+    """The score bar and rank beside each row of the scorecard grid, highlighted with the grid's cluster pick."""
+    s["light_label"] = s["light"].str.capitalize()
+    light_scale = alt.Scale(domain=[k.capitalize() for k in T.LIGHT_COLOURS], range=list(T.LIGHT_COLOURS.values()))
+    bar = alt.Chart(s).mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("cluster_name:N", sort=order, title=None, axis=None),
+        color=alt.Color("light_label:N", scale=light_scale, legend=alt.Legend(title="Light")),
+        opacity=alt.condition("(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)", alt.value(1), alt.value(0.25)),
+        tooltip=[alt.Tooltip("cluster_name:N", title="Cluster"), alt.Tooltip("rank:Q", title="Rank"),
+                 alt.Tooltip("score:Q", title="Score (%)"), alt.Tooltip("coverage:Q", title="Signs with evidence (%)"),
+                 alt.Tooltip("meets:Q"), alt.Tooltip("partly:Q"), alt.Tooltip("fails:Q"), alt.Tooltip("unknown:Q")],
+    )
+    rank = alt.Chart(s).mark_text(align="left", dx=4, fontSize=T.SIZES["note"], color=T.INK).encode(
+        x="score:Q", y=alt.Y("cluster_name:N", sort=order, axis=None),
+        text=alt.Text("label:N"),
+    ).transform_calculate(label="'#' + datum.rank + '  ' + format(datum.score, '.0f') + '%'")
+    return alt.layer(bar, rank).properties(width=150, height=25 * 19, name="scorecard_scores")
+
+
 def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """Cluster x sign matrix of statuses, ordered by rank, with the score bar beside it."""
     order = list(scores["cluster_name"])
@@ -287,22 +307,7 @@ def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str
     grid = alt.layer(cells, symbols, outline).properties(width=10 * 34, height=25 * 19, name="scorecard_grid")
 
     s = scores.copy()
-    s["light_label"] = s["light"].str.capitalize()
-    light_scale = alt.Scale(domain=[k.capitalize() for k in T.LIGHT_COLOURS], range=list(T.LIGHT_COLOURS.values()))
-    bar = alt.Chart(s).mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("cluster_name:N", sort=order, title=None, axis=None),
-        color=alt.Color("light_label:N", scale=light_scale, legend=alt.Legend(title="Light")),
-        opacity=alt.condition("(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)", alt.value(1), alt.value(0.25)),
-        tooltip=[alt.Tooltip("cluster_name:N", title="Cluster"), alt.Tooltip("rank:Q", title="Rank"),
-                 alt.Tooltip("score:Q", title="Score (%)"), alt.Tooltip("coverage:Q", title="Signs with evidence (%)"),
-                 alt.Tooltip("meets:Q"), alt.Tooltip("partly:Q"), alt.Tooltip("fails:Q"), alt.Tooltip("unknown:Q")],
-    )
-    rank = alt.Chart(s).mark_text(align="left", dx=4, fontSize=T.SIZES["note"], color=T.INK).encode(
-        x="score:Q", y=alt.Y("cluster_name:N", sort=order, axis=None),
-        text=alt.Text("label:N"),
-    ).transform_calculate(label="'#' + datum.rank + '  ' + format(datum.score, '.0f') + '%'")
-    side = alt.layer(bar, rank).properties(width=150, height=25 * 19, name="scorecard_scores")
+    side = _score_bars(s, order)
     chart = alt.hconcat(grid, side, spacing=8).resolve_scale(color="independent")
     return finish(
         chart, chart_id="scorecard",

@@ -47,12 +47,15 @@ class Findings:
     n_inferred: int
     # the ranking
     leaders: str
+    ranks_first: str  # 'ranks first', or 'share first place' for a tie
+    leads: str  # 'leads', or 'share the lead'
     leader_score: str
     leader_light: str
     lights_sentence: str
     green_sentence: str
     n_zero_score: int
     n_no_evidence: int
+    no_evidence_have: str  # '1 has' or '5 have'
     n_zero_with_evidence: int
     ranking_table: pd.DataFrame
     # the signs
@@ -160,13 +163,17 @@ def _ranking(ds: Dataset, scores: pd.DataFrame, matrix: pd.DataFrame) -> dict:
     best = scores["coverage"].max()
     return dict(
         n_clusters=len(scores),
-        leaders=md_escape(", ".join(leaders["cluster_name"])),
+        # names may hold 'and' themselves, so a tie is listed with a serial comma
+        leaders=md_escape(listing(leaders["cluster_name"], serial=True)),
+        ranks_first="ranks first" if len(leaders) == 1 else "share first place",
+        leads="leads" if len(leaders) == 1 else "share the lead",
         leader_score=num(leaders["score"].iloc[0]),
         leader_light=md_escape(leaders["light"].iloc[0]),
         lights_sentence=lights_sentence({light.light: int(lights.get(light.light, 0)) for light in ds.scorecard.lights}),
         green_sentence="No cluster reaches green." if n_green == 0 else f"{n_green} clusters reach green.",
         n_zero_score=len(zero),
         n_no_evidence=int((scores["coverage"] == 0).sum()),
+        no_evidence_have=_count_verb(int((scores["coverage"] == 0).sum()), "has", "have"),
         n_zero_with_evidence=int((zero["coverage"] > 0).sum()),
         ranking_table=pd.DataFrame({
             "Rank": scores["rank"],
@@ -181,6 +188,10 @@ def _ranking(ds: Dataset, scores: pd.DataFrame, matrix: pd.DataFrame) -> dict:
         # documents are the first part of a locator ('002 Figure 15')
         leader_documents=leader_cells["locator"].str[:3].nunique(),
     )
+
+
+def _count_verb(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def lights_sentence(counts: dict[str, int]) -> str:
