@@ -178,6 +178,19 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
     """
     generated = generated or {}
     root = Path(root)
+    config, profiles, file = _merged_config(root, profile, generated)
+    _check_config(config, file)
+    chapters = _chapter_refs(root, config.get("book", {}), generated, file)
+    variables_path = root / "_variables.yml"
+    variables = _read_yaml(variables_path) if variables_path.exists() else {}
+    output_dir = root / config.get("project", {}).get("output-dir", "_book")
+    formats = config.get("format", {})
+    return Project(root, config, variables, chapters, output_dir, {k: v or {} for k, v in formats.items()}, profiles)
+
+
+def _merged_config(root: Path, profile: str | list[str] | None, generated: dict[str, str]) -> tuple[dict, list[str], str]:
+    """`_quarto.yml` with its metadata files and active profiles merged in, the active profiles, and
+    the files read, as named in errors ('_quarto.yml + _quarto-practices.yml')."""
     config = read_config(root)
     file = "_quarto.yml"
     for name in config.pop("metadata-files", None) or []:
@@ -195,6 +208,11 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
             file += f" + _quarto-{name}.yml"
         elif profile is not None and name in ([profile] if isinstance(profile, str) else profile):
             raise ProjectError(f"profile '{name}' has no file _quarto-{name}.yml")
+    return config, profiles, file
+
+
+def _check_config(config: dict, file: str) -> None:
+    """Every key and format in the merged config is one the wheel engine understands."""
     _check_unsupported(config, "", file)
     _check_keys(config, TOP_KEYS, "", file)
     project = config.get("project", {})
@@ -205,14 +223,17 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
     _check_keys(book, BOOK_KEYS, "book.", file)
     if not book.get("author"):
         raise ProjectError(f"{file}: book.author is required (Typst books fail without it)")
-    formats = config.get("format", {})
-    for name, options in formats.items():
+    for name, options in config.get("format", {}).items():
         if name not in FORMATS:
             raise ProjectError(f"{file}: format '{name}' is not supported (supported: html, typst)")
         _check_unsupported(options or {}, f"format.{name}.", file)
         for key in (options or {}):
             if key not in PASSIVE_FORMAT_KEYS | APPLIED_FORMAT_KEYS | set(FIXED_VALUES):
                 raise ProjectError(f"{file}: 'format.{name}.{key}' is not supported by the wheel engine")
+
+
+def _chapter_refs(root: Path, book: dict, generated: dict[str, str], file: str) -> list[ChapterRef]:
+    """`book.chapters` then `book.appendices`, each file once and present, the home page first."""
     chapters: list[ChapterRef] = []
     for key in ("chapters", "appendices"):
         for entry in book.get(key) or []:
@@ -237,7 +258,4 @@ def load(root: Path, profile: str | list[str] | None = None, generated: dict[str
     if not home:
         raise ProjectError(f"{file}: book contents must include a home page (index.qmd)")
     chapters.insert(0, chapters.pop(home[0]))  # Quarto puts the home page first
-    variables_path = root / "_variables.yml"
-    variables = _read_yaml(variables_path) if variables_path.exists() else {}
-    output_dir = root / project.get("output-dir", "_book")
-    return Project(root, config, variables, chapters, output_dir, {k: v or {} for k, v in formats.items()}, profiles)
+    return chapters

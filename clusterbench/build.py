@@ -408,12 +408,68 @@ def _card(root: Path, ds, cache_dir: Path) -> dict | None:
     return {"path": rel, "png": png, "alt": alt, "size": web.png_size(png)}
 
 
+@dataclass
+class _WheelPlan:
+    """What a wheel build writes: the books, the site's edition facts, its download links, the PDFs' names."""
+
+    book: object
+    collection: object | None
+    info: object
+    downloads: list
+    report_pdf: str
+    collection_pdf: str
+
+    def books(self) -> list:
+        return [self.book] + ([self.collection] if self.collection is not None else [])
+
+
+@dataclass
+class _Assembler:
+    """Executed chapters assembled per format; the HTML pass also writes each chapter's files into the site."""
+
+    results: dict
+    site: Path
+    work: Path
+    figure_tables: dict = field(default_factory=dict)
+
+    def chapters(self, b, target: str) -> list:
+        from clusterbench.engine import book as E
+
+        out = []
+        for i, pc in enumerate(b.chapters):
+            assembly = E.assemble(b, i, self.results[job_key(pc.doc, EXECUTION_TARGET)], target,
+                                  figure_dir=self.work / "figures" / pc.slug)
+            if target == "html":
+                self.figure_tables.update(assembly.figures)
+                for rel, content in assembly.files.items():
+                    (self.site / rel).parent.mkdir(parents=True, exist_ok=True)
+                    (self.site / rel).write_bytes(content)
+            out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings, assembly.title))
+        return out
+
+
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
                  card: dict | None = None) -> BuildResult:
-    from analysis.project import ProjectError
     from analysis.report.chapter import DATA_ENV
-    from clusterbench.engine import book as E
-    from clusterbench.engine.execute import CellError, KernelError
+
+    plan = _plan_wheel(root, data_dir, to, card)
+    env = {DATA_ENV: str(data_dir)}
+    # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
+    # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
+    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for b in plan.books() for pc in b.chapters]
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
+    result = BuildResult(site, "wheel", 0.0)
+    progress = _progress()
+    progress.disable = quiet
+    with progress:
+        results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root)
+        _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
+    return result
+
+
+def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | None) -> _WheelPlan:
+    """Load the books (a project or chapter problem becomes a BuildError) and settle what the build writes."""
+    from analysis.project import ProjectError
     from clusterbench.engine.parse import QmdError
 
     try:
@@ -423,9 +479,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     except QmdError as exc:
         raise BuildError(_where(exc, root)) from None
     project = book.project
-
-    info = book_info(project)
-    edition = info.edition
+    edition = book_info(project).edition
     report_pdf = f"{REPORT_STEM}-{edition}.pdf"
     collection_pdf = f"{COLLECTION_STEM}-{edition}.pdf"
     downloads = []
@@ -438,86 +492,86 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     if card:
         declared.update(image=card["path"], image_alt=card["alt"], image_size=card["size"])
     info = book_info(project, downloads=downloads, declared=declared)
+    return _WheelPlan(book, collection, info, downloads, report_pdf, collection_pdf)
 
-    env = {DATA_ENV: str(data_dir)}
-    targets = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
-    # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
-    # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
-    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for pc in book.chapters]
-    if collection is not None:
-        jobs += [(pc.doc, EXECUTION_TARGET, root, env) for pc in collection.chapters]
-    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
-    result = BuildResult(site, "wheel", 0.0)
-    progress = _progress()
-    progress.disable = quiet
-    with progress:
-        try:
-            results, result.executed, result.reused = _execute_all(jobs, cache, progress, workers)
-        except CellError as exc:
-            raise BuildError("A chapter failed to run:\n" + exc.report()) from None
-        except KernelError as exc:
-            raise BuildError(str(exc)) from None
-        except QmdError as exc:
-            raise BuildError(_where(exc, root)) from None
 
-        task = progress.add_task("Writing outputs", total=len(targets) + (1 if collection else 0) + 1)
-        work = site.with_name(site.name + "-work")
-        try:
-            figure_tables: dict = {}
+def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, workers: int, root: Path) -> tuple[dict, int, int]:
+    """`_execute_all`, with a failing chapter, a dead kernel or a source problem turned into a BuildError."""
+    from clusterbench.engine.execute import CellError, KernelError
+    from clusterbench.engine.parse import QmdError
 
-            def chapters_for(b: E.Book, target: str):
-                out = []
-                for i, pc in enumerate(b.chapters):
-                    assembly = E.assemble(b, i, results[job_key(pc.doc, EXECUTION_TARGET)], target, figure_dir=work / "figures" / pc.slug)
-                    if target == "html":
-                        figure_tables.update(assembly.figures)
-                        for rel, content in assembly.files.items():
-                            (site / rel).parent.mkdir(parents=True, exist_ok=True)
-                            (site / rel).write_bytes(content)
-                    out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings, assembly.title))
-                return out
+    try:
+        return _execute_all(jobs, cache, progress, workers)
+    except CellError as exc:
+        raise BuildError("A chapter failed to run:\n" + exc.report()) from None
+    except KernelError as exc:
+        raise BuildError(str(exc)) from None
+    except QmdError as exc:
+        raise BuildError(_where(exc, root)) from None
 
-            from clusterbench.engine import html as site_mod
 
-            site_mod.CACHE_DIR = cache_dir / "site"
-            _copy_resources(project, site)
-            _write_card(site, card)
-            # The HTML site and the PDFs share nothing once assembled: write them side by side
-            # (pandoc and Typst do the work, outside the interpreter lock).
-            jobs = {}
-            with cf.ThreadPoolExecutor(max_workers=3) as pool:
-                if "html" in to:
-                    jobs[pool.submit(site_mod.write_site, info, chapters_for(book, "html"), site)] = "html"
-                if "pdf" in to:
-                    from clusterbench.engine import typst as pdf_mod
+def _write_outputs(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
+                   cache_dir: Path, card: dict | None, progress, result: BuildResult) -> None:
+    """The site, the PDFs and the data downloads, recorded in `result`; the work folder goes whatever happens."""
+    from clusterbench.engine import html as site_mod
+    from clusterbench.engine.parse import QmdError
 
-                    typst_header = _typst_header(project)
-                    jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=downloads, pdf=report_pdf),
-                                     chapters_for(book, "typst"), site / report_pdf,
-                                     workdir=work / "report", kind="report", header=typst_header,
-                                     toc_depth=_toc_depth(project, "typst"))] = "report"
-                    if collection is not None:
-                        cinfo = book_info(collection.project, downloads=downloads, pdf=collection_pdf)
-                        jobs[pool.submit(pdf_mod.render_pdf, cinfo, chapters_for(collection, "typst"), site / collection_pdf,
-                                         workdir=work / "collection", kind="collection", header=typst_header,
-                                         toc_depth=_toc_depth(collection.project, "typst"))] = "collection"
-                for future in cf.as_completed(jobs):
-                    done = future.result()
-                    kind = jobs[future]
-                    if kind == "html":
-                        result.pages = len(done)
-                    progress.update(task, advance=1, description={"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
-                                                                  "collection": "Wrote the Best-Practice Collection PDF"}[kind])
-            if "pdf" in to:
-                result.pdfs += [site / report_pdf] + ([site / collection_pdf] if collection is not None else [])
-            result.downloads = _write_downloads(data_dir, site, figure_tables)
-            _write_empty_versions(site)
-            progress.update(task, advance=1, description="Wrote the data downloads")
-        except QmdError as exc:
-            raise BuildError(_where(exc, root)) from None
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return result
+    formats = ("html" in to) + ("pdf" in to)
+    task = progress.add_task("Writing outputs", total=formats + (1 if plan.collection else 0) + 1)
+    work = site.with_name(site.name + "-work")
+    try:
+        assembler = _Assembler(results, site, work)
+        site_mod.CACHE_DIR = cache_dir / "site"
+        _copy_resources(plan.book.project, site)
+        _write_card(site, card)
+        result.pages = _render_formats(plan, assembler, to, progress, task)
+        if "pdf" in to:
+            result.pdfs += [site / plan.report_pdf] + ([site / plan.collection_pdf] if plan.collection is not None else [])
+        result.downloads = _write_downloads(data_dir, site, assembler.figure_tables)
+        _write_empty_versions(site)
+        progress.update(task, advance=1, description="Wrote the data downloads")
+    except QmdError as exc:
+        raise BuildError(_where(exc, root)) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+_WROTE = {"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
+          "collection": "Wrote the Best-Practice Collection PDF"}
+
+
+def _render_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...], progress, task) -> int:
+    """Write the HTML site and the PDFs; the number of site pages written (0 without html)."""
+    from clusterbench.engine import html as site_mod
+
+    project, collection, site, work = plan.book.project, plan.collection, assembler.site, assembler.work
+    pages = 0
+    # The HTML site and the PDFs share nothing once assembled: write them side by side
+    # (pandoc and Typst do the work, outside the interpreter lock).
+    jobs = {}
+    with cf.ThreadPoolExecutor(max_workers=3) as pool:
+        if "html" in to:
+            jobs[pool.submit(site_mod.write_site, plan.info, assembler.chapters(plan.book, "html"), site)] = "html"
+        if "pdf" in to:
+            from clusterbench.engine import typst as pdf_mod
+
+            typst_header = _typst_header(project)
+            jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=plan.downloads, pdf=plan.report_pdf),
+                             assembler.chapters(plan.book, "typst"), site / plan.report_pdf,
+                             workdir=work / "report", kind="report", header=typst_header,
+                             toc_depth=_toc_depth(project, "typst"))] = "report"
+            if collection is not None:
+                cinfo = book_info(collection.project, downloads=plan.downloads, pdf=plan.collection_pdf)
+                jobs[pool.submit(pdf_mod.render_pdf, cinfo, assembler.chapters(collection, "typst"), site / plan.collection_pdf,
+                                 workdir=work / "collection", kind="collection", header=typst_header,
+                                 toc_depth=_toc_depth(collection.project, "typst"))] = "collection"
+        for future in cf.as_completed(jobs):
+            done = future.result()
+            kind = jobs[future]
+            if kind == "html":
+                pages = len(done)
+            progress.update(task, advance=1, description=_WROTE[kind])
+    return pages
 
 
 def _write_card(site: Path, card: dict | None) -> None:

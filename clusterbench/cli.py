@@ -70,7 +70,6 @@ def _datapackage(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from analysis.paths import page_clashes
     from clusterbench import editions
-    from clusterbench.build import BuildError, build
 
     root = _root(args)
     to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
@@ -96,29 +95,44 @@ def _build(args: argparse.Namespace) -> int:
     # With editions, the default output is the archive: the site root is the latest edition and the
     # working tree is a draft in draft/. --out builds just this tree, into a folder that holds no archive.
     if has_editions and args.out is None:
-        if args.data is not None:
-            print(f"{failed}\n{root / '_site'} is the editions archive, built from the project's own data/; "
-                  "build another data folder with --out DIR.", file=sys.stderr)
-            return 1
-        try:
-            result = editions.assemble(root, rebuild=args.all_editions, engine=args.engine, to=to, force=args.force,
-                                       quiet=args.quiet, pinned=not args.unpinned)
-        except editions.EditionError as exc:
-            print(f"Build failed; the published editions were left as they were.\n{exc}", file=sys.stderr)
-            return 1
-        draft = "the working tree's changes are in draft/" + ("" if to == BOTH else f" ({to[0]} only)") + "."
-        print(f"Site {result.site}: latest edition {result.latest} at the root; "
-              f"built {', '.join(result.built) or 'no edition'}, kept {', '.join(result.kept) or 'none'}; "
-              + (draft if result.draft else "the working tree matches the latest edition."))
-        for note in result.notes:
-            print(f"Note: {note}.")
-        return 0
+        return _build_archive(args, root, to)
+    return _build_tree(args, root, to)
+
+
+def _build_archive(args: argparse.Namespace, root: Path, to: tuple[str, ...]) -> int:
+    """`clusterbench build` in a project with editions: the editions archive in _site/, with the draft."""
+    from clusterbench import editions
+
+    if args.data is not None:
+        print(f"Build failed; the previous site was left as it was.\n{root / '_site'} is the editions archive, "
+              "built from the project's own data/; build another data folder with --out DIR.", file=sys.stderr)
+        return 1
+    try:
+        result = editions.assemble(root, rebuild=args.all_editions, engine=args.engine, to=to, force=args.force,
+                                   quiet=args.quiet, pinned=not args.unpinned)
+    except editions.EditionError as exc:
+        print(f"Build failed; the published editions were left as they were.\n{exc}", file=sys.stderr)
+        return 1
+    draft = "the working tree's changes are in draft/" + ("" if to == BOTH else f" ({to[0]} only)") + "."
+    print(f"Site {result.site}: latest edition {result.latest} at the root; "
+          f"built {', '.join(result.built) or 'no edition'}, kept {', '.join(result.kept) or 'none'}; "
+          + (draft if result.draft else "the working tree matches the latest edition."))
+    for note in result.notes:
+        print(f"Note: {note}.")
+    return 0
+
+
+def _build_tree(args: argparse.Namespace, root: Path, to: tuple[str, ...]) -> int:
+    """`clusterbench build` of the working tree alone: into --out, or into _site/ when there are no editions."""
+    from clusterbench import editions
+    from clusterbench.build import BuildError, build
+
     if args.all_editions:
         print("--all-editions rebuilds the archive in _site/; it does not go with --out.", file=sys.stderr)
         return 1
     refusal = editions.overwrite_refusal(Path(args.out).resolve()) if args.out else ""
     if refusal:
-        print(f"{failed}\n{refusal}", file=sys.stderr)
+        print(f"Build failed; the previous site was left as it was.\n{refusal}", file=sys.stderr)
         return 1
     try:
         result = build(root, out=args.out, engine=args.engine, to=to, data=args.data, force=args.force, quiet=args.quiet)

@@ -38,3 +38,16 @@ def test_no_module_is_part_of_an_import_cycle():
 def _is_package_of(a: str, b: str) -> bool:
     """A package and its own modules (an __init__ importing its submodule) are one unit, not a cycle."""
     return a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def test_no_function_in_the_packages_is_longer_than_60_lines():
+    import ast
+
+    long = []
+    for path in sorted([*ROOT.glob("analysis/**/*.py"), *ROOT.glob("clusterbench/**/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 60:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == []

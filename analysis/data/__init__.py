@@ -562,72 +562,137 @@ def _check_in(frame: pd.DataFrame, column: str, allowed: set[str], message: str,
                 problems.append(Problem(row["_file"], str(row["_line"]), column, message, item))
 
 
-def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
+_SOURCE_MESSAGE = "unknown source id; add it to sources.csv"
+_QUALITY_MESSAGE = "not a quality flag (reported, derived, estimate, ambiguous)"
+_FACTOR_MESSAGE = "unknown factor code; add it to factors.csv"
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The ids and codes other files may refer to, gathered once for all the cross-file checks."""
+
+    sources: set[str]
+    cluster_ids: set[str]
+    pilot_ids: set[str]
+    group_ids: set[str]
+    entity_ids: set[str]
+    indicator_unit: dict[str, str]
+    sign_ids: set[str]
+    factor_ids: set[str]
+    units: set[str]
+    quality: set[str]
+
+
+def _known(ds: Dataset) -> _Known:
     t = ds.tables
-    v = ds.vocab
-    sources = set(t["sources.csv"]["id"].dropna())
     clusters = t["clusters.csv"]
     cluster_ids = set(clusters["id"].dropna())
-    pilot_ids = set(clusters.loc[clusters["kind"] == "pilot", "id"].dropna())
     group_ids = set(t["groups.csv"]["id"].dropna())
-    entity_ids = cluster_ids | group_ids
     indicators = t["indicators.csv"]
-    indicator_unit = dict(zip(indicators["id"], indicators["unit"]))
-    sign_ids = {s.id for g in ds.signs.groups for s in g.signs}
-    factor_ids = set(t["factors.csv"]["code"].dropna())
-    units, quality = set(v.units), set(v.quality)
+    return _Known(
+        sources=set(t["sources.csv"]["id"].dropna()),
+        cluster_ids=cluster_ids,
+        pilot_ids=set(clusters.loc[clusters["kind"] == "pilot", "id"].dropna()),
+        group_ids=group_ids,
+        entity_ids=cluster_ids | group_ids,
+        indicator_unit=dict(zip(indicators["id"], indicators["unit"])),
+        sign_ids={s.id for g in ds.signs.groups for s in g.signs},
+        factor_ids=set(t["factors.csv"]["code"].dropna()),
+        units=set(ds.vocab.units),
+        quality=set(ds.vocab.quality),
+    )
 
-    clash = cluster_ids & group_ids
-    for cid in sorted(clash):
+
+def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
+    """Every reference from one file into another, in a fixed order so the problems come out the same each run."""
+    known = _known(ds)
+    _check_unique_entity_ids(known, problems)
+    _check_sources(ds, known, problems)
+    _check_clusters(ds, known, problems)
+    _check_indicators_and_benchmarks(ds, known, problems)
+    _check_observation_codes(ds, known, problems)
+    # A value that is not a number is empty by now; its own problem says what to fix.
+    unreadable = _reported_cells(problems)
+    _check_observation_values(ds, known, unreadable, problems)
+    _check_quality_notes(ds, problems)
+    _check_distributions(ds, known, unreadable, problems)
+    _check_assessments(ds, known, problems)
+    _check_cluster_attributes(ds, known, problems)
+    _check_pilot_components(ds, known, problems)
+    _check_success_factors(ds, known, problems)
+    _check_programme_sources(ds, known, problems)
+    _check_locations_and_fields(ds, known, problems)
+    _check_scorecard(ds, problems)
+    _check_practices(ds, known, problems)
+
+
+def _check_unique_entity_ids(known: _Known, problems: list[Problem]) -> None:
+    for cid in sorted(known.cluster_ids & known.group_ids):
         problems.append(Problem("groups.csv", "-", "id", "id is also a cluster id; entity ids must be unique across both files", cid))
 
-    # Sources everywhere.
-    src_msg = "unknown source id; add it to sources.csv"
-    _check_in(clusters, "sources", sources, src_msg, problems, split=";")
+
+def _check_sources(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    t = ds.tables
+    _check_in(t["clusters.csv"], "sources", known.sources, _SOURCE_MESSAGE, problems, split=";")
     for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "policy_timeline.csv",
                  "assessments.csv", "cluster_attributes.csv", "preconditions.csv", "factor_lists.csv", "stakeholders.csv"):
-        _check_in(t[name], "source", sources, src_msg, problems)
-    _check_in(ds.observations, "source", sources, src_msg, problems)
+        _check_in(t[name], "source", known.sources, _SOURCE_MESSAGE, problems)
+    _check_in(ds.observations, "source", known.sources, _SOURCE_MESSAGE, problems)
 
-    # Controlled vocabularies.
+
+def _check_clusters(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    clusters = ds.tables["clusters.csv"]
+    v = ds.vocab
     _check_in(clusters, "kind", set(v.cluster_kind), "not a cluster kind in vocabularies.yml", problems)
     _check_in(clusters, "entity_type", set(v.entity_type), "not an entity type in vocabularies.yml", problems)
     _check_in(clusters, "industry_group", set(v.industry_group), "not an industry group in vocabularies.yml", problems)
     for col in ("location_confidence", "industry_group_confidence", "support_group_confidence", "confidence"):
         _check_in(clusters, col, set(v.confidence), "not a confidence code (S, P or M)", problems)
-    _check_in(clusters, "merged_into", cluster_ids, "unknown cluster id", problems)
+    _check_in(clusters, "merged_into", known.cluster_ids, "unknown cluster id", problems)
     for _, row in clusters.iterrows():
         if row["kind"] == "pilot" and pd.isna(row["support_group"]):
             problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "a pilot cluster needs its support group (1 or 2)"))
         if row["kind"] != "pilot" and pd.notna(row["support_group"]):
             problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "only pilot clusters have a support group", row["support_group"]))
-    _check_in(indicators, "unit", units, "not a unit in vocabularies.yml", problems)
+
+
+def _check_indicators_and_benchmarks(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """Units, directions, quality flags and scopes of the indicator, benchmark and count tables."""
+    t = ds.tables
+    v = ds.vocab
+    indicators = t["indicators.csv"]
+    _check_in(indicators, "unit", known.units, "not a unit in vocabularies.yml", problems)
     _check_in(indicators, "direction", set(v.direction), "not a direction in vocabularies.yml", problems)
     for name in ("benchmarks.csv", "distributions.csv"):
-        _check_in(t[name], "unit", units, "not a unit in vocabularies.yml", problems)
+        _check_in(t[name], "unit", known.units, "not a unit in vocabularies.yml", problems)
     for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "policy_timeline.csv", "cluster_attributes.csv"):
-        _check_in(t[name], "quality", quality, "not a quality flag (reported, derived, estimate, ambiguous)", problems)
+        _check_in(t[name], "quality", known.quality, _QUALITY_MESSAGE, problems)
     _check_in(t["country_cluster_counts.csv"], "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
-    _check_in(t["benchmarks.csv"], "indicator", set(indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
+    _check_in(t["benchmarks.csv"], "indicator", set(known.indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
     _check_in(t["benchmarks.csv"], "applies_to", set(v.scope), "not a scope in vocabularies.yml", problems)
     bench = t["benchmarks.csv"]
     for f, line, _ in _where(bench, (bench["comparator"] == "range") & bench["value_high"].isna()):
         problems.append(Problem(f, line, "value_high", "a range needs its upper end"))
 
-    # Observations.
+
+def _check_observation_codes(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
     obs = ds.observations
-    _check_in(obs, "entity", entity_ids, "unknown entity; use a cluster id (clusters.csv) or a group id (groups.csv)", problems)
-    _check_in(obs, "indicator", set(indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
-    _check_in(obs, "unit", units, "not a unit in vocabularies.yml", problems)
+    v = ds.vocab
+    _check_in(obs, "entity", known.entity_ids, "unknown entity; use a cluster id (clusters.csv) or a group id (groups.csv)", problems)
+    _check_in(obs, "indicator", set(known.indicator_unit), "unknown indicator id; add it to indicators.csv", problems)
+    _check_in(obs, "unit", known.units, "not a unit in vocabularies.yml", problems)
     _check_in(obs, "qualifier", set(v.qualifier), "not a qualifier in vocabularies.yml", problems)
     _check_in(obs, "scope", set(v.scope), "not a scope in vocabularies.yml", problems)
-    _check_in(obs, "quality", quality, "not a quality flag (reported, derived, estimate, ambiguous)", problems)
-    unreadable = _reported_cells(problems)
+    _check_in(obs, "quality", known.quality, _QUALITY_MESSAGE, problems)
+
+
+def _check_observation_values(ds: Dataset, known: _Known, unreadable: set[tuple[str, str, str]], problems: list[Problem]) -> None:
+    """Units match their indicator, empty values are marked ambiguous, and each figure appears once per source."""
+    obs = ds.observations
     for f, line, row in _where(obs, pd.Series(True, index=obs.index)):
-        expected = indicator_unit.get(row["indicator"])
-        if expected and row["unit"] in units and row["unit"] != expected:
+        expected = known.indicator_unit.get(row["indicator"])
+        if expected and row["unit"] in known.units and row["unit"] != expected:
             problems.append(Problem(f, line, "unit", f"unit differs from the indicator's unit ({expected})", row["unit"]))
-        # A value that is not a number is empty by now; its own problem says what to fix.
         if pd.isna(row["value"]) and row["quality"] != "ambiguous" and (f, line, "value") not in unreadable:
             problems.append(Problem(f, line, "value", "value is empty; mark the row quality 'ambiguous' and say why in the note"))
     _check_values(obs, problems)
@@ -635,21 +700,25 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
     for f, line, row in _where(obs, keys.duplicated(keep="first")):
         problems.append(Problem(f, line, "entity+indicator+year", "duplicate observation for this source; each figure once", f"{row['entity']} {row['indicator']} {row['year']}"))
 
-    # Provenance notes, wherever a quality flag is set.
-    for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "cluster_attributes.csv"):
-        _check_values(t[name], problems, value_col="clusters" if name == "country_cluster_counts.csv" else "value")
 
-    # Distributions.
-    dist = t["distributions.csv"]
+def _check_quality_notes(ds: Dataset, problems: list[Problem]) -> None:
+    """Provenance notes, wherever a quality flag is set."""
+    for name in ("benchmarks.csv", "country_cluster_counts.csv", "distributions.csv", "cluster_attributes.csv"):
+        _check_values(ds.tables[name], problems, value_col="clusters" if name == "country_cluster_counts.csv" else "value")
+
+
+def _check_distributions(ds: Dataset, known: _Known, unreadable: set[tuple[str, str, str]], problems: list[Problem]) -> None:
+    """distributions.csv against distributions.yml: known ids, one unit each, totals, and no category twice."""
+    dist = ds.tables["distributions.csv"]
     meta = ds.distribution_meta
     _check_in(dist, "distribution", set(meta), "unknown distribution; describe it in distributions.yml", problems)
-    _check_in(dist, "population", entity_ids, "unknown population; use a cluster or group id", problems)
+    _check_in(dist, "population", known.entity_ids, "unknown population; use a cluster or group id", problems)
     for key, m in meta.items():
-        if m.source not in sources:
-            problems.append(Problem("distributions.yml", "-", f"{key}.source", src_msg, m.source))
-        if m.population not in entity_ids:
+        if m.source not in known.sources:
+            problems.append(Problem("distributions.yml", "-", f"{key}.source", _SOURCE_MESSAGE, m.source))
+        if m.population not in known.entity_ids:
             problems.append(Problem("distributions.yml", "-", f"{key}.population", "unknown population", m.population))
-        if m.unit not in units:
+        if m.unit not in known.units:
             problems.append(Problem("distributions.yml", "-", f"{key}.unit", "not a unit in vocabularies.yml", m.unit))
         rows = dist[dist["distribution"] == key]
         if rows.empty:
@@ -658,33 +727,41 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
         for f, line, row in _where(rows, rows["unit"] != m.unit):
             problems.append(Problem(f, line, "unit", f"unit differs from distributions.yml ({m.unit})", row["unit"]))
         if m.sums_to is not None:
-            # A cell that is not a number is empty by now and reported already; the total waits for it.
-            empty = [r for _, r in rows[rows["value"].isna()].iterrows() if (r["_file"], str(r["_line"]), "value") not in unreadable]
-            if empty:
-                first = rows.iloc[0]
-                problems.append(Problem(first["_file"], str(first["_line"]), "value", f"distribution '{key}' must total {m.sums_to:g} but has empty values"))
-            elif rows["value"].notna().all():
-                total = float(rows["value"].sum())
-                tolerance = max(0.5, 0.01 * m.sums_to) if m.unit == "percent" else 0.0
-                if abs(total - m.sums_to) > tolerance + 1e-9:
-                    first = rows.iloc[0]
-                    problems.append(Problem(first["_file"], str(first["_line"]), "value", f"values of '{key}' total {total:g}, expected {m.sums_to:g}"))
+            _check_distribution_total(key, m, rows, unreadable, problems)
     dkeys = _key(dist, ["distribution", "category"])
     for f, line, row in _where(dist, dkeys.duplicated(keep="first")):
         problems.append(Problem(f, line, "category", "category appears twice in this distribution", row["category"]))
 
-    # Signs and assessments.
+
+def _check_distribution_total(key: str, m: schemas.DistributionMeta, rows: pd.DataFrame,
+                              unreadable: set[tuple[str, str, str]], problems: list[Problem]) -> None:
+    # A cell that is not a number is empty by now and reported already; the total waits for it.
+    empty = [r for _, r in rows[rows["value"].isna()].iterrows() if (r["_file"], str(r["_line"]), "value") not in unreadable]
+    if empty:
+        first = rows.iloc[0]
+        problems.append(Problem(first["_file"], str(first["_line"]), "value", f"distribution '{key}' must total {m.sums_to:g} but has empty values"))
+    elif rows["value"].notna().all():
+        total = float(rows["value"].sum())
+        tolerance = max(0.5, 0.01 * m.sums_to) if m.unit == "percent" else 0.0
+        if abs(total - m.sums_to) > tolerance + 1e-9:
+            first = rows.iloc[0]
+            problems.append(Problem(first["_file"], str(first["_line"]), "value", f"values of '{key}' total {total:g}, expected {m.sums_to:g}"))
+
+
+def _check_assessments(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """Sign ids are unique, and each pilot has one assessment per sign, with evidence behind every verdict."""
     seen: set[str] = set()
     for g in ds.signs.groups:
         for s in g.signs:
             if s.id in seen:
                 problems.append(Problem("signs.yml", g.id, "id", "duplicate sign id", s.id))
             seen.add(s.id)
-    if ds.signs.source not in sources:
-        problems.append(Problem("signs.yml", "-", "source", src_msg, ds.signs.source))
-    ass = t["assessments.csv"]
-    _check_in(ass, "cluster", pilot_ids, "not a pilot cluster id", problems)
-    _check_in(ass, "sign", sign_ids, "unknown sign id; see signs.yml", problems)
+    if ds.signs.source not in known.sources:
+        problems.append(Problem("signs.yml", "-", "source", _SOURCE_MESSAGE, ds.signs.source))
+    ass = ds.tables["assessments.csv"]
+    v = ds.vocab
+    _check_in(ass, "cluster", known.pilot_ids, "not a pilot cluster id", problems)
+    _check_in(ass, "sign", known.sign_ids, "unknown sign id; see signs.yml", problems)
     _check_in(ass, "status", set(v.status), "not a status (meets, partly, fails, unknown)", problems)
     _check_in(ass, "basis", set(v.basis), "not a basis (stated, inferred)", problems)
     for f, line, row in _where(ass, ass["status"].isin(["meets", "partly", "fails"])):
@@ -692,78 +769,99 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
             if pd.isna(row[col]):
                 problems.append(Problem(f, line, col, f"a '{row['status']}' status needs its {col}"))
     have = set(zip(ass["cluster"], ass["sign"]))
-    for cid in sorted(pilot_ids):
-        for sid in sorted(sign_ids):
+    for cid in sorted(known.pilot_ids):
+        for sid in sorted(known.sign_ids):
             if (cid, sid) not in have:
                 problems.append(Problem("assessments.csv", "-", "cluster+sign", "missing row; add it with status 'unknown' if nothing is known", f"{cid} {sid}"))
 
-    attrs = t["cluster_attributes.csv"]
-    _check_in(attrs, "entity", cluster_ids, "unknown cluster id", problems)
-    _check_in(attrs, "attribute", set(v.attributes), "not an attribute in vocabularies.yml", problems)
 
-    # A fact about one part of a merged pilot names that part, and the part names its pilot.
+def _check_cluster_attributes(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    attrs = ds.tables["cluster_attributes.csv"]
+    _check_in(attrs, "entity", known.cluster_ids, "unknown cluster id", problems)
+    _check_in(attrs, "attribute", set(ds.vocab.attributes), "not an attribute in vocabularies.yml", problems)
+
+
+def _check_pilot_components(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """A fact about one part of a merged pilot names that part, and the part names its pilot."""
+    clusters = ds.tables["clusters.csv"]
     merged = dict(zip(clusters["id"], clusters["merged_into"]))
     components = set(clusters.loc[clusters["kind"] == "pilot_component", "id"].dropna())
     for f, line, row in _where(clusters, clusters["kind"] == "pilot_component"):
-        if row["merged_into"] not in pilot_ids:
+        if row["merged_into"] not in known.pilot_ids:
             problems.append(Problem(f, line, "merged_into", "a pilot component needs the id of its pilot cluster", row["merged_into"]))
-    for frame, owner in ((obs, "entity"), (ass, "cluster"), (attrs, "entity")):
+    owners = ((ds.observations, "entity"), (ds.tables["assessments.csv"], "cluster"), (ds.tables["cluster_attributes.csv"], "entity"))
+    for frame, owner in owners:
         for f, line, row in _where(frame, frame["component"].notna()) if "component" in frame.columns else []:
             if row["component"] not in components:
                 problems.append(Problem(f, line, "component", "not a pilot component; use a cluster id whose kind is pilot_component", row["component"]))
             elif merged[row["component"]] != row[owner]:
                 problems.append(Problem(f, line, "component", f"this component is part of {merged[row['component']]}, not of {row[owner]}", row["component"]))
 
-    # Success factors.
+
+def _check_success_factors(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    t = ds.tables
     pre = t["preconditions.csv"]
-    _check_in(pre, "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
-    _check_in(t["factor_lists.csv"], "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
-    _check_in(t["stakeholders.csv"], "factor", factor_ids, "unknown factor code; add it to factors.csv", problems)
+    _check_in(pre, "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
+    _check_in(t["factor_lists.csv"], "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
+    _check_in(t["stakeholders.csv"], "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
     for f, line, row in _where(pre, pre["side"] == "russian"):
-        if row["subject"] not in cluster_ids:
+        if row["subject"] not in known.cluster_ids:
             problems.append(Problem(f, line, "subject", "unknown cluster id", row["subject"]))
     for f, line, row in _where(pre, pre["side"] == "foreign"):
         if not re.match(r"^[A-Z]{2}$", str(row["subject"])):
             problems.append(Problem(f, line, "subject", "use an ISO 3166 alpha-2 country code", row["subject"]))
 
-    # Programme lists.
+
+def _check_programme_sources(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """The source of each list in programme.yml and specialisation.yml."""
     for block in ("spending_areas", "development_centre_regions", "policy_approaches"):
         src = getattr(ds.programme, block).source
-        if src not in sources:
-            problems.append(Problem("programme.yml", block, "source", src_msg, src))
+        if src not in known.sources:
+            problems.append(Problem("programme.yml", block, "source", _SOURCE_MESSAGE, src))
     for where, block in (("funding_rules", ds.programme.funding_rules), ("spending_areas.uptake", ds.programme.spending_areas.uptake),
                          ("country_cluster_types", ds.specialisation.country_cluster_types)):
-        if block is not None and block.source not in sources:
-            problems.append(Problem("specialisation.yml" if where == "country_cluster_types" else "programme.yml", where, "source", src_msg, block.source))
+        if block is not None and block.source not in known.sources:
+            problems.append(Problem("specialisation.yml" if where == "country_cluster_types" else "programme.yml", where, "source", _SOURCE_MESSAGE, block.source))
 
-    # Map, specialisation and comparison helpers.
+
+def _check_locations_and_fields(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """The map, specialisation and comparison helpers: locations, fields and category maps."""
+    t = ds.tables
     locs = t["cluster_locations.csv"]
-    _check_in(locs, "cluster", cluster_ids, "unknown cluster id", problems)
-    _check_in(locs, "source", sources, src_msg, problems)
-    _check_in(locs, "confidence", set(v.confidence), "not a confidence code (S, P or M)", problems)
+    _check_in(locs, "cluster", known.cluster_ids, "unknown cluster id", problems)
+    _check_in(locs, "source", known.sources, _SOURCE_MESSAGE, problems)
+    _check_in(locs, "confidence", set(ds.vocab.confidence), "not a confidence code (S, P or M)", problems)
     located = set(locs["cluster"].dropna())
-    for cid in sorted(cluster_ids - located):
+    for cid in sorted(known.cluster_ids - located):
         problems.append(Problem("cluster_locations.csv", "-", "cluster", "cluster has no location; add a row", cid))
+    dist = t["distributions.csv"]
     fields = set(dist.loc[dist["distribution"] == "world-clusters-by-field", "category"].dropna())
-    _check_in(t["cluster_fields.csv"], "cluster", pilot_ids, "not a pilot cluster id", problems)
+    _check_in(t["cluster_fields.csv"], "cluster", known.pilot_ids, "not a pilot cluster id", problems)
     _check_in(t["cluster_fields.csv"], "field", fields, "not a field of world-clusters-by-field", problems)
     for name in ds.specialisation.reserve_fields:
         if name not in fields:
             problems.append(Problem("specialisation.yml", "-", "reserve_fields", "not a field of world-clusters-by-field", name))
     maps = t["category_maps.csv"]
+    meta = ds.distribution_meta
     _check_in(maps, "source_distribution", set(meta), "unknown distribution; see distributions.yml", problems)
     dist_cats = set(zip(dist["distribution"], dist["category"]))
     for f, line, row in _where(maps, pd.Series(True, index=maps.index)) if not maps.empty else []:
         if row["source_distribution"] in meta and (row["source_distribution"], row["category"]) not in dist_cats:
             problems.append(Problem(f, line, "category", f"not a category of {row['source_distribution']}", row["category"]))
-    statuses = set(v.status)
+
+
+def _check_scorecard(ds: Dataset, problems: list[Problem]) -> None:
+    statuses = set(ds.vocab.status)
     if set(ds.scorecard.points) != statuses:
         problems.append(Problem("scorecard.yml", "points", "-", f"give points for exactly these statuses: {', '.join(sorted(statuses))}"))
     if ds.scorecard.points.get("unknown", 0) > 0:
         problems.append(Problem("scorecard.yml", "points", "unknown", "an unknown status must never earn points", ds.scorecard.points["unknown"]))
 
-    # Practices.
-    benchmark_ids = set(t["benchmarks.csv"]["id"].dropna())
+
+def _check_practices(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
+    """Each practice's id is unique and everything its front matter names exists."""
+    obs = ds.observations
+    benchmark_ids = set(ds.tables["benchmarks.csv"]["id"].dropna())
     obs_keys = set(zip(obs["entity"], obs["indicator"]))
     obs_year_keys = set(zip(obs["entity"], obs["indicator"], obs["year"]))
     ids: dict[str, str] = {}
@@ -773,26 +871,26 @@ def _cross_checks(ds: Dataset, problems: list[Problem]) -> None:
         if m.id in ids:
             problems.append(Problem(rel, "-", "id", f"practice id already used by {ids[m.id]}", m.id))
         ids[m.id] = rel
-        if m.theme not in sign_ids:
+        if m.theme not in known.sign_ids:
             problems.append(Problem(rel, "-", "theme", "unknown sign id; see signs.yml", m.theme))
-        if m.origin.cluster and m.origin.cluster not in cluster_ids:
+        if m.origin.cluster and m.origin.cluster not in known.cluster_ids:
             problems.append(Problem(rel, "-", "origin.cluster", "unknown cluster id", m.origin.cluster))
-        if m.origin.group and m.origin.group not in group_ids:
+        if m.origin.group and m.origin.group not in known.group_ids:
             problems.append(Problem(rel, "-", "origin.group", "unknown group id", m.origin.group))
         for s in m.sources:
-            if s.source not in sources:
-                problems.append(Problem(rel, "-", "sources", src_msg, s.source))
+            if s.source not in known.sources:
+                problems.append(Problem(rel, "-", "sources", _SOURCE_MESSAGE, s.source))
         for ev in m.evidence:
             if ev.benchmark:
                 if ev.benchmark not in benchmark_ids:
                     problems.append(Problem(rel, "-", "evidence", "unknown benchmark id; see benchmarks.csv", ev.benchmark))
             elif ev.distribution:
-                if ev.distribution not in meta:
+                if ev.distribution not in ds.distribution_meta:
                     problems.append(Problem(rel, "-", "evidence", "unknown distribution id; see distributions.yml", ev.distribution))
             elif not ((ev.entity, ev.indicator, ev.year) in obs_year_keys if ev.year else (ev.entity, ev.indicator) in obs_keys):
                 problems.append(Problem(rel, "-", "evidence", "no observation with this entity and indicator", f"{ev.entity} {ev.indicator}"))
         for cid in m.relevant_to:
-            if cid not in pilot_ids:
+            if cid not in known.pilot_ids:
                 problems.append(Problem(rel, "-", "relevant_to", "not a pilot cluster id", cid))
 
 
@@ -881,62 +979,78 @@ def read_contract(root: Path, problems: list[Problem]) -> Contract | None:
     if not isinstance(node, yaml.MappingNode):
         problems.append(Problem(CONTRACT, "1", "-", "expected file names, each with its rules (see data/README.md)"))
         return None
-    known = _contract_columns()
-    constructor = yaml.SafeLoader("")
-    contract = Contract()
-    seen: dict[tuple, int] = {}
-
-    def bad(n: yaml.Node, where: str, message: str, value: Any = None) -> None:
-        problems.append(Problem(CONTRACT, str(n.start_mark.line + 1), where, message, value))
-
+    reader = _ContractReader(problems)
     for file_node, rules in node.value:
+        reader.read_file(file_node, rules)
+    return reader.contract
+
+
+class _ContractReader:
+    """Turns the YAML nodes of contract.yml into a `Contract`, with a problem for each rule it cannot use."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.known = _contract_columns()
+        self.constructor = yaml.SafeLoader("")
+        self.contract = Contract()
+        self.seen: dict[tuple, int] = {}
+
+    def bad(self, n: yaml.Node, where: str, message: str, value: Any = None) -> None:
+        self.problems.append(Problem(CONTRACT, str(n.start_mark.line + 1), where, message, value))
+
+    def read_file(self, file_node: yaml.Node, rules: yaml.Node) -> None:
         name = str(file_node.value)
-        if name not in known:
-            bad(file_node, name, "not a file the contract can check; use one of " + ", ".join(known))
-            continue
+        if name not in self.known:
+            self.bad(file_node, name, "not a file the contract can check; use one of " + ", ".join(self.known))
+            return
         if not isinstance(rules, yaml.MappingNode):
-            bad(rules, name, "expected rules: " + ", ".join(RULES))
-            continue
+            self.bad(rules, name, "expected rules: " + ", ".join(RULES))
+            return
         for rule_node, body in rules.value:
             rule = str(rule_node.value)
             if rule not in RULES or (rule == "one_value" and name != schemas.OBSERVATIONS_DIR):
-                bad(rule_node, f"{name}.{rule}", "not a rule here; use require or allow (and one_value for observations)")
+                self.bad(rule_node, f"{name}.{rule}", "not a rule here; use require or allow (and one_value for observations)")
+            elif rule == "allow":
+                self.read_allow(name, body)
+            else:
+                self.read_rows(name, rule, body)
+
+    def read_allow(self, name: str, body: yaml.Node) -> None:
+        if not isinstance(body, yaml.MappingNode):
+            self.bad(body, f"{name}.allow", "expected each column with the list of its allowed values")
+            return
+        for column_node, values in body.value:
+            column = str(column_node.value)
+            items = self.constructor.construct_object(values, deep=True)
+            if column not in self.known[name]:
+                self.bad(column_node, f"{name}.allow", "not a column of this file", column)
+            elif not isinstance(items, list) or not items or any(isinstance(i, (dict, list)) or i is None for i in items):
+                self.bad(values, f"{name}.allow.{column}", "expected a list of values")
+            else:
+                self.contract.allowed[(name, column)] = (tuple(_cell_text(i) for i in items), column_node.start_mark.line + 1)
+
+    def read_rows(self, name: str, rule: str, body: yaml.Node) -> None:
+        """The rows of a `require` or `one_value` rule, each declared once."""
+        if not isinstance(body, yaml.SequenceNode):
+            self.bad(body, f"{name}.{rule}", "expected a list of rows, each as {column: value, ...}")
+            return
+        for item in body.value:
+            entry = self.constructor.construct_object(item, deep=True)
+            line = item.start_mark.line + 1
+            if not isinstance(entry, dict) or not entry or any(isinstance(v, (dict, list)) for v in entry.values()):
+                self.bad(item, f"{name}.{rule}", "expected a row as {column: value, ...}")
                 continue
-            if rule == "allow":
-                if not isinstance(body, yaml.MappingNode):
-                    bad(body, f"{name}.allow", "expected each column with the list of its allowed values")
-                    continue
-                for column_node, values in body.value:
-                    column = str(column_node.value)
-                    items = constructor.construct_object(values, deep=True)
-                    if column not in known[name]:
-                        bad(column_node, f"{name}.allow", "not a column of this file", column)
-                    elif not isinstance(items, list) or not items or any(isinstance(i, (dict, list)) or i is None for i in items):
-                        bad(values, f"{name}.allow.{column}", "expected a list of values")
-                    else:
-                        contract.allowed[(name, column)] = (tuple(_cell_text(i) for i in items), column_node.start_mark.line + 1)
+            unknown = [str(c) for c in entry if str(c) not in self.known[name]]
+            if unknown:
+                self.bad(item, f"{name}.{rule}", "not a column of this file", ", ".join(unknown))
                 continue
-            if not isinstance(body, yaml.SequenceNode):
-                bad(body, f"{name}.{rule}", "expected a list of rows, each as {column: value, ...}")
+            match = tuple((str(c), _cell_text(v)) for c, v in entry.items())
+            key = (name, frozenset(match))
+            if key in self.seen:
+                self.bad(item, f"{name}.{rule}", f"declared twice (also line {self.seen[key]}); declare each row once")
                 continue
-            for item in body.value:
-                entry = constructor.construct_object(item, deep=True)
-                line = item.start_mark.line + 1
-                if not isinstance(entry, dict) or not entry or any(isinstance(v, (dict, list)) for v in entry.values()):
-                    bad(item, f"{name}.{rule}", "expected a row as {column: value, ...}")
-                    continue
-                unknown = [str(c) for c in entry if str(c) not in known[name]]
-                if unknown:
-                    bad(item, f"{name}.{rule}", "not a column of this file", ", ".join(unknown))
-                    continue
-                match = tuple((str(c), _cell_text(v)) for c, v in entry.items())
-                key = (name, frozenset(match))
-                if key in seen:
-                    bad(item, f"{name}.{rule}", f"declared twice (also line {seen[key]}); declare each row once")
-                    continue
-                seen[key] = line
-                contract.requirements.append(Requirement(name, match, line, one_value=rule == "one_value"))
-    return contract
+            self.seen[key] = line
+            self.contract.requirements.append(Requirement(name, match, line, one_value=rule == "one_value"))
 
 
 def _node_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:

@@ -43,15 +43,31 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = None, scorecard_link: bool = False) -> str:
-    clusters = ds["clusters"].set_index("id")
-    c = clusters.loc[cluster_id]
-    sources = dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
-    units = ds.vocab.units
+    c = ds["clusters"].set_index("id").loc[cluster_id]
+    out = _intro(ds, cluster_id, c) + _key_facts(ds, c)
+    obs = ds.observations[ds.observations["entity"] == cluster_id]
+    if len(obs):
+        out += _figures(ds, obs) + _benchmarks(ds, obs)
+    if c["kind"] == "pilot":
+        out += _scorecard(ds, cluster_id, ranks, scorecard_link)
+    out += _other_facts(ds, cluster_id) + _related_practices(ds, cluster_id)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _source_names(ds: Dataset) -> dict:
+    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+
+
+def _intro(ds: Dataset, cluster_id: str, c: pd.Series) -> list[str]:
     kind = {"pilot": "Pilot innovative territorial cluster", "pilot_component": "Part of a pilot cluster",
             "russian_other": "Other Russian cluster", "foreign": "Foreign cluster"}[c["kind"]]
     out = [f"# {esc(c['short_name'])} {{#sec-profile-{cluster_id} .unnumbered}}", ""]
     out += [f"**{esc(c['name'])}**. {kind}; {esc(ds.vocab.entity_type[c['entity_type']].rstrip('.').lower())}.", ""]
+    return out
 
+
+def _key_facts(ds: Dataset, c: pd.Series) -> list[str]:
+    """The key facts table, the sources of the cluster's record and its note."""
     facts = [
         ["Country", _cell(text.country(c["country"])), ""],
         ["Region", _cell(c["region"]), CONFIDENCE.get(c["location_confidence"], "")],
@@ -67,60 +83,76 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     if c["single_industry_city"]:
         facts.append(["Single-specialism city", "yes", ""])
     if pd.notna(c["merged_into"]):
-        facts.append(["Merged into", f"[{esc(clusters.loc[c['merged_into'], 'short_name'])}]({c['merged_into']}.md)", ""])
-    out += ["## Key facts", "", _table(["Fact", "Value", "Confidence"], facts), ""]
+        merged = ds["clusters"].set_index("id").loc[c["merged_into"], "short_name"]
+        facts.append(["Merged into", f"[{esc(merged)}]({c['merged_into']}.md)", ""])
+    sources = _source_names(ds)
+    out = ["## Key facts", "", _table(["Fact", "Value", "Confidence"], facts), ""]
     out += [f"Sources: {_cell('; '.join(sources.get(s, s) for s in c['sources'].split(';')))}; {_cell(c['locator'])}.", ""]
     if pd.notna(c["note"]):
         out += [_cell(c["note"]), ""]
+    return out
 
-    obs = ds.observations[ds.observations["entity"] == cluster_id]
-    if len(obs):
-        labels = ds["indicators"].set_index("id")["label"]
-        rows = []
-        for _, r in obs.sort_values(["indicator", "year"]).iterrows():
-            label = labels.get(r["indicator"], r["indicator"]) + (f" ({r['breakdown'].replace('-', ' ')})" if pd.notna(r["breakdown"]) else "")
-            rows.append([_cell(label), _cell(_value(r, units)), str(int(r["year"])) if pd.notna(r["year"]) else "",
-                         SCOPE.get(r["scope"], r["scope"]), r["quality"], _cell(r["locator"])])
-        out += ["## Figures", "", _table(["Indicator", "Value", "Year", "Describes", "Quality", "Where (document, locator)"], rows), ""]
-        bench = ds["benchmarks"]
-        compared = []
-        for _, r in obs.iterrows():
-            for _, b in bench[bench["indicator"] == r["indicator"]].iterrows():
-                ref = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
-                compared.append(f"- {_cell(labels.get(r['indicator'], r['indicator']))}: {_cell(_value(r, units))}. "
-                                f"Reference: {_cell(b['label'])}, {ref} ({_cell(sources[b['source']])}, {_cell(b['locator'])}).")
-        if compared:
-            out += ["## Against the benchmarks", ""] + sorted(set(compared)) + [""]
 
-    if c["kind"] == "pilot":
-        m = ds["assessments"].merge(ds.sign_table, on="sign")
-        m = m[m["cluster"] == cluster_id].sort_values("order")
-        rows = [[_cell(r["label"]), r["status"], _cell(r["evidence"]) if pd.notna(r["evidence"]) else "no evidence in the sources",
-                 _cell(r["locator"]) if pd.notna(r["source"]) else ""] for _, r in m.iterrows()]
-        out += ["## Scorecard", ""]
-        if ranks is not None and cluster_id in ranks.index:
-            s = ranks.loc[cluster_id]
-            rules = f" See [the scorecard]({SCORECARD_CHAPTER}) for the rules." if scorecard_link else ""
-            out += [f"Score {num(s['score'])}% (rank {int(s['rank'])} of {len(ranks)}; {s['light']} light), with evidence on "
-                    f"{int(s['known'])} of {int(s['signs'])} signs.{rules}", ""]
-        out += [_table(["Sign", "Status", "Evidence", "Where"], rows), ""]
+def _figures(ds: Dataset, obs: pd.DataFrame) -> list[str]:
+    labels = ds["indicators"].set_index("id")["label"]
+    rows = []
+    for _, r in obs.sort_values(["indicator", "year"]).iterrows():
+        label = labels.get(r["indicator"], r["indicator"]) + (f" ({r['breakdown'].replace('-', ' ')})" if pd.notna(r["breakdown"]) else "")
+        rows.append([_cell(label), _cell(_value(r, ds.vocab.units)), str(int(r["year"])) if pd.notna(r["year"]) else "",
+                     SCOPE.get(r["scope"], r["scope"]), r["quality"], _cell(r["locator"])])
+    return ["## Figures", "", _table(["Indicator", "Value", "Year", "Describes", "Quality", "Where (document, locator)"], rows), ""]
 
+
+def _benchmarks(ds: Dataset, obs: pd.DataFrame) -> list[str]:
+    """Each of the cluster's figures next to the benchmarks recorded for its indicator."""
+    labels = ds["indicators"].set_index("id")["label"]
+    sources = _source_names(ds)
+    bench = ds["benchmarks"]
+    compared = []
+    for _, r in obs.iterrows():
+        for _, b in bench[bench["indicator"] == r["indicator"]].iterrows():
+            ref = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
+            compared.append(f"- {_cell(labels.get(r['indicator'], r['indicator']))}: {_cell(_value(r, ds.vocab.units))}. "
+                            f"Reference: {_cell(b['label'])}, {ref} ({_cell(sources[b['source']])}, {_cell(b['locator'])}).")
+    if not compared:
+        return []
+    return ["## Against the benchmarks", ""] + sorted(set(compared)) + [""]
+
+
+def _scorecard(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None, scorecard_link: bool) -> list[str]:
+    m = ds["assessments"].merge(ds.sign_table, on="sign")
+    m = m[m["cluster"] == cluster_id].sort_values("order")
+    rows = [[_cell(r["label"]), r["status"], _cell(r["evidence"]) if pd.notna(r["evidence"]) else "no evidence in the sources",
+             _cell(r["locator"]) if pd.notna(r["source"]) else ""] for _, r in m.iterrows()]
+    out = ["## Scorecard", ""]
+    if ranks is not None and cluster_id in ranks.index:
+        s = ranks.loc[cluster_id]
+        rules = f" See [the scorecard]({SCORECARD_CHAPTER}) for the rules." if scorecard_link else ""
+        out += [(f"Score {num(s['score'])}% (rank {int(s['rank'])} of {len(ranks)}; {s['light']} light), with evidence on "
+                 f"{int(s['known'])} of {int(s['signs'])} signs.{rules}"), ""]
+    return out + [_table(["Sign", "Status", "Evidence", "Where"], rows), ""]
+
+
+def _other_facts(ds: Dataset, cluster_id: str) -> list[str]:
     attrs = ds["cluster_attributes"]
     attrs = attrs[attrs["entity"] == cluster_id]
-    if len(attrs):
-        rows = [[_cell(ds.vocab.attributes[r["attribute"]].rstrip(".").removesuffix(" (true)")), _cell("yes" if r["value"] == "true" else r["value"]),
-                 r["quality"], _cell(r["locator"])]
-                for _, r in attrs.iterrows()]
-        out += ["## Other facts", "", _table(["Fact", "Value", "Quality", "Where"], rows), ""]
+    if not len(attrs):
+        return []
+    rows = [[_cell(ds.vocab.attributes[r["attribute"]].rstrip(".").removesuffix(" (true)")), _cell("yes" if r["value"] == "true" else r["value"]),
+             r["quality"], _cell(r["locator"])]
+            for _, r in attrs.iterrows()]
+    return ["## Other facts", "", _table(["Fact", "Value", "Quality", "Where"], rows), ""]
 
+
+def _related_practices(ds: Dataset, cluster_id: str) -> list[str]:
     related = [p for p in ds.practices if p.meta.status == "active" and (p.meta.origin.cluster == cluster_id or cluster_id in p.meta.relevant_to)]
-    if related:
-        out += ["## Related best practices", ""]
-        for p in sorted(related, key=lambda p: p.meta.id):
-            role = "from this cluster" if p.meta.origin.cluster == cluster_id else "relevant here"
-            out.append(f"- [{p.meta.id}]({PRACTICES_CHAPTER}#{p.meta.id.lower()}) {esc(p.meta.title)} ({role})")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    if not related:
+        return []
+    out = ["## Related best practices", ""]
+    for p in sorted(related, key=lambda p: p.meta.id):
+        role = "from this cluster" if p.meta.origin.cluster == cluster_id else "relevant here"
+        out.append(f"- [{p.meta.id}]({PRACTICES_CHAPTER}#{p.meta.id.lower()}) {esc(p.meta.title)} ({role})")
+    return out + [""]
 
 
 def index_markdown(ds: Dataset) -> str:
@@ -129,8 +161,8 @@ def index_markdown(ds: Dataset) -> str:
     kinds = {"pilot": "Pilot clusters", "pilot_component": "Parts of pilot clusters", "russian_other": "Other Russian clusters",
              "foreign": "Foreign clusters"}
     out = ["# Cluster profiles {#sec-profiles}", "",
-           "One page per cluster: its key facts with their confidence, every figure recorded for it with source and quality, "
-           "its position against the benchmarks, its scorecard row (pilot clusters) and the best practices that concern it.", ""]
+           ("One page per cluster: its key facts with their confidence, every figure recorded for it with source and quality, "
+            "its position against the benchmarks, its scorecard row (pilot clusters) and the best practices that concern it."), ""]
     for kind, group in clusters.sort_values(["order", "short_name"]).groupby("kind", sort=False):
         rows = [[f"[{esc(r['short_name'])}](profiles/{r['id']}.md)", _cell(r["region"]), _cell(ds.vocab.industry_group[r["industry_group"]])]
                 for _, r in group.iterrows()]

@@ -238,9 +238,6 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
     build; `to` and `force` to the draft only, since an edition is always built whole, once. `pinned`
     builds each edition with the package versions locked at its tag (see `edition_python`).
     """
-    from analysis.project import load as load_project
-    from clusterbench.build import BuildError, build
-
     root = Path(root).resolve()
     site = Path(site or root / "_site").resolve()
     entries = load_register(root)
@@ -249,6 +246,19 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
         raise EditionError([f"no editions in {REGISTER}; `clusterbench release EDITION` makes the first one"])
     site.mkdir(parents=True, exist_ok=True)
     (site / "v").mkdir(exist_ok=True)
+    _build_editions(root, site, entries, result, rebuild=rebuild, engine=engine, pinned=pinned)
+    latest = entries[-1]
+    result.latest = latest.edition
+    _refresh_root(site, site / "v" / latest.edition)
+    result.draft = _build_draft(root, site, latest, draft=draft, engine=engine, to=to, force=force, quiet=quiet)
+    result.notes += _write_site_root(root, site, entries)
+    return result
+
+
+def _build_editions(root: Path, site: Path, entries: list[Entry], result: ArchiveResult, *, rebuild: bool,
+                    engine: str, pinned: bool) -> None:
+    """Build each edition missing from `site/v/` (each one, with `rebuild`) from its tag, recording it in `result`;
+    every edition that fails or no longer rebuilds identically is reported at once, after the others are in place."""
     problems = []
     for entry in entries:
         published = site / "v" / entry.edition
@@ -278,18 +288,28 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
     if problems:
         raise EditionError(problems)
 
-    latest = entries[-1]
-    result.latest = latest.edition
-    _refresh_root(site, site / "v" / latest.edition)
+
+def _build_draft(root: Path, site: Path, latest: Entry, *, draft: bool, engine: str, to: tuple[str, ...],
+                 force: bool, quiet: bool) -> bool:
+    """Build the working tree into `site/draft/` when it differs from the latest edition (else remove it);
+    True when a draft was built."""
+    from clusterbench.build import BuildError, build
+
     draft_dir = site / "draft"
     if draft and not same_as_edition(root, latest):
         try:
             build(root, out=draft_dir, engine=engine, to=to, force=force, quiet=quiet)
         except BuildError as exc:
             raise EditionError([f"the draft (working tree) did not build; the editions are in place:\n{exc}"]) from None
-        result.draft = True
-    elif draft_dir.exists():
+        return True
+    if draft_dir.exists():
         shutil.rmtree(draft_dir)
+    return False
+
+
+def _write_site_root(root: Path, site: Path, entries: list[Entry]) -> list[str]:
+    """The versions list and the files only the site root holds; the notes they leave for the user."""
+    from analysis.project import load as load_project
     from clusterbench import web
 
     site_url = str(load_project(root).book.get("site-url", ""))
@@ -297,8 +317,8 @@ def assemble(root: Path, site: Path | None = None, *, rebuild: bool = False, dra
     write_versions(site, manifest)
     files, notes = web.root_files(site, manifest, **web.facts_for(root))
     web.write_root_files(site, files)
-    result.notes += notes
-    return result
+    return notes
+
 
 
 # --- release -------------------------------------------------------------------------------
@@ -424,7 +444,6 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
     Nothing is written when a check fails. If the build of the tagged tree fails, the tag and the
     release commit are taken back and the files restored.
     """
-    from analysis.report import citation
     from clusterbench.editions import changelog
 
     root = Path(root).resolve()
@@ -438,26 +457,36 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
         raise EditionError(problems)
 
     entries = load_register(root)
+    entry, changes = _new_entry(root, entries, edition, date, summary.strip(), doi)
+    entry_md = changelog.entry_markdown(entry, entries[-1].edition if entries else None, changes)
+    archive = _tag_and_archive(root, entries, entry, entry_md, site=site, quiet=quiet, pinned=pinned)
+    _set_variables(root, DRAFT, date)
+    git(root, "commit", "--quiet", "-m", f"Back to draft after edition {edition}", "--", "_variables.yml")
+    return ReleaseResult(entry, entry_md, archive)
+
+
+def _new_entry(root: Path, entries: list[Entry], edition: str, date: str, summary: str, doi: str):
+    """The register entry for HEAD, and the data changes since the previous edition (None for the first)."""
+    from clusterbench.editions import changelog
+
     head = git(root, "rev-parse", "HEAD")
     with worktree(root, head) as tree:
-        entry = Entry(edition, date, summary.strip(), data_hash(tree / "data"), head, doi)
-        previous = entries[-1] if entries else None
-        if previous:
-            with worktree(root, previous.tag) as old:
-                changes = changelog.diff(old / "data", tree / "data")
-        else:
-            changes = None
+        entry = Entry(edition, date, summary, data_hash(tree / "data"), head, doi)
+        if not entries:
+            return entry, None
+        with worktree(root, entries[-1].tag) as old:
+            return entry, changelog.diff(old / "data", tree / "data")
+
+
+def _tag_and_archive(root: Path, entries: list[Entry], entry: Entry, entry_md: str, *, site: Path | None,
+                     quiet: bool, pinned: bool) -> ArchiveResult:
+    """Write the release files, commit and tag them, and build the edition into the archive; on any
+    failure the tag and the commit are taken back and the files restored."""
+    from analysis.report import citation
+    from clusterbench.editions import changelog
+
+    edition, date = entry.edition, entry.date
     saved = {name: (root / name).read_bytes() if (root / name).exists() else None for name in RELEASE_FILES}
-
-    def restore() -> None:
-        for name, content in saved.items():
-            if content is None:
-                (root / name).unlink(missing_ok=True)
-            else:
-                (root / name).write_bytes(content)
-        git(root, "reset", "--quiet", "--", *RELEASE_FILES, check=False)
-
-    entry_md = changelog.entry_markdown(entry, previous.edition if previous else None, changes)
     tagged = False
     try:
         write_register(root, entries + [entry])
@@ -469,17 +498,25 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
         git(root, "commit", "--quiet", "-m", f"Release edition {edition}: {entry.summary}", "--", *RELEASE_FILES)
         git(root, "tag", "-a", entry.tag, "-m", f"Edition {edition} ({date}): {entry.summary}")
         tagged = True
-        archive = assemble(root, site, draft=False, quiet=quiet, pinned=pinned)
+        return assemble(root, site, draft=False, quiet=quiet, pinned=pinned)
     except BaseException:
         if tagged:
             git(root, "tag", "-d", entry.tag, check=False)
         if git(root, "log", "-1", "--format=%s", check=False).startswith(f"Release edition {edition}:"):
             git(root, "reset", "--soft", "--quiet", "HEAD~1", check=False)
-        restore()
+        _restore(root, saved)
         raise
-    _set_variables(root, DRAFT, date)
-    git(root, "commit", "--quiet", "-m", f"Back to draft after edition {edition}", "--", "_variables.yml")
-    return ReleaseResult(entry, entry_md, archive)
+
+
+def _restore(root: Path, saved: dict[str, bytes | None]) -> None:
+    """Put the release files back as they were (absent ones removed) and unstage them."""
+    for name, content in saved.items():
+        if content is None:
+            (root / name).unlink(missing_ok=True)
+        else:
+            (root / name).write_bytes(content)
+    git(root, "reset", "--quiet", "--", *RELEASE_FILES, check=False)
+
 
 
 # --- what the Editions chapter shows ---------------------------------------------------------

@@ -177,23 +177,10 @@ def to_branch(root: Path, new: Content, *, branch: str = DEFAULT_BRANCH, remote:
               message: str | None = None) -> PublishResult:
     """Publish as one commit on `branch`: in the project's repository, or pushed to `remote`."""
     repo = Path(root)
-    if not _git(repo, "rev-parse", "--git-dir", check=False):
-        raise PublishError([f"{repo} is not a git repository; publish to a folder with --to DIR"])
-    ref = f"refs/heads/{branch}"
-    if subprocess.run(["git", "check-ref-format", ref], cwd=repo, capture_output=True).returncode != 0:
-        raise PublishError([f"'{branch}' is not a valid branch name"])
-    if remote and remote.startswith("-"):
-        raise PublishError([f"--remote {remote}: give a remote name, a URL or a path"])
+    ref = _branch_ref(repo, branch, remote)
     algo = "sha256" if _git(repo, "rev-parse", "--show-object-format", check=False) == "sha256" else "sha1"
     where = f"branch {branch}" + (f" of {remote}" if remote else "")
-    if remote:
-        heads = _git(repo, "ls-remote", "--heads", remote, ref)
-        base = ""
-        if heads:
-            _git(repo, "fetch", "--quiet", "--no-tags", remote, ref)
-            base = _git(repo, "rev-parse", "--verify", "FETCH_HEAD^{commit}")
-    else:
-        base = _git(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False)
+    base = _branch_base(repo, ref, remote)
     old = _tree_entries(repo, base) if base else {}
     problems = check_against(new, {p: sha for p, (_, sha) in old.items()}, lambda b: _blob_id(b, algo))
     if problems:
@@ -203,7 +190,42 @@ def to_branch(root: Path, new: Content, *, branch: str = DEFAULT_BRANCH, remote:
     published = _published_editions(old)
     result.added = [e for e in new.editions if e not in published]
     result.kept = [e for e in new.editions if e in published]
+    tree = _write_tree(repo, new, kept_files)
+    if base and tree == _git(repo, "rev-parse", base + "^{tree}"):
+        result.unchanged, result.commit = True, base
+        return result
+    added = ", ".join(result.added) or "no new edition"
+    message = message or f"Publish edition {new.latest} (added: {added}; the root is edition {new.latest})"
+    commit = _git(repo, "commit-tree", tree, *(["-p", base] if base else []), "-m", message, env=_identity(repo))
+    _set_branch(repo, ref, commit, base, remote, where)
+    result.commit = commit
+    return result
 
+
+def _branch_ref(repo: Path, branch: str, remote: str | None) -> str:
+    """`refs/heads/<branch>`, once the repository, the branch name and the remote are known to be usable."""
+    if not _git(repo, "rev-parse", "--git-dir", check=False):
+        raise PublishError([f"{repo} is not a git repository; publish to a folder with --to DIR"])
+    ref = f"refs/heads/{branch}"
+    if subprocess.run(["git", "check-ref-format", ref], cwd=repo, capture_output=True).returncode != 0:
+        raise PublishError([f"'{branch}' is not a valid branch name"])
+    if remote and remote.startswith("-"):
+        raise PublishError([f"--remote {remote}: give a remote name, a URL or a path"])
+    return ref
+
+
+def _branch_base(repo: Path, ref: str, remote: str | None) -> str:
+    """The commit the branch points at now (fetched from `remote` when given), or '' when there is none."""
+    if not remote:
+        return _git(repo, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False)
+    if not _git(repo, "ls-remote", "--heads", remote, ref):
+        return ""
+    _git(repo, "fetch", "--quiet", "--no-tags", remote, ref)
+    return _git(repo, "rev-parse", "--verify", "FETCH_HEAD^{commit}")
+
+
+def _write_tree(repo: Path, new: Content, kept_files: dict[str, tuple[str, str]]) -> str:
+    """The git tree of the new content plus the kept root files, written to the object store."""
     with tempfile.TemporaryDirectory(prefix="cb-publish-") as tmp:
         # Blobs go in through files, in one process; a private index then makes the tree.
         staged = Path(tmp) / "files"
@@ -219,13 +241,11 @@ def to_branch(root: Path, new: Content, *, branch: str = DEFAULT_BRANCH, remote:
         lines = [f"100644 blob {sha}\t{path}" for path, sha in zip(paths, blobs)]
         lines += [f"{mode} blob {sha}\t{path}" for path, (mode, sha) in kept_files.items()]
         _git(repo, "update-index", "--add", "--index-info", env=index, stdin="\n".join(lines) + "\n")
-        tree = _git(repo, "write-tree", env=index)
-    if base and tree == _git(repo, "rev-parse", base + "^{tree}"):
-        result.unchanged, result.commit = True, base
-        return result
-    added = ", ".join(result.added) or "no new edition"
-    message = message or f"Publish edition {new.latest} (added: {added}; the root is edition {new.latest})"
-    commit = _git(repo, "commit-tree", tree, *(["-p", base] if base else []), "-m", message, env=_identity(repo))
+        return _git(repo, "write-tree", env=index)
+
+
+def _set_branch(repo: Path, ref: str, commit: str, base: str, remote: str | None, where: str) -> None:
+    """Move the branch from `base` to `commit`, refusing if it moved meanwhile."""
     if remote:
         # A plain push is a fast-forward from `base`: if someone published meanwhile, it is refused.
         proc = subprocess.run(["git", "push", "--quiet", remote, f"{commit}:{ref}"], cwd=repo,
@@ -236,8 +256,7 @@ def to_branch(root: Path, new: Content, *, branch: str = DEFAULT_BRANCH, remote:
     else:
         zero = "0" * len(commit)
         _git(repo, "update-ref", "-m", "clusterbench publish", ref, commit, base or zero)
-    result.commit = commit
-    return result
+
 
 
 # --- to a folder -----------------------------------------------------------------------------

@@ -135,37 +135,43 @@ def parse(path: Path, text: str | None = None, profiles: list[str] | None = None
     if profiles is not None:
         text = apply_conditions(text, profiles=profiles, blank=True)
     lines = text.split("\n")
-    meta: dict = {}
-    i = 0
-    if lines and lines[0].strip() == "---":
-        try:
-            end = next(k for k in range(1, len(lines)) if lines[k].strip() in ("---", "..."))
-        except StopIteration:
-            raise QmdError(path, 1, "front matter is not closed with '---'") from None
-        try:
-            meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-        except yaml.YAMLError as exc:
-            raise QmdError(path, 1, f"front matter is not valid YAML: {exc}") from None
-        i = end + 1
-    doc = Document(path, meta, source=source)
+    meta, body_start = _front_matter(lines, path)
+    doc = Document(path, meta, blocks=_blocks(lines, body_start, path), source=source)
+    for block in doc.blocks:
+        if isinstance(block, Markdown):
+            _check_markdown(block.text, path, block.line)
+    return doc
+
+
+def _front_matter(lines: list[str], path: Path) -> tuple[dict, int]:
+    """The YAML front matter and the index of the first line after it."""
+    if not (lines and lines[0].strip() == "---"):
+        return {}, 0
+    try:
+        end = next(k for k in range(1, len(lines)) if lines[k].strip() in ("---", "..."))
+    except StopIteration:
+        raise QmdError(path, 1, "front matter is not closed with '---'") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise QmdError(path, 1, f"front matter is not valid YAML: {exc}") from None
+    return meta, end + 1
+
+
+def _blocks(lines: list[str], i: int, path: Path) -> list[Cell | Markdown]:
+    """Python cells and the Markdown between them, from line index `i` on."""
+    blocks: list[Cell | Markdown] = []
     buf: list[str] = []
     buf_start = i + 1
     while i < len(lines):
         m = _FENCE.match(lines[i])
         if m and m.group(2).startswith("{"):
-            engine = m.group(2).strip("{}").split()[0].split(",")[0]
-            if engine != "python":
-                raise QmdError(path, i + 1, f"code cells in '{engine}' are not supported; only {{python}} cells run")
-            fence = m.group(1)
-            try:
-                close = next(k for k in range(i + 1, len(lines)) if lines[k].strip() == fence)
-            except StopIteration:
-                raise QmdError(path, i + 1, "code cell is not closed") from None
+            close = _cell_close(lines, i, m, path)
             if buf:
-                doc.blocks.append(Markdown("\n".join(buf), buf_start))
+                blocks.append(Markdown("\n".join(buf), buf_start))
                 buf = []
             options, body = _options(lines[i + 1:close], path, i + 1)
-            doc.blocks.append(Cell("\n".join(body).strip("\n"), options, i + 1))
+            blocks.append(Cell("\n".join(body).strip("\n"), options, i + 1))
             i = close + 1
             buf_start = i + 1
             continue
@@ -178,11 +184,20 @@ def parse(path: Path, text: str | None = None, profiles: list[str] | None = None
         buf.append(lines[i])
         i += 1
     if buf:
-        doc.blocks.append(Markdown("\n".join(buf), buf_start))
-    for block in doc.blocks:
-        if isinstance(block, Markdown):
-            _check_markdown(block.text, path, block.line)
-    return doc
+        blocks.append(Markdown("\n".join(buf), buf_start))
+    return blocks
+
+
+def _cell_close(lines: list[str], i: int, m: re.Match, path: Path) -> int:
+    """Index of the fence closing the code cell that opens at line index `i` (a {python} cell)."""
+    engine = m.group(2).strip("{}").split()[0].split(",")[0]
+    if engine != "python":
+        raise QmdError(path, i + 1, f"code cells in '{engine}' are not supported; only {{python}} cells run")
+    fence = m.group(1)
+    try:
+        return next(k for k in range(i + 1, len(lines)) if lines[k].strip() == fence)
+    except StopIteration:
+        raise QmdError(path, i + 1, "code cell is not closed") from None
 
 
 _CLOSE = re.compile(r"^:{3,}\s*$")
