@@ -30,10 +30,40 @@ def test_every_field_has_a_type_and_description():
             assert field["description"], f"{resource['name']}.{field['name']}"
 
 
-def test_package_passes_frictionless_validation():
-    report = Package(str(DATA / "datapackage.json")).validate()
-    errors = [e.message for task in report.tasks for e in task.errors]
-    assert report.valid, errors[:10]
+def _frictionless_errors(data) -> list[tuple[str, str, int | None, str]]:
+    report = Package(str(data / "datapackage.json")).validate()
+    return [(task.name, e.type, getattr(e, "row_number", None), e.note) for task in report.tasks for e in task.errors]
+
+
+def test_package_passes_frictionless_validation_with_its_keys():
+    descriptor = json.loads((DATA / "datapackage.json").read_text())
+    schema = {r["name"]: r["schema"] for r in descriptor["resources"]}
+    assert schema["sources"]["primaryKey"] == ["id"]
+    assert {"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}} in schema["observations-kutsenko-2015"]["foreignKeys"]
+    assert _frictionless_errors(DATA) == []
+
+
+def _set_cell(path, line: int, column: str, value: str) -> None:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[line - 1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+@pytest.mark.parametrize(("rel", "column", "value", "resource", "error", "note"), [
+    ("observations/kutsenko-2015.csv", "indicator", "no_such_indicator", "observations-kutsenko-2015", "foreign-key",
+     'for "indicator": values "no_such_indicator" not found in the lookup table "indicators" as "id"'),
+    ("assessments.csv", "cluster", "no-such-cluster", "assessments", "foreign-key",
+     'for "cluster": values "no-such-cluster" not found in the lookup table "clusters" as "id"'),
+    ("clusters.csv", "merged_into", "no-such-cluster", "clusters", "foreign-key",
+     'for "merged_into": values "no-such-cluster" not found in the lookup table "" as "id"'),
+    ("groups.csv", "kind", "region", "groups", "constraint-error",
+     'constraint "enum" is "[\'programme\', \'population\', \'survey\', \'country\', \'company\']"'),
+], ids=["observation-indicator", "assessment-cluster", "merged-into-same-file", "closed-vocabulary"])
+def test_frictionless_reports_a_dangling_reference_or_a_value_outside_the_vocabulary(data_copy, rel, column, value, resource, error, note):
+    _set_cell(data_copy / rel, 2, column, value)
+    assert _frictionless_errors(data_copy) == [(resource, error, 2, note)]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

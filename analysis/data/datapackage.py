@@ -25,6 +25,29 @@ LICENCE = {
 }
 _TYPES = {"float64": "number", "Int64": "integer", "bool": "boolean"}
 
+_SOURCE = ("sources", "id")
+_CLUSTER = ("clusters", "id")
+_FACTOR = ("factors", "code")
+#: Columns that name one row of another table: file (or the observations folder) -> column -> (resource, field).
+#: The validator in `analysis.data` checks the same references with fuller messages. Left out: lists
+#: (clusters.sources), ids of either of two files (observations.entity, distributions.population,
+#: preconditions.subject) and ids that live in YAML files (signs, distributions).
+FOREIGN_KEYS: dict[str, dict[str, tuple[str, str]]] = {
+    "clusters.csv": {"merged_into": _CLUSTER},
+    "benchmarks.csv": {"indicator": ("indicators", "id"), "source": _SOURCE},
+    "country_cluster_counts.csv": {"source": _SOURCE},
+    "distributions.csv": {"source": _SOURCE},
+    "policy_timeline.csv": {"source": _SOURCE},
+    "assessments.csv": {"cluster": _CLUSTER, "source": _SOURCE, "component": _CLUSTER},
+    "cluster_attributes.csv": {"entity": _CLUSTER, "source": _SOURCE, "component": _CLUSTER},
+    "preconditions.csv": {"factor": _FACTOR, "source": _SOURCE},
+    "factor_lists.csv": {"factor": _FACTOR, "source": _SOURCE},
+    "stakeholders.csv": {"factor": _FACTOR, "source": _SOURCE},
+    "cluster_locations.csv": {"cluster": _CLUSTER, "source": _SOURCE},
+    "cluster_fields.csv": {"cluster": _CLUSTER},
+    schemas.OBSERVATIONS_DIR: {"indicator": ("indicators", "id"), "source": _SOURCE, "component": _CLUSTER},
+}
+
 
 def _fields(model: type[pa.DataFrameModel], header: list[str], rel: str, problems: list[Problem]) -> list[dict]:
     """Field descriptors in the order of the file's header, as Table Schema requires."""
@@ -41,14 +64,39 @@ def _fields(model: type[pa.DataFrameModel], header: list[str], rel: str, problem
             constraints["required"] = True
         if col.unique:
             constraints["unique"] = True
+        allowed = [c.statistics["allowed_values"] for c in col.checks if c.name == "isin"]
+        if allowed:
+            constraints["enum"] = list(allowed[0])
         if constraints:
             entry["constraints"] = constraints
         fields.append(entry)
     return fields
 
 
+def _primary_key(model: type[pa.DataFrameModel]) -> list[str]:
+    """The schema's one unique column, or else its unique combination of columns."""
+    schema = model.to_schema()
+    single = [name for name, col in schema.columns.items() if col.unique]
+    return single if len(single) == 1 else list(schema.unique or [])
+
+
+def _keys(name: str, model: type[pa.DataFrameModel], references: dict[str, tuple[str, str]], header: list[str]) -> dict:
+    keys: dict = {}
+    primary = _primary_key(model)
+    if primary and set(primary) <= set(header):
+        keys["primaryKey"] = primary
+    foreign = [
+        # An empty resource name is Table Schema's reference to the table itself.
+        {"fields": [column], "reference": {"resource": "" if resource == name else resource, "fields": [field]}}
+        for column, (resource, field) in references.items() if column in header
+    ]
+    if foreign:
+        keys["foreignKeys"] = foreign
+    return keys
+
+
 def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], title: str, description: str,
-              problems: list[Problem]) -> dict:
+              references: dict[str, tuple[str, str]], problems: list[Problem]) -> dict:
     frame = read_table_text(root / path, path, problems)
     header = [] if frame is None else list(frame.columns)
     return {
@@ -60,7 +108,8 @@ def _resource(root: Path, name: str, path: str, model: type[pa.DataFrameModel], 
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": {"fields": _fields(model, header, path, problems), "missingValues": [""]},
+        "schema": {"fields": _fields(model, header, path, problems), "missingValues": [""],
+                   **_keys(name, model, references, header)},
     }
 
 
@@ -69,14 +118,16 @@ def descriptor(data: str | Path | None = None) -> dict:
     root = data_dir(data)
     problems: list[Problem] = []
     resources = [
-        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description, problems)
+        _resource(root, rel.removesuffix(".csv").replace("_", "-"), rel, model, title, description,
+                  FOREIGN_KEYS.get(rel, {}), problems)
         for rel, (model, title, description) in schemas.TABLES.items()
     ]
     model, title, description = schemas.OBSERVATIONS
     for path in sorted((root / schemas.OBSERVATIONS_DIR).glob("*.csv")):
         resources.append(
             _resource(root, f"observations-{path.stem}", f"{schemas.OBSERVATIONS_DIR}/{path.name}", model,
-                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.", problems)
+                      f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.",
+                      FOREIGN_KEYS[schemas.OBSERVATIONS_DIR], problems)
         )
     sources = read_table_text(root / "sources.csv", "sources.csv", problems)
     vocab = read_yaml_doc(root / "vocabularies.yml", "vocabularies.yml", problems)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import escape
 
 from analysis.charts import export
 from analysis.project import Project, lookup
@@ -278,10 +279,6 @@ def _headings(markdown: str) -> tuple[str, list[Heading]]:
     return "\n".join(out), found
 
 
-def _html_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _inline(text: str, values: dict[str, str]) -> str:
     """Inline expressions replaced by their values, each found by its own text (never by position)."""
     return qmd.INLINE_CODE.sub(lambda m: values[m.group(1).strip()], text)
@@ -394,7 +391,7 @@ def _figure(label: str, number: str, caption: str, alt: str, pieces: list[tuple[
     raws = [raw for kind, p in pieces if kind == "markdown" for raw in raw_blocks(p, "html" if target == "html" else "typst")]
     if target == "html":
         inner = "\n".join(raws)
-        inner += "".join(f'<img src="{src}" alt="{_html_attr(alt or caption)}">' for src in images)
+        inner += "".join(f'<img src="{src}" alt="{escape(alt or caption)}">' for src in images)
         caption_html = _md_inline_html(caption)
         return (f'```{{=html}}\n<figure class="cb-figure" id="{label}">{inner}'
                 f'<figcaption><span class="cb-figure-number">{number}:</span> {caption_html}</figcaption></figure>\n```')
