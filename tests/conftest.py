@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import hashlib
 import http.server
@@ -26,6 +27,21 @@ CHROMIUM_ARGS = [
 ]
 #: Reviewer artifacts inside a built site; never linked from a page and never published.
 CHECKS_DIR = "_checks"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """A data CSV as (header, rows of dicts), for tests that edit a copy of the data."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
+    """Write rows back as the data files are written: UTF-8, LF line ends."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @pytest.fixture

@@ -9,23 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import read_rows as _rows
+from conftest import write_rows as _write
 
 from analysis import data
 from analysis.data import DataError, Problem
 from analysis.paths import DATA, ROOT
-
-
-def _rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _line_of(path: Path, needle: str) -> int:

@@ -7,7 +7,6 @@ stay within what the evidence supports, and a status change reaches the data cha
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import subprocess
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import read_rows as _rows
+from conftest import write_rows as _write
 
 from analysis import data, indicators
 from analysis.charts import export, figures
@@ -25,17 +26,6 @@ from clusterbench.editions import changelog
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _explain(problems) -> str:

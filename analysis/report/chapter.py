@@ -41,10 +41,6 @@ def target_format() -> str:
     return "html"
 
 
-def is_html() -> bool:
-    return target_format().startswith("html")
-
-
 def chart_markdown(spec: dict) -> str:
     """A chart as Markdown with a raw block per format; pandoc keeps the one for the target.
 
