@@ -435,7 +435,7 @@ class _Assembler:
     def chapters(self, b, target: str) -> list:
         from clusterbench.engine import book as E
 
-        out = []
+        assemblies = []
         for i, pc in enumerate(b.chapters):
             assembly = E.assemble(b, i, self.results[job_key(pc.doc, EXECUTION_TARGET)], target,
                                   figure_dir=self.work / "figures" / pc.slug)
@@ -444,8 +444,8 @@ class _Assembler:
                 for rel, content in assembly.files.items():
                     (self.site / rel).parent.mkdir(parents=True, exist_ok=True)
                     (self.site / rel).write_bytes(content)
-            out.append(E.to_chapter(pc, {target: assembly.markdown}, assembly.headings, assembly.title))
-        return out
+            assemblies.append(assembly)
+        return E.cross_reference(b, assemblies, target)
 
 
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
@@ -513,15 +513,16 @@ def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, work
 def _write_outputs(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
                    cache_dir: Path, card: dict | None, progress, result: BuildResult) -> None:
     """The site, the PDFs and the data downloads, recorded in `result`; the work folder goes whatever happens."""
-    from clusterbench.engine import html as site_mod
+    from clusterbench.engine import pandoc
     from clusterbench.engine.parse import QmdError
+    from clusterbench.engine.typst import PdfError
 
     formats = ("html" in to) + ("pdf" in to)
     task = progress.add_task("Writing outputs", total=formats + (1 if plan.collection else 0) + 1)
     work = site.with_name(site.name + "-work")
     try:
         assembler = _Assembler(results, site, work)
-        site_mod.CACHE_DIR = cache_dir / "site"
+        pandoc.CACHE_DIR = cache_dir / "pandoc"
         _copy_resources(plan.book.project, site)
         _write_card(site, card)
         result.pages = _render_formats(plan, assembler, to, progress, task)
@@ -532,6 +533,8 @@ def _write_outputs(plan: _WheelPlan, results: dict, root: Path, site: Path, to: 
         progress.update(task, advance=1, description="Wrote the data downloads")
     except QmdError as exc:
         raise BuildError(_where(exc, root)) from None
+    except (pandoc.PandocError, PdfError) as exc:
+        raise BuildError(f"The site or a PDF could not be written: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from analysis import project
 from clusterbench.engine import book as engine
+from clusterbench.engine import crossref, pandoc
 from clusterbench.engine import parse as qmd
 
 MINIBOOK = Path(__file__).parent / "fixtures" / "minibook"
@@ -22,32 +24,83 @@ def book(tmp_path: Path) -> Path:
     return root
 
 
-def _targets(root: Path) -> dict[str, str]:
-    parsed = engine.parse_book(project.load(root))
-    return {label: t.text for pc in parsed for label, t in pc.targets.items()}
+def _numbered(markdown: str, chapter: int | None = 1) -> crossref.Numbered:
+    return crossref.number(crossref.read(markdown, "html"), chapter)
 
 
-def test_chapters_figures_tables_and_sections_are_numbered_like_quarto(book):
-    t = _targets(book)
-    assert t["sec-intro"] == "Chapter 1" and t["sec-charts"] == "Chapter 2"
-    assert t["sec-details"] == "Section 1.1"
-    assert t["tbl-small"] == "Table 1.1" and t["fig-bars"] == "Figure 2.1"
+CHAPTER = """# Intro {#sec-intro}
+
+## Details {#sec-details}
+
+::: {#tbl-small}
+| a |
+|---|
+| 1 |
+
+: A small table.
+:::
+
+### Deeper {#sec-deeper}
+
+::: {#fig-bars}
+Chart.
+
+Two bars.
+:::
+"""
 
 
-def test_callout_titles_and_unnumbered_headings_are_not_sections(book):
-    chapter = book / "01-intro.qmd"
-    text = chapter.read_text(encoding="utf-8").replace(
-        "## Details {#sec-details}",
-        "::: {.callout-tip}\n## Tip title\nText.\n:::\n\n## Aside {.unnumbered}\n\n## Details {#sec-details}")
-    chapter.write_text(text, encoding="utf-8")
-    assert _targets(book)["sec-details"] == "Section 1.1"
+def test_chapters_are_numbered_in_book_order(book):
+    parsed = engine.parse_book(project.load(book))
+    assert [(pc.anchor, pc.number) for pc in parsed] == [("sec-preface", None), ("sec-intro", 1), ("sec-charts", 2), ("sec-data", 3)]
+
+
+def test_figures_tables_and_sections_are_numbered_like_quarto():
+    found = _numbered(CHAPTER, 2)
+    assert found.targets == {"sec-details": "Section 2.1", "tbl-small": "Table 2.1", "sec-deeper": "Section 2.1.1",
+                             "fig-bars": "Figure 2.1"}
+    assert [(h.anchor, h.number) for h in found.headings] == [("sec-details", "2.1"), ("sec-deeper", "2.1.1")]
+
+
+def test_an_unnumbered_chapter_numbers_figures_without_a_prefix_and_sections_not_at_all():
+    found = _numbered(CHAPTER, None)
+    assert found.targets["fig-bars"] == "Figure 1" and found.targets["sec-details"] == "Details"
+
+
+def test_callout_titles_unnumbered_headings_and_code_are_not_numbered():
+    text = ("::: {.callout-tip}\n## Tip title\nText.\n:::\n\n## Aside {.unnumbered}\n\n"
+            "```\n## Not a heading {#sec-code}\n::: {#fig-code}\n```\n\n## Details {#sec-details}\n")
+    found = _numbered(text)
+    assert found.targets == {"sec-details": "Section 1.1"}
+    assert [h.text for h in found.headings] == ["Aside", "Details"]
+
+
+def test_headings_get_pandocs_own_identifiers():
+    found = _numbered("## Same\n\ntext\n\n## Same\n\n## Version 2.1 of the data\n\n### Sub {#sec-sub}")
+    assert [h.anchor for h in found.headings] == ["same", "same-1", "version-2.1-of-the-data", "sec-sub"]
+    assert engine.slugify("Version 2.1 of the data") == "version-2.1-of-the-data"
+
+
+def test_references_become_links_and_unknown_ones_are_reported():
+    tree = crossref.read("See @fig-a, -@tbl-b and @fig-gone. Mail me@example.org or @someone.\n\n[Next](02-x.qmd#sec-y)", "html")
+    missing = crossref.resolve(tree, {"fig-a": ("Figure 2.1", "02-x.html#fig-a"), "tbl-b": ("Table 1.3", "#tbl-b")},
+                               lambda file, fragment: f"{file[:-4]}.html{fragment}" if file == "02-x.qmd" else None)
+    assert missing.labels == ["fig-gone"] and missing.links == []
+    html = pandoc.run(json.dumps(tree), reader="json", writer="html5", args=("--wrap=none",))
+    assert '<a href="02-x.html#fig-a">Figure 2.1</a>' in html and '<a href="#tbl-b">1.3</a>' in html
+    assert "@someone" in html and "citation" not in html.replace("@fig-gone", "")
+    assert '<a href="02-x.html#sec-y">Next</a>' in html
 
 
 def test_duplicate_labels_are_an_error(book):
     chapter = book / "02-charts.qmd"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n## Again {#sec-intro}\n", encoding="utf-8")
+    parsed = engine.parse_book(project.load(book))
+    b = engine.Book(project.load(book), parsed)
+    numbered = [crossref.Numbered() for _ in parsed]
+    numbered[2] = _numbered("## Again {#sec-intro}\n", 2)
     with pytest.raises(qmd.QmdError, match="label 'sec-intro' is already used in 01-intro.qmd"):
-        engine.parse_book(project.load(book))
+        engine._targets(b, numbered)
 
 
 def test_cells_options_and_markdown_blocks_are_split_with_lines(book):
@@ -122,12 +175,6 @@ def test_content_for_another_profile_or_format_is_left_out():
     assert "::: {.callout-note}\nN\n:::" in book
     blanked = qmd.apply_conditions(text, profiles=["book"], blank=True)
     assert blanked.count("\n") == text.count("\n")  # line numbers in messages stay right
-
-
-def test_heading_ids_are_added_and_deduplicated():
-    md, headings = engine._headings("## Same\n\ntext\n\n## Same\n\n### Sub {#sec-sub}")
-    assert [h.anchor for h in headings] == ["same", "same-2", "sec-sub"]
-    assert "## Same {#same-2}" in md
 
 
 @pytest.mark.parametrize("old, new, message", [

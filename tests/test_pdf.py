@@ -7,6 +7,7 @@ table with a caption and text that looks like markup.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -17,8 +18,9 @@ pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 pypdf = pytest.importorskip("pypdf")
 
+import bookparts  # noqa: E402
 from clusterbench.engine.document import BookInfo, Chapter  # noqa: E402
-from clusterbench.engine.typst import PdfError, render_pdf, to_typst  # noqa: E402
+from clusterbench.engine.typst import PdfError, render_pdf  # noqa: E402
 
 HOSTILE = "Cluster <script>alert(1)</script> # * $ @ <"
 
@@ -62,12 +64,12 @@ def make_book(tmp: Path) -> tuple[BookInfo, list[Chapter]]:
     )
     preface = Chapter(
         source=tmp / "index.qmd", slug="index", title="Preface", anchor="preface", number=None, part=None,
-        markdown={"typst": "This report compares clusters. See [Figure 2.1](#fig-participants).\n"},
+        ast=bookparts.ast("This report compares clusters. See [Figure 2.1](#fig-participants).\n", "typst"),
     )
     ch1 = Chapter(
         source=tmp / "01-programme.qmd", slug="01-programme", title="The programme", anchor="sec-programme",
         number=1, part="Part I: Clusters in Russia",
-        markdown={"typst": f"""
+        ast=bookparts.ast(f"""
 ## Background {{#sec-background}}
 
 The programme started in 2012. Hostile text: {HOSTILE}
@@ -91,12 +93,12 @@ As [Table 1.1](#tbl-sizes) shows, Alpha is largest.
 ### Best practice {{#bp-007}}
 
 A practice entry.
-"""},
+""", "typst", 1),
     )
     ch2 = Chapter(
         source=tmp / "02-governance.qmd", slug="02-governance", title="Governance", anchor="sec-governance",
         number=2, part="Part I: Clusters in Russia",
-        markdown={"typst": f"""
+        ast=bookparts.ast(f"""
 ## Who decides {{#sec-who}}
 
 [Figure 2.1](#fig-participants) shows participants; [Section 1.1](#sec-background) explains.
@@ -113,7 +115,7 @@ The same chart again, as a figure div.
 ::: {{.callout-warning title="Doubtful readings"}}
 Some values could not be read from the source.
 :::
-"""},
+""", "typst", 2),
     )
     return book, [preface, ch1, ch2]
 
@@ -205,7 +207,9 @@ def test_collection_title(tmp_path):
 
 def test_missing_image_is_a_clear_error(tmp_path):
     book, chapters = make_book(tmp_path)
-    chapters[2].markdown["typst"] += "\n![Lost chart.](/nonexistent/lost-chart.svg){#fig-lost}\n"
+    tree = json.loads(chapters[2].ast["typst"])
+    tree["blocks"] += json.loads(bookparts.ast("![Lost chart.](/nonexistent/lost-chart.svg){#fig-lost}\n", "typst", 2)["typst"])["blocks"]
+    chapters[2].ast["typst"] = json.dumps(tree)
     with pytest.raises(PdfError) as info:
         render_pdf(book, chapters, tmp_path / "broken.pdf", workdir=tmp_path / "work")
     message = str(info.value)
@@ -223,21 +227,25 @@ def test_unknown_kind(tmp_path):
 
 
 def test_to_typst_escapes_and_labels():
-    out = to_typst(f"{HOSTILE}\n\n[Figure 1.1](#fig-a)\n\n<!-- a comment -->\n")
+    out = bookparts.typst(f"{HOSTILE}\n\n[Figure 1.1](#fig-a)\n\n<!-- a comment -->\n")
     assert "\\<script\\>" in out or "\\<script>" in out
     assert "\\#" in out and "\\$" in out and "\\@" in out
     assert "#link(<fig-a>)[Figure 1.1]" in out
     assert "comment" not in out
-    assert "#cite" not in to_typst("Write to @someone or info@example.org.")
+    assert "#cite" not in bookparts.typst("Write to @someone or info@example.org.")
 
 
 def test_to_typst_figures_and_callouts():
-    out = to_typst("::: {.callout-tip}\nUse the CSV.\n:::\n\n![No id](/x.svg)\n\n| a |\n|---|\n| 1 |\n")
+    out = bookparts.typst("::: {.callout-tip}\nUse the CSV.\n:::\n\n![No id](/x.svg)\n\n| a |\n|---|\n| 1 |\n")
     assert '#callout(kind: "tip", title: [Tip])[' in out
-    # figures and tables without a Quarto id are not numbered
-    assert out.count("#set figure(numbering: none)") == 2
+    # figures and tables without a Quarto id are not numbered (book.typ's default); one with an id
+    # shows the number crossref gave it
+    assert "numbering: (..n)" not in out
+    numbered = bookparts.typst("::: {#fig-x}\n![](/x.svg)\n\nA chart.\n:::\n\n## Part {#sec-p}\n")
+    assert '#[#set figure(numbering: (..n) => "1")' in numbered
+    assert "#heading(level: 2" not in numbered  # sections of an unnumbered chapter stay unnumbered
 
 
 def test_to_typst_right_aligns_number_columns():
-    out = to_typst("| Cluster | Firms |\n|---|---|\n| Alpha | 1,234 |\n| Beta | n/a |\n")
+    out = bookparts.typst("| Cluster | Firms |\n|---|---|\n| Alpha | 1,234 |\n| Beta | n/a |\n")
     assert "align: (auto,right,)" in out

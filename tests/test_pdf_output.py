@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import bookparts
 import pytest
 from conftest import missing_tool, save_check_artifact
 from pypdf import PdfReader
@@ -226,12 +227,10 @@ def test_title_page_and_a_chart_page_render(book):
 
 
 def test_a_table_with_equal_dashes_gets_room_for_its_long_column():
-    from clusterbench.engine.typst import to_typst
-
     locator = "001 section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
     table = ("| Indicator | Year | Where |\n|---|---|---|\n"
              f"| Employees | 2019 | {locator} |\n| Output | 2019 | 002 fn 12 |\n")
-    widths = [float(w) for w in re.findall(r"([\d.]+)%", re.search(r"columns: \(([^)]*)\)", to_typst(table)).group(1))]
+    widths = [float(w) for w in re.findall(r"([\d.]+)%", re.search(r"columns: \(([^)]*)\)", bookparts.typst(table)).group(1))]
     assert sum(widths) == pytest.approx(100, abs=0.1)
     indicator, year, where = widths
     assert where > indicator > year >= 6  # the year keeps room for four digits

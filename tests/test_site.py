@@ -14,9 +14,11 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import bookparts
 import pytest
 
 from clusterbench.engine import html as site
+from clusterbench.engine import pandoc
 from clusterbench.engine.document import BookInfo, Chapter, Download, Heading
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +31,9 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from test_site import make_book
 from clusterbench.engine import html as site
+from clusterbench.engine import pandoc
 
-site.CACHE_DIR = None
+pandoc.CACHE_DIR = None
 site.write_site(*make_book(), Path(sys.argv[2]))
 """
 
@@ -110,7 +113,7 @@ def make_book() -> tuple[BookInfo, list[Chapter]]:
         downloads=[Download("Best-Practice Collection (PDF)", "best-practices-2026.1.pdf")],
     )
     chapters = [
-        Chapter(Path("index.qmd"), "index", "Preface", "sec-preface", None, None, {"html": INDEX_MD}, [], "What the report is."),
+        Chapter(Path("index.qmd"), "index", "Preface", "sec-preface", None, None, bookparts.ast(INDEX_MD, "html"), [], "What the report is."),
         Chapter(
             Path("chapters/02-benchmarks.qmd"),
             "02-benchmarks",
@@ -118,7 +121,7 @@ def make_book() -> tuple[BookInfo, list[Chapter]]:
             "sec-benchmarks",
             1,
             "Benchmarks",
-            {"html": BENCH_MD},
+            bookparts.ast(BENCH_MD, "html", 1),
             [Heading(2, "sec-participants", "Participants"), Heading(3, "sec-by-group", "By group"), Heading(2, "sec-funding", "Funding")],
             "Pilots against world benchmarks.",
         ),
@@ -129,7 +132,7 @@ def make_book() -> tuple[BookInfo, list[Chapter]]:
             "sec-practices",
             2,
             "Benchmarks",
-            {"html": PRACTICES_MD},
+            bookparts.ast(PRACTICES_MD, "html", 2),
             [Heading(2, "sec-governance", "Governance")],
         ),
     ]
@@ -298,7 +301,7 @@ def test_what_quarto_yml_declares_goes_into_every_page(tmp_path):
     declared = BookInfo(title="T", css=["assets/report.css"], header_html='<meta name="cb-edition" content="draft">',
                         after_body_html='<script src="x.js"></script>')
     chapter = Chapter(source=Path("index.qmd"), slug="index", title="T", anchor="sec-t", number=None, part=None,
-                      markdown={"html": "Text."})
+                      ast=bookparts.ast("Text.", "html"))
     html = site.render_page(declared, [chapter], 0)
     head, body = html.split("</head>")
     assert '<link rel="stylesheet" href="assets/report.css">' in head and 'name="cb-edition"' in head
@@ -423,8 +426,8 @@ def test_bad_input_fails_loudly(tmp_path):
     missing = Chapter(Path("x.qmd"), "x", "X", "sec-x", 3, None, {"typst": ""})
     with pytest.raises(ValueError, match="x.qmd"):
         site.render_page(book, [chapters[0], missing], 1)
-    unknown = Chapter(Path("y.qmd"), "y", "Y", "sec-y", 3, None, {"html": "::: {.callout-danger}\nNo.\n:::\n"})
-    with pytest.raises(RuntimeError, match="callout-danger"):
+    unknown = Chapter(Path("y.qmd"), "y", "Y", "sec-y", 3, None, bookparts.ast("::: {.callout-danger}\nNo.\n:::\n", "html"))
+    with pytest.raises(pandoc.PandocError, match="callout-danger"):
         site.render_page(book, [chapters[0], unknown], 1)
 
 

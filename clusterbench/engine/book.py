@@ -1,10 +1,10 @@
 """The wheel-only engine: Quarto book chapters to `Chapter` objects ready for the HTML and PDF writers.
 
-Two passes. First every chapter is parsed and every label (`fig-`, `tbl-`, `sec-`)
-is numbered the way a Quarto book numbers it ("Figure 2.1", "Section 3.2",
-"Chapter 4"). Then each chapter is executed once per target format and its
-outputs are turned into Pandoc Markdown, with shortcodes and cross-references
-resolved, so that pandoc never sees an `@fig-...` (it would read it as a citation).
+First every chapter is parsed and the chapters are numbered ("Chapter 4"). Each chapter is
+executed once, and its outputs are assembled into Pandoc Markdown per target format, with
+shortcodes replaced. `cross_reference` then reads every chapter with pandoc's reader and hands
+the AST to `clusterbench.engine.crossref`, the one place where sections, figures and tables
+are numbered and `@fig-...` references resolved, for both formats.
 """
 
 from __future__ import annotations
@@ -13,27 +13,21 @@ import base64
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import escape
 
 from analysis.charts import export
 from analysis.project import Project, lookup
-from clusterbench.engine import execute
+from clusterbench.engine import crossref, execute, pandoc
 from clusterbench.engine import parse as qmd
 from clusterbench.engine.document import Chapter, Heading
 from clusterbench.engine.parse import Cell, Document, Markdown, QmdError
 
 _H1 = re.compile(r"^#\s+(.+?)\s*(\{([^}]*)\})?\s*$")
-_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*(\{([^}]*)\})?\s*$")
-_LABEL = re.compile(r"\{[^}]*#((?:fig|tbl|sec)-[\w-]+)[^}]*\}")
-_REF = re.compile(r"(?<![\w@/\\])(-?)@((?:fig|tbl|sec)-[\w-]*[\w])")
 _SHORTCODE = re.compile(r"\{\{<\s*(var|meta)\s+([^>\s]+)\s*>\}\}")
-#: Links to another chapter's source file, as Quarto writes them: [text](other.qmd#anchor).
-_CHAPTER_LINK = re.compile(r"\]\((?!https?:|#|mailto:)([^)\s#]+\.(?:qmd|md))(#[\w-]+)?\)")
-KIND_NAMES = {"fig": "Figure", "tbl": "Table"}
 
 
 @dataclass
@@ -43,7 +37,6 @@ class Target:
     label: str
     chapter: int  # index in the book
     text: str  # "Figure 2.1", "Chapter 3", "Section 3.2"
-    line: int
 
 
 @dataclass
@@ -55,16 +48,17 @@ class ParsedChapter:
     number: int | None
     part: str | None
     body: list  # blocks without the H1
-    targets: dict[str, Target] = field(default_factory=dict)
     title_key: int | None = None  # the block the H1 was in (inline values in the title are stored under it)
     title_source: str = ""
 
 
 def slugify(text: str) -> str:
-    """Pandoc-style identifier for a heading without an explicit id."""
-    s = re.sub(r"[^\w\s-]", "", text.lower()).strip()
+    """Pandoc's identifier for a heading without an explicit id (its `auto_identifiers` rules):
+    letters, digits, '_', '-' and '.' are kept, spaces become '-', everything before the first
+    letter goes."""
+    s = re.sub(r"[^\w\s.-]", "", text.lower()).strip()
     s = re.sub(r"\s+", "-", s)
-    return s.lstrip("0123456789-") or "section"
+    return re.sub(r"^[^a-z]+", "", s) or "section"
 
 
 def _plain(text: str) -> str:
@@ -72,20 +66,6 @@ def _plain(text: str) -> str:
     emphasis and code marks go, and backslash escapes (text from data, see `qmd.md_escape`) show their character."""
     text = re.sub(r"(?<!\\)\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"\\([!-/:-@\[-`{-~])|[*_`]", lambda m: m.group(1) or "", text).strip()
-
-
-def _callout_titles(lines: list[str]) -> set[int]:
-    """Indexes of headings that open a callout: they are its title, not a section (as in Quarto)."""
-    titles, opened = set(), False
-    for k, line in enumerate(lines):
-        if re.match(r"^:{3,}\s*\{[^}]*\.callout-", line) or re.match(r"^:{3,}\s*callout-", line):
-            opened = True
-            continue
-        if opened and line.strip():
-            if _HEADING.match(line):
-                titles.add(k)
-            opened = False
-    return titles
 
 
 def _unnumbered(attrs: str) -> bool:
@@ -124,53 +104,8 @@ def parse_book(project: Project) -> list[ParsedChapter]:
             number += 1
         pc = ParsedChapter(doc, slug, _plain(title), anchor, None if unnumbered else number, ref.part, body,
                            title_key=first_md.line if first_md is not None else None, title_source=title)
-        pc.targets[anchor] = Target(anchor, index, f"Chapter {number}" if not unnumbered else _plain(title), 1)
-        _number_labels(pc, index)
         parsed.append(pc)
-    seen: dict[str, Path] = {}
-    for pc in parsed:
-        for label, target in pc.targets.items():
-            if label in seen:
-                raise QmdError(pc.doc.path, target.line, f"label '{label}' is already used in {seen[label].name}")
-            seen[label] = pc.doc.path
     return parsed
-
-
-def _number_labels(pc: ParsedChapter, index: int) -> None:
-    counters = {"fig": 0, "tbl": 0}
-    sections = [0, 0]
-    prefix = f"{pc.number}." if pc.number is not None else ""
-    for block in pc.body:
-        if isinstance(block, Cell):
-            label = block.label
-            if label and label.split("-")[0] in counters:
-                kind = label.split("-")[0]
-                counters[kind] += 1
-                pc.targets[label] = Target(label, index, f"{KIND_NAMES[kind]} {prefix}{counters[kind]}", block.line)
-            continue
-        lines = block.text.split("\n")
-        callout_titles = _callout_titles(lines)
-        for offset, line in enumerate(lines):
-            m = _HEADING.match(line)
-            if m and len(m.group(1)) in (2, 3):
-                level = len(m.group(1))
-                if offset in callout_titles or _unnumbered(m.group(4) or ""):  # the writers leave these without a number too
-                    continue
-                if level == 2:
-                    sections = [sections[0] + 1, 0]
-                else:
-                    sections[1] += 1
-                ids = re.findall(r"#([\w-]+)", m.group(4) or "")
-                if ids and ids[0].startswith("sec-"):
-                    num = f"{pc.number}.{sections[0]}" + (f".{sections[1]}" if level == 3 else "")
-                    text = f"Section {num}" if pc.number is not None else _plain(m.group(2))
-                    pc.targets[ids[0]] = Target(ids[0], index, text, block.line + offset)
-                continue
-            for label in _LABEL.findall(line):
-                kind = label.split("-")[0]
-                if kind in counters:
-                    counters[kind] += 1
-                    pc.targets[label] = Target(label, index, f"{KIND_NAMES[kind]} {prefix}{counters[kind]}", block.line + offset)
 
 
 # --- assembling one chapter for one target ------------------------------------------
@@ -180,8 +115,7 @@ def _number_labels(pc: ParsedChapter, index: int) -> None:
 class Assembly:
     """Everything the build needs back from one chapter in one target."""
 
-    markdown: str
-    headings: list[Heading]
+    markdown: str  # Pandoc Markdown, references not yet resolved (`cross_reference` does that)
     figures: dict[str, pd.DataFrame]  # figure label -> the table the chart shows (for CSV downloads)
     files: dict[str, bytes]  # relative path -> content (images for the HTML site)
     data_files: list[str]
@@ -194,19 +128,32 @@ class Book:
     def __init__(self, project: Project, chapters: list[ParsedChapter]):
         self.project = project
         self.chapters = chapters
-        self.targets = {label: t for pc in chapters for label, t in pc.targets.items()}
         self.by_path = {pc.doc.path.resolve(): k for k, pc in enumerate(chapters)}
 
-    def href(self, label: str, here: int, target: str) -> str:
-        t = self.targets[label]
+    def href(self, label: str, chapter: int, here: int, target: str) -> str:
         if target == "html":
-            pc = self.chapters[t.chapter]
-            page = "" if t.chapter == here else f"{pc.slug}.html"
+            pc = self.chapters[chapter]
+            page = "" if chapter == here else f"{pc.slug}.html"
             return page if label == pc.anchor and page else f"{page}#{label}"
         return f"#{label}"
 
-    def resolve(self, text: str, here: int, target: str, path: Path, first_line: int) -> str:
-        """Replace shortcodes and `@fig-...` references in Markdown text."""
+    def chapter_href(self, here: int, target: str):
+        """Where a link to another chapter's file (`[text](02-x.qmd#sec-a)`, as Quarto writes it) goes."""
+        here_dir = self.chapters[here].doc.path.parent
+
+        def href(file: str, fragment: str) -> str | None:
+            index = self.by_path.get((here_dir / file).resolve())
+            if index is None:
+                return None
+            pc = self.chapters[index]
+            if target == "html":
+                return ("" if index == here and fragment else f"{pc.slug}.html") + fragment
+            return fragment or f"#{pc.anchor}"
+
+        return href
+
+    def shortcodes(self, text: str, here: int, path: Path, first_line: int) -> str:
+        """Replace `{{< var ... >}}` and `{{< meta ... >}}` shortcodes in Markdown text."""
         def shortcode(m: re.Match) -> str:
             kind, key = m.group(1), m.group(2).strip("\"'")
             value = lookup(self.project.variables, key) if kind == "var" else (
@@ -216,67 +163,55 @@ class Book:
                 raise QmdError(path, line, f"{{{{< {kind} {key} >}}}} has no value ({'_variables.yml' if kind == 'var' else 'front matter or _quarto.yml'})")
             return str(value)
 
-        text = _SHORTCODE.sub(shortcode, text)
-
-        def ref(m: re.Match) -> str:
-            label = m.group(2)
-            if label not in self.targets:
-                line = first_line + text[: m.start()].count("\n")
-                raise QmdError(path, line, f"unresolved cross-reference @{label}")
-            name = self.targets[label].text
-            if m.group(1) == "-":  # "[-@fig-x]" style: number only
-                name = name.split(" ", 1)[-1]
-            return f"[{name}]({self.href(label, here, target)})"
-
-        here_dir = self.chapters[here].doc.path.parent
-
-        def link(m: re.Match) -> str:
-            target_path = (here_dir / m.group(1)).resolve()
-            pc_index = self.by_path.get(target_path)
-            if pc_index is None:
-                line = first_line + text[: m.start()].count("\n")
-                raise QmdError(path, line, f"link to {m.group(1)}, which is not a chapter of this book")
-            pc = self.chapters[pc_index]
-            frag = m.group(2) or ""
-            if target == "html":
-                page = "" if pc_index == here and frag else f"{pc.slug}.html"
-                return f"]({page}{frag})"
-            return f"](#{frag[1:] if frag else pc.anchor})"
-
-        out_lines = []
-        in_code = False
-        for line in text.split("\n"):
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-            out_lines.append(line if in_code else _CHAPTER_LINK.sub(link, _REF.sub(ref, line)))
-        return "\n".join(out_lines)
+        return _SHORTCODE.sub(shortcode, text)
 
 
-def _headings(markdown: str) -> tuple[str, list[Heading]]:
-    """Give every level 2-3 heading an explicit id (pandoc then uses it) and list them."""
-    out, found, used = [], [], set()
-    in_code = False
-    lines = markdown.split("\n")
-    callout_titles = _callout_titles(lines)
-    for k, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_code = not in_code
-        m = None if in_code or k in callout_titles else _HEADING.match(line)
-        if m and len(m.group(1)) in (2, 3):
-            attrs = m.group(4) or ""
-            ids = re.findall(r"#([\w-]+)", attrs)
-            anchor = ids[0] if ids else slugify(_plain(m.group(2)))
-            base, n = anchor, 1
-            while anchor in used:
-                n += 1
-                anchor = f"{base}-{n}"
-            used.add(anchor)
-            if not ids:
-                attrs = (attrs + f" #{anchor}").strip()
-            line = f"{m.group(1)} {m.group(2)} {{{attrs}}}"
-            found.append(Heading(len(m.group(1)), anchor, _plain(m.group(2))))
-        out.append(line)
-    return "\n".join(out), found
+def _source_line(pc: ParsedChapter, needle: str) -> int:
+    """The first line of a chapter's source that holds `needle` (for messages about the AST, which has no lines)."""
+    for n, line in enumerate(pc.doc.source.split("\n"), start=1):
+        if needle in line:
+            return n
+    return 1
+
+
+def _targets(book: Book, numbered: list[crossref.Numbered]) -> dict[str, Target]:
+    """Every reference target of the book: the chapters and what `crossref.number` found in them."""
+    targets: dict[str, Target] = {}
+    for index, pc in enumerate(book.chapters):
+        found = {pc.anchor: f"Chapter {pc.number}" if pc.number is not None else pc.title, **numbered[index].targets}
+        for label, text in found.items():
+            if label in targets:
+                other = book.chapters[targets[label].chapter].doc.path.name
+                raise QmdError(pc.doc.path, _source_line(pc, f"#{label}") if label != pc.anchor else 1,
+                               f"label '{label}' is already used in {other}")
+            targets[label] = Target(label, index, text)
+    return targets
+
+
+def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list[Chapter]:
+    """Read every assembled chapter with pandoc, number it and resolve its references: the chapters for one writer."""
+    def read(pair: tuple[ParsedChapter, Assembly]) -> dict:
+        try:
+            return crossref.read(pair[1].markdown, target)
+        except pandoc.PandocError as e:
+            raise QmdError(pair[0].doc.path, 1, f"pandoc could not read the chapter: {e}") from None
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs as a subprocess
+        asts = list(pool.map(read, zip(book.chapters, assemblies)))
+    numbered = [crossref.number(ast, pc.number) for ast, pc in zip(asts, book.chapters)]
+    targets = _targets(book, numbered)
+    chapters = []
+    for index, (pc, ast, assembly) in enumerate(zip(book.chapters, asts, assemblies)):
+        refs = {label: (t.text, book.href(label, t.chapter, index, target)) for label, t in targets.items()}
+        missing = crossref.resolve(ast, refs, book.chapter_href(index, target))
+        if missing.labels:
+            label = missing.labels[0]
+            raise QmdError(pc.doc.path, _source_line(pc, f"@{label}"), f"unresolved cross-reference @{label}")
+        if missing.links:
+            link = missing.links[0]
+            raise QmdError(pc.doc.path, _source_line(pc, f"]({link}"), f"link to {link}, which is not a chapter of this book")
+        chapters.append(to_chapter(pc, {target: json.dumps(ast, ensure_ascii=False)}, numbered[index].headings, assembly.title))
+    return chapters
 
 
 def _inline(text: str, values: dict[str, str]) -> str:
@@ -297,7 +232,7 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
     for block in pc.body:
         if isinstance(block, Markdown):
             text = _inline(block.text, executed.inline.get(block.key, {}))
-            parts.append(book.resolve(text, index, target, path, block.line))
+            parts.append(book.shortcodes(text, index, path, block.line))
             continue
         opts = block.options
         if opts.get("include") is False:
@@ -308,21 +243,19 @@ def assemble(book: Book, index: int, executed: execute.Executed, target: str, *,
             continue
         out = outputs.get(block.line)
         pieces = _outputs_to_markdown(out.items if out else [], block, target, path, figure_dir, files, figures)
-        label = block.label
-        if label and label in pc.targets and label.startswith("fig-"):
-            caption = book.resolve(str(opts.get("fig-cap", "")), index, target, path, block.line)
-            parts.append(_figure(label, pc.targets[label].text, caption, str(opts.get("fig-alt", "")), pieces, target))
-        elif label and label in pc.targets and label.startswith("tbl-"):
-            caption = book.resolve(str(opts.get("tbl-cap", "")), index, target, path, block.line)
+        label = block.label or ""
+        if label.startswith("fig-"):
+            caption = book.shortcodes(str(opts.get("fig-cap", "")), index, path, block.line)
+            parts.append(_figure(label, caption, str(opts.get("fig-alt", "")), pieces, target))
+        elif label.startswith("tbl-"):
+            caption = book.shortcodes(str(opts.get("tbl-cap", "")), index, path, block.line)
             body = "\n\n".join(p for kind, p in pieces)
-            shown = f"{pc.targets[label].text}: {caption}" if target == "html" else caption
-            parts.append(f"::: {{#{label}}}\n\n{body}\n\n: {shown}\n\n:::")
+            parts.append(f"::: {{#{label}}}\n\n{body}\n\n: {caption}\n\n:::")
         else:
             parts.extend(p for kind, p in pieces)
     markdown = qmd.apply_conditions("\n\n".join(parts), profiles=book.project.profiles, target=target)
-    markdown, headings = _headings(markdown)
     title = _plain(_inline(pc.title_source, executed.inline.get(pc.title_key, {}))) if pc.title_key is not None else pc.title
-    return Assembly(markdown, headings, figures, files, executed.data_files, title)
+    return Assembly(markdown, figures, files, executed.data_files, title)
 
 
 _RAW = re.compile(r"^```\{=(html|typst)\}\n(.*?)\n```$", re.S | re.M)
@@ -386,29 +319,16 @@ def _outputs_to_markdown(items: list[dict], cell: Cell, target: str, path: Path,
     return out
 
 
-def _figure(label: str, number: str, caption: str, alt: str, pieces: list[tuple[str, str]], target: str) -> str:
+def _figure(label: str, caption: str, alt: str, pieces: list[tuple[str, str]], target: str) -> str:
+    """A Quarto figure div: the chart's raw block for this format (or the images), then the caption.
+    The writers' filters make the figure; `crossref` numbers it."""
     images = [p for kind, p in pieces if kind == "image"]
-    raws = [raw for kind, p in pieces if kind == "markdown" for raw in raw_blocks(p, "html" if target == "html" else "typst")]
-    if target == "html":
-        inner = "\n".join(raws)
-        inner += "".join(f'<img src="{src}" alt="{escape(alt or caption)}">' for src in images)
-        caption_html = _md_inline_html(caption)
-        return (f'```{{=html}}\n<figure class="cb-figure" id="{label}">{inner}'
-                f'<figcaption><span class="cb-figure-number">{number}:</span> {caption_html}</figcaption></figure>\n```')
-    if raws:
-        body = "\n\n".join(f"```{{=typst}}\n{raw}\n```" for raw in raws)
-        return f"::: {{#{label}}}\n\n{body}\n\n{caption}\n\n:::"
-    if not images:
+    raws = [raw for kind, p in pieces if kind == "markdown" for raw in raw_blocks(p, target)]
+    if not raws and not images:
         return "\n\n".join(p for _, p in pieces)
-    alt_attr = f' fig-alt="{alt}"' if alt else ""
-    return f"![{caption}]({images[0]}){{#{label}{alt_attr}}}"
-
-
-def _md_inline_html(text: str) -> str:
-    """A caption's inline Markdown (links, emphasis) as HTML, without the paragraph around it."""
-    from clusterbench.engine.html import inline_markdown_html
-
-    return inline_markdown_html(text).removeprefix("<p>").removesuffix("</p>")
+    alt_attr = ' fig-alt="{}"'.format(alt.replace("\\", "\\\\").replace('"', '\\"')) if alt else ""
+    body = [f"```{{={target}}}\n{raw}\n```" for raw in raws] + [f"![]({src})" for src in images]
+    return "\n\n".join([f"::: {{#{label}{alt_attr}}}", *body, caption, ":::"])
 
 
 def content_hash(*parts: bytes | str) -> str:
@@ -419,7 +339,7 @@ def content_hash(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def to_chapter(pc: ParsedChapter, markdown: dict[str, str], headings: list[Heading], title: str | None = None) -> Chapter:
+def to_chapter(pc: ParsedChapter, ast: dict[str, str], headings: list[Heading], title: str | None = None) -> Chapter:
     return Chapter(source=pc.doc.path, slug=pc.slug, title=title or pc.title, anchor=pc.anchor, number=pc.number,
-                   part=pc.part, markdown=markdown, headings=headings,
+                   part=pc.part, ast=ast, headings=headings,
                    description=str(pc.doc.meta.get("description", "")))

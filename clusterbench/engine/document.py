@@ -17,6 +17,7 @@ class Heading:
     level: int  # 2 for sections inside a chapter, 3 for subsections
     anchor: str  # id without '#', e.g. "sec-critical-mass"
     text: str  # plain text
+    number: str = ""  # "2.1"; empty for unnumbered sections
 
 
 @dataclass
@@ -29,10 +30,10 @@ class Chapter:
     anchor: str  # the chapter's own id, e.g. "sec-programme"
     number: int | None  # chapter number; None for unnumbered pages (index, references)
     part: str | None  # title of the part the chapter belongs to, if any
-    markdown: dict[str, str] = field(default_factory=dict)
-    """Pandoc Markdown per target ("html", "typst"), with outputs inlined and cross-references
-    resolved. In "html", charts are raw HTML blocks; in "typst", figures are
-    `![caption](absolute/path.svg){#fig-x}` and references are links like `[Figure 2.1](#fig-x)`."""
+    ast: dict[str, str] = field(default_factory=dict)
+    """Pandoc's AST as JSON text, per target ("html", "typst"): outputs inlined, sections, figures and
+    tables numbered (their `number` attribute) and references resolved into links, by
+    `clusterbench.engine.crossref`. Charts are raw blocks for the target's format."""
     headings: list[Heading] = field(default_factory=list)
     description: str = ""  # one-line summary for search results and meta tags
 

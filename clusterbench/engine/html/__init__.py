@@ -1,7 +1,7 @@
 """The HTML writer of the wheel-only engine: one page per chapter, shared assets, offline search.
 
 The engine hands over the executed chapters (`clusterbench.engine.document.Chapter`, whose
-`markdown["html"]` is Pandoc Markdown with charts as raw HTML blocks and
+`ast["html"]` is pandoc's AST with charts as raw HTML blocks, numbers in place and
 cross-references already resolved into links). This module turns each chapter
 into a complete page with the book's navigation, writes the CSS, the JavaScript
 and the Vega bundle under `assets/`, and writes a search index that works from
@@ -11,7 +11,7 @@ Everything here is deterministic: the same inputs give byte-identical files.
 
 Pandoc runs with `--section-divs` (each heading opens a `<section>` that carries
 the heading's id, as in Quarto) and the Lua filter `site.lua` beside this module
-(callouts, section numbers, table alignment). Chapter Markdown is trusted: text
+(callouts, section and figure numbers as `crossref` set them, table alignment). Chapter Markdown is trusted: text
 taken from data must be escaped before it is written into the Markdown. Text
 this module puts on the page itself (book and chapter titles, headings,
 downloads) is escaped by Jinja2.
@@ -28,9 +28,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
-import pypandoc
 from markupsafe import Markup
 
+from clusterbench.engine import pandoc
 from clusterbench.engine.document import BookInfo, Chapter
 
 HERE = Path(__file__).resolve().parent
@@ -54,40 +54,12 @@ BODY_CHARS = 20_000
 # --------------------------------------------------------------------------- conversion
 
 
-#: Folder for converted chapters and the Vega bundle across builds (set by the build; None = no disk cache).
-CACHE_DIR: Path | None = None
-
-
-def _disk_cached(kind: str, key: str, make) -> str:
-    """`make()`, remembered on disk under CACHE_DIR by a hash of `key` (which must cover every input)."""
-    if CACHE_DIR is None:
-        return make()
-    import hashlib
-
-    path = CACHE_DIR / kind / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.txt"
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    text = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return text
-
-
 @functools.lru_cache(maxsize=256)
-def chapter_html(markdown: str, number: int | None = None) -> str:
-    """Pandoc Markdown of one chapter -> HTML fragment (no page shell)."""
-    args = list(PANDOC_ARGS)
-    if number is not None:
-        args += ["--metadata", f"cb-chapter-number={number}"]
-
-    def convert() -> str:
-        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args)
-        return html.replace("\r\n", "\n")
-
-    filters = LUA_FILTER.read_text(encoding="utf-8")
-    return _disk_cached("html", "\0".join([pypandoc.get_pandoc_version(), " ".join(args), filters, markdown]), convert)
+def chapter_html(ast: str) -> str:
+    """One chapter's pandoc AST (JSON text, numbered and resolved) -> HTML fragment (no page shell)."""
+    html = pandoc.convert(ast, reader="json", writer="html5", args=PANDOC_ARGS, kind="html",
+                          extra_key=LUA_FILTER.read_text(encoding="utf-8"))
+    return html
 
 
 @functools.lru_cache(maxsize=32)
@@ -95,18 +67,13 @@ def inline_markdown_html(markdown: str) -> str:
     """Short Markdown (the "How to cite" block) -> HTML fragment."""
     if not markdown.strip():
         return ""
-
-    def convert() -> str:
-        html = pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=["--wrap=none"])
-        return html.replace("\r\n", "\n").strip()
-
-    return _disk_cached("inline", markdown, convert)
+    return pandoc.convert(markdown, reader="markdown", writer="html5", args=("--wrap=none",), kind="inline").strip()
 
 
 def _html_of(chapter: Chapter) -> str:
-    if "html" not in chapter.markdown:
-        raise ValueError(f"{chapter.source}: the chapter has no HTML Markdown (markdown['html'] is missing)")
-    return chapter_html(chapter.markdown["html"], chapter.number)
+    if "html" not in chapter.ast:
+        raise ValueError(f"{chapter.source}: the chapter has nothing for the HTML writer (ast['html'] is missing)")
+    return chapter_html(chapter.ast["html"])
 
 
 _SECTION_NUMBER = re.compile(r'<section id="([^"]+)"[^>]*?\sdata-number="([^"]+)"')
@@ -292,7 +259,7 @@ def vega_bundle() -> str:
             "(function () {\n" + bundle.rstrip() + "\n}).call(window);\n"
         )
 
-    return _disk_cached("vega", f"vl-convert {version}", make)
+    return pandoc.cached("vega", f"vl-convert {version}", make)
 
 
 def write_assets(out: Path) -> None:

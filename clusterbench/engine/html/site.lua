@@ -9,10 +9,10 @@ It runs on one chapter's Pandoc Markdown and:
    caution) into a box with a bold title, taken from a `title="..."` attribute,
    a leading heading, or the callout type; any other `callout-*` class is an
    error, so nothing is silently dropped;
-3. numbers the level-2 and level-3 headings of numbered chapters as Quarto
-   does ("2.1", "2.1.3"), skipping headings marked `{.unnumbered}` or `{-}`
-   (a heading that opens a callout is its title, not a section); the chapter
-   number comes from the metadata field `cb-chapter-number`;
+3. prints the numbers `clusterbench.engine.crossref` gave sections, figures and
+   tables (their `number` attribute): a heading gets "2.1" before its text, a
+   figure div (`#fig-...`) becomes a <figure> whose caption starts "Figure 2.1:",
+   a table's caption starts "Table 2.1:". Nothing is counted here;
 4. wraps every table in a horizontally scrollable box and right-aligns the
    columns whose body cells are all numbers (unless the column already has an
    alignment).
@@ -76,42 +76,79 @@ local function callout(div)
   return pandoc.Div({ head, inner }, pandoc.Attr(identifier, classes))
 end
 
-local function has_class(el, name)
-  for _, class in ipairs(el.classes) do
-    if class == name then
-      return true
-    end
+-- Shows a section's number (set by crossref) before its text.
+local function numbered_header(h)
+  local number = h.attributes["number"]
+  if not number then
+    return nil
   end
-  return false
+  local label = pandoc.Span({ pandoc.Str(number) }, pandoc.Attr("", { "header-section-number" }))
+  local content = pandoc.Inlines({ label, pandoc.Space() })
+  content:extend(h.content)
+  h.content = content
+  return h
 end
 
--- Numbers section headings in document order.
-local function numbering(chapter)
-  local counters = {}
-  return {
-    traverse = "topdown",
-    Header = function(h)
-      if h.level < 2 or h.level > 3 or has_class(h, "unnumbered") then
-        return nil
+local function caption_prefix(kind, number)
+  return pandoc.Span({ pandoc.Str(kind .. " " .. number .. ":") }, pandoc.Attr("", { "cb-figure-number" }))
+end
+
+-- A figure div (chart raw blocks or images, then a caption paragraph) as <figure>.
+local function figure(div)
+  local body, caption = {}, pandoc.Inlines({})
+  for k, b in ipairs(div.content) do
+    if (b.t == "Para" or b.t == "Plain") and k == #div.content then
+      caption = b.content
+    elseif (b.t == "Para" or b.t == "Plain") and #b.content == 1 and b.content[1].t == "Image" then
+      local image = b.content[1]
+      image.caption = pandoc.Inlines(div.attributes["fig-alt"] or pandoc.utils.stringify(div.content[#div.content]))
+      table.insert(body, pandoc.Plain({ image }))
+    else
+      table.insert(body, b)
+    end
+  end
+  local inlines = pandoc.Inlines({})
+  if div.attributes["number"] then
+    inlines:extend({ caption_prefix("Figure", div.attributes["number"]), pandoc.Space() })
+  end
+  inlines:extend(caption)
+  local out = { pandoc.RawBlock("html", '<figure class="cb-figure" id="' .. div.identifier .. '">') }
+  for _, b in ipairs(body) do
+    table.insert(out, b)
+  end
+  table.insert(out, pandoc.RawBlock("html", "<figcaption>"))
+  table.insert(out, pandoc.Plain(inlines))
+  table.insert(out, pandoc.RawBlock("html", "</figcaption></figure>"))
+  return out
+end
+
+-- A table div's caption starts with the table's number.
+local function numbered_table(div)
+  local number = div.attributes["number"]
+  if not number then
+    return nil
+  end
+  div.attributes["number"] = nil
+  return div:walk({
+    Table = function(tbl)
+      local blocks = tbl.caption.long
+      if #blocks > 0 and blocks[1].content then
+        local content = pandoc.Inlines({ pandoc.Str("Table " .. number .. ":"), pandoc.Space() })
+        content:extend(blocks[1].content)
+        blocks[1].content = content
       end
-      local depth = h.level - 1
-      counters[depth] = (counters[depth] or 0) + 1
-      for i = depth + 1, 2 do
-        counters[i] = nil
-      end
-      local parts = { chapter }
-      for i = 1, depth do
-        table.insert(parts, tostring(counters[i] or 1))
-      end
-      local number = table.concat(parts, ".")
-      h.attributes["number"] = number
-      local label = pandoc.Span({ pandoc.Str(number) }, pandoc.Attr("", { "header-section-number" }))
-      local content = pandoc.Inlines({ label, pandoc.Space() })
-      content:extend(h.content)
-      h.content = content
-      return h
+      return tbl
     end,
-  }
+  })
+end
+
+local function numbered_div(div)
+  if div.identifier:match("^fig%-") then
+    return figure(div)
+  elseif div.identifier:match("^tbl%-") then
+    return numbered_table(div)
+  end
+  return nil
 end
 
 -- Plain text of a cell, with spaces, thin and no-break spaces removed.
@@ -187,13 +224,7 @@ function Pandoc(doc)
     blocks:remove(1)
   end
   blocks = blocks:walk({ Div = callout })
-  local chapter = doc.meta["cb-chapter-number"]
-  if chapter then
-    chapter = pandoc.utils.stringify(chapter)
-    if chapter ~= "" then
-      blocks = blocks:walk(numbering(chapter))
-    end
-  end
+  blocks = blocks:walk({ Header = numbered_header, Div = numbered_div })
   blocks = blocks:walk({ Table = table_wrap })
   doc.blocks = blocks
   return doc

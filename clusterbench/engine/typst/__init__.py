@@ -24,16 +24,15 @@ timestamp both come from `book.date`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import os
 import re
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from clusterbench.engine import crossref, pandoc
 from clusterbench.engine.document import BookInfo, Chapter
 
 log = logging.getLogger(__name__)
@@ -43,10 +42,8 @@ STYLE = TEMPLATE_DIR / "book.typ"
 FILTER = TEMPLATE_DIR / "filter.lua"
 STYLE_NAME = "cb-book.typ"  # the style's name next to the generated main file
 
-# The engine resolves every cross-reference before the PDF writer sees the text, so a
-# remaining "@" is text (as a citation typst would ask for a bibliography). Raw HTML and
-# TeX are off: "<script>" or "\\cmd" in the text prints as it is (pandoc's typst writer
-# would drop them silently). HTML comments are removed before pandoc reads the text.
+# The reader of the title page's Markdown (chapters come as pandoc's AST, read by
+# `crossref.read`): an "@" is text, and raw HTML and TeX print as they are.
 READER = "markdown-citations-raw_html-raw_tex"
 
 KINDS = ("report", "collection")
@@ -73,68 +70,22 @@ class PdfError(Exception):
 
 # ----------------------------------------------------------------------------- pandoc
 
-def to_typst(markdown: str, *, base: Path | None = None) -> str:
-    """Pandoc Markdown -> Typst markup (a body, no preamble), with pypandoc's pandoc.
+def to_typst(source: str, *, base: Path | None = None, reader: str = "json") -> str:
+    """A chapter's pandoc AST (JSON text), or Pandoc Markdown with `reader=READER`, -> Typst markup
+    (a body, no preamble).
 
     `base` is the folder relative image paths are resolved against (absolute paths and
     URLs are left alone).
     """
-    cmd = [_pandoc(), "--from", READER, "--to", "typst", "--wrap=none", f"--lua-filter={FILTER}"]
+    args = ["--wrap=none", f"--lua-filter={FILTER}"]
     if base is not None:
-        cmd.append(f"--metadata=cb-base:{Path(base).resolve().as_posix()}")
+        args.append(f"--metadata=cb-base:{Path(base).resolve().as_posix()}")
+    text = source if reader == "json" else crossref.strip_comments(source)
     try:
-        done = subprocess.run(cmd, input=_strip_comments(markdown).encode("utf-8"),
-                              capture_output=True, check=False)
-    except OSError as e:
-        raise PdfError(f"could not run pandoc ({cmd[0]}): {e}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-        raise PdfError(f"pandoc could not convert the Markdown to Typst: {_first_line(message)}")
-    return done.stdout.decode("utf-8").replace("\r\n", "\n")
+        return pandoc.run(text, reader=reader, writer="typst", args=tuple(args))
+    except pandoc.PandocError as e:
+        raise PdfError(f"pandoc could not convert the chapter to Typst: {e}") from None
 
-
-@functools.lru_cache(maxsize=1)
-def _pandoc() -> str:
-    """The pandoc binary of the pypandoc_binary wheel (or pandoc on PATH for plain pypandoc)."""
-    try:
-        import pypandoc
-    except ImportError:
-        raise PdfError("the PDF needs pandoc: pip install pypandoc_binary") from None
-    try:
-        return pypandoc.get_pandoc_path()
-    except OSError:
-        raise PdfError("pandoc was not found: pip install pypandoc_binary") from None
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-
-def _strip_comments(markdown: str) -> str:
-    """Remove HTML comments outside fenced code blocks (raw HTML is text for the PDF)."""
-    if "<!--" not in markdown:
-        return markdown
-    parts: list[str] = []
-    prose: list[str] = []
-    fence: str | None = None
-    for line in markdown.splitlines(keepends=True):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            parts.append(_COMMENT.sub("", "".join(prose)))
-            prose = []
-            fence = m.group(1)
-            parts.append(line)
-        elif fence is not None:
-            parts.append(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):]:
-                fence = None
-        else:
-            prose.append(line)
-    parts.append(_COMMENT.sub("", "".join(prose)))
-    return "".join(parts)
-
-
-# ------------------------------------------------------------------------ typst helpers
 
 def typst_string(text: str) -> str:
     """A Typst string literal; displayed, it shows `text` literally."""
@@ -191,13 +142,12 @@ class _Span:
 # ------------------------------------------------------------------------------ render
 
 def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: Path,
-               kind: str = "report", number_sections: bool = True, header: str = "", toc_depth: int = 2) -> Path:
+               kind: str = "report", header: str = "", toc_depth: int = 2) -> Path:
     """Write one PDF of the given chapters and return `out`.
 
     `kind` is "report" (full report) or "collection" (Best-Practice Collection); it only
-    changes the title-page subtitle, the PDF title and the running footer. Sections of
-    numbered chapters are numbered "2.1", "2.1.1" like a Quarto book, unless
-    `number_sections` is false. The generated Typst files stay in `workdir` for inspection. Raises PdfError with a short message
+    changes the title-page subtitle, the PDF title and the running footer. Chapters, sections,
+    figures and tables carry the numbers `crossref` gave them. The generated Typst files stay in `workdir` for inspection. Raises PdfError with a short message
     (the typst error, the chapter and the line of the generated .typ) when the build fails.
     """
     if kind not in KINDS:
@@ -215,20 +165,22 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     # Pandoc runs once per chapter (plus the title page's Markdown), in parallel.
     jobs: list[tuple[str, Path | None]] = [(book.how_to_cite or "", None), (book.licence or "", None)]
     for ch in chapters:
-        if "typst" not in ch.markdown:
-            raise PdfError(f"chapter {ch.label!r} ({ch.source}) has no Markdown for the PDF (markdown['typst'])")
-        jobs.append((ch.markdown["typst"], Path(ch.source).parent))
+        if "typst" not in ch.ast:
+            raise PdfError(f"chapter {ch.label!r} ({ch.source}) has nothing for the PDF (ast['typst'])")
+        jobs.append((ch.ast["typst"], Path(ch.source).parent))
 
     def convert(job: tuple[str, Path | None]) -> str:
         text, base = job
-        return to_typst(text, base=base) if text.strip() else ""
+        if base is None:  # the title page's Markdown
+            return to_typst(text, reader=READER) if text.strip() else ""
+        return to_typst(text, base=base)
 
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
         converted = list(pool.map(convert, jobs))
     cite, licence, bodies = converted[0], converted[1], converted[2:]
 
     source, spans = _main_file(book, chapters, bodies, cite=cite, licence=licence, kind=kind,
-                               words=words, date=date, number_sections=number_sections, header=header,
+                               words=words, date=date, header=header,
                                toc_depth=toc_depth)
     main = workdir / (out.stem + ".typ")
     main.write_text(source, encoding="utf-8")
@@ -243,7 +195,7 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
 
 def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, cite: str, licence: str,
                kind: str, words: dict, date: dt.date | None,
-               number_sections: bool = True, header: str = "", toc_depth: int = 2) -> tuple[str, list[_Span]]:
+               header: str = "", toc_depth: int = 2) -> tuple[str, list[_Span]]:
     edition = _edition(book, words)
     titles = _titles(book, kind, words, edition)
     lines = ["// Generated by clusterbench/engine/typst from the executed chapters; edits are overwritten.",
@@ -258,7 +210,7 @@ def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, ci
     starts: list[int] = []  # index into `lines` where each chapter begins
     for ch, body in zip(chapters, bodies):
         starts.append(len(lines))
-        lines += _chapter_lines(ch, body, part_page=bool(ch.part and ch.part != part), number_sections=number_sections)
+        lines += _chapter_lines(ch, body, part_page=bool(ch.part and ch.part != part))
         part = ch.part
     return "\n".join(lines) + "\n", _spans(lines, starts, chapters)
 
@@ -321,21 +273,16 @@ def _title_page(book: BookInfo, titles: _Titles, *, words: dict, edition: str, d
     ]
 
 
-def _chapter_lines(ch: Chapter, body: str, *, part_page: bool, number_sections: bool) -> list[str]:
-    """A chapter's part page (when it opens a part), its numbering resets, heading and body."""
+def _chapter_lines(ch: Chapter, body: str, *, part_page: bool) -> list[str]:
+    """A chapter's part page (when it opens a part), heading and body.
+
+    Typst counts nothing: every number was set by `crossref` (sections, figures and tables
+    arrive with theirs), and the chapter's is written into its heading here."""
     lines = ["", f"// ---- {ch.slug} ({Path(ch.source).name})"]
     if part_page:
         lines.append(f"#part-page({typst_string(ch.part)})")
-    if ch.number is not None:
-        n = int(ch.number)
-        lines += ['#set heading(numbering: "1.1")' if number_sections else "#set heading(numbering: none)",
-                  f"#counter(heading).update({n - 1})",
-                  f'#set figure(numbering: i => "{n}." + str(i))']
-    else:
-        lines += ["#set heading(numbering: none)", '#set figure(numbering: "1")']
-    lines += ["#counter(figure.where(kind: image)).update(0)", "#counter(figure.where(kind: table)).update(0)"]
     label = f" #label({typst_string(ch.anchor)})" if ch.anchor else ""
-    numbering = '"1"' if ch.number is not None else "none"
+    numbering = f"(..n) => {typst_string(str(ch.number))}" if ch.number is not None else "none"
     return lines + [f"#heading(level: 1, numbering: {numbering}, {typst_string(ch.title)}){label}", "", body.rstrip("\n")]
 
 

@@ -3,9 +3,10 @@ Pandoc Lua filter for the PDF writer (clusterbench/engine/typst): Pandoc Markdow
 
 * (pdf.py reads the Markdown without raw HTML, so "<script>" from data is literal text;
   it removes HTML comments before pandoc.)
-* Figures and tables are numbered only when they carry a Quarto id (#fig-..., #tbl-...),
-  like the HTML pages; other figures and captionless tables are wrapped in a scope with
-  `figure(numbering: none)`, so they do not advance the per-chapter counters.
+* Numbers are not counted here. `clusterbench.engine.crossref` numbered the sections,
+  figures and tables and left each number in the element's `number` attribute; this filter
+  hands it to Typst as a `numbering` that returns it ("2.1"). Elements without one stay
+  unnumbered (book.typ sets `figure(numbering: none)`).
 * Quarto-style figure divs (::: {#fig-x} image + caption paragraph) become real figures;
   table divs (::: {#tbl-x}) pass their id (and a trailing caption paragraph) to the table.
 * Callout divs (.callout-note/-tip/-important/-warning/-caution) become #callout(...)
@@ -26,11 +27,13 @@ local function typst_string(s)
   return '"' .. s:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", "\\n") .. '"'
 end
 
-local function unnumbered(blocks)
-  local out = { pandoc.RawBlock("typst", "#[#set figure(numbering: none)") }
-  for _, b in ipairs(blocks) do out[#out + 1] = b end
-  out[#out + 1] = pandoc.RawBlock("typst", "]")
-  return out
+-- An element with the number crossref gave it: a scope whose figures show that number.
+local function numbered(block, number)
+  return {
+    pandoc.RawBlock("typst", "#[#set figure(numbering: (..n) => " .. typst_string(number) .. ")"),
+    block,
+    pandoc.RawBlock("typst", "]"),
+  }
 end
 
 local function starts(s, prefix) return s ~= nil and s:sub(1, #prefix) == prefix end
@@ -148,14 +151,27 @@ end
 -- figures and tables ------------------------------------------------------------
 
 local function Figure(el)
-  if starts(el.identifier, "fig-") or starts(el.identifier, "tbl-") then return nil end
-  return unnumbered({ el })
+  local number = el.attributes["number"]
+  if not number then return nil end
+  el.attributes["number"] = nil
+  return numbered(el, number)
 end
 
 local function Table(el)
   el = content_widths(align_numbers(el))
-  if starts(el.identifier, "tbl-") then return el end
-  return unnumbered({ el })
+  local number = el.attributes["number"]
+  if not number then return el end
+  el.attributes["number"] = nil
+  return numbered(el, number)
+end
+
+-- A numbered section: Typst's heading, told its number.
+local function Header(h)
+  local number = h.attributes["number"]
+  if not number then return nil end
+  local label = h.identifier ~= "" and (" #label(" .. typst_string(h.identifier) .. ")") or ""
+  return pandoc.RawBlock("typst", "#heading(level: " .. h.level .. ", numbering: (..n) => "
+    .. typst_string(number) .. ")[" .. typst_inlines(h.content) .. "]" .. label)
 end
 
 local function only_image(block)
@@ -186,15 +202,16 @@ local function figure_div(div)
       caption = { pandoc.Plain(b.content) }
     end
   end
+  local attr = pandoc.Attr(div.identifier, {}, { number = div.attributes["number"] })
   if raw then
-    return pandoc.Figure({ raw }, caption or {}, { id = div.identifier })
+    return pandoc.Figure({ raw }, caption or {}, attr)
   end
   if not image then return nil end
   if not caption then
     caption = { pandoc.Plain(image.caption) }
   end
   image.caption = {}
-  return pandoc.Figure({ pandoc.Plain({ image }) }, caption, { id = div.identifier })
+  return pandoc.Figure({ pandoc.Plain({ image }) }, caption, attr)
 end
 
 local function table_div(div)
@@ -210,6 +227,7 @@ local function table_div(div)
   end
   if not tbl then return nil end
   tbl.identifier = div.identifier
+  tbl.attributes["number"] = div.attributes["number"]
   if #tbl.caption.long == 0 and caption then tbl.caption.long = caption end
   return tbl
 end
@@ -272,7 +290,7 @@ end
 return {
   { Meta = Meta },
   { Image = Image },
-  -- Divs first (they turn into Figures and labelled Tables), then the numbering pass.
+  -- Divs first (they turn into Figures and labelled Tables), then the numbers.
   { Div = Div },
-  { Figure = Figure, Table = Table },
+  { Figure = Figure, Table = Table, Header = Header },
 }
