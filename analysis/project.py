@@ -26,6 +26,8 @@ PROJECT_KEYS = {"type", "output-dir", "execute-dir", "render", "resources", "pre
 BOOK_KEYS = {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "site-url", "repo-url",
              "downloads", "search", "sidebar", "page-navigation", "favicon", "description", "license", "image",
              "open-graph", "twitter-card"}
+#: book.sidebar options the wheel engine applies; the others would change Quarto's sidebar and are refused.
+SIDEBAR_KEYS = {"collapse-level"}
 TOP_KEYS = {"project", "book", "format", "execute", "lang", "profile", "metadata-files", "cb", "number-sections", "toc",
             "license"}
 #: Format options that change only real Quarto's own templates; the wheel engine's templates cover them.
@@ -57,6 +59,7 @@ class ChapterRef:
     path: Path
     part: str | None
     text: str | None = None  # the content, when the pre-render step generated the page in memory
+    appendix: bool = False  # listed under book.appendices (Quarto puts those under "Appendices")
 
 
 @dataclass
@@ -221,6 +224,10 @@ def _check_config(config: dict, file: str) -> None:
         raise ProjectError(f"{file}: project.type must be 'book'")
     book = config.get("book", {})
     _check_keys(book, BOOK_KEYS, "book.", file)
+    sidebar = book.get("sidebar") or {}
+    _check_keys(sidebar, SIDEBAR_KEYS, "book.sidebar.", file)
+    if "collapse-level" in sidebar and not (isinstance(sidebar["collapse-level"], int) and sidebar["collapse-level"] >= 1):
+        raise ProjectError(f"{file}: book.sidebar.collapse-level must be a whole number from 1")
     if not book.get("author"):
         raise ProjectError(f"{file}: book.author is required (Typst books fail without it)")
     for name, options in config.get("format", {}).items():
@@ -238,11 +245,11 @@ def _chapter_refs(root: Path, book: dict, generated: dict[str, str], file: str) 
     for key in ("chapters", "appendices"):
         for entry in book.get(key) or []:
             if isinstance(entry, str):
-                chapters.append(ChapterRef(root / entry, None, generated.get(entry)))
+                chapters.append(ChapterRef(root / entry, None, generated.get(entry), key == "appendices"))
             elif isinstance(entry, dict) and "part" in entry:
                 part = str(entry["part"])
                 for sub in entry.get("chapters", []):
-                    chapters.append(ChapterRef(root / sub, part, generated.get(sub)))
+                    chapters.append(ChapterRef(root / sub, part, generated.get(sub), key == "appendices"))
             else:
                 raise ProjectError(f"{file}: book.{key} entries must be file names or parts with chapters")
     if not chapters:

@@ -383,7 +383,8 @@ def _declared(project, generated: dict[str, str]) -> dict:
 
     return {"css": listed("css"), "header_html": "\n".join(text(r) for r in listed("include-in-header")),
             "after_body_html": "\n".join(text(r) for r in listed("include-after-body")),
-            "toc_depth": _toc_depth(project, "html")}
+            "toc_depth": _toc_depth(project, "html"),
+            "collapse_level": int((project.config.get("book", {}).get("sidebar") or {}).get("collapse-level", 2))}
 
 
 def _copy_resources(project, site: Path) -> None:

@@ -25,7 +25,7 @@ from analysis.data import Dataset, load
 from analysis.paths import PROFILE_DIR
 from analysis.report.profiles import (
     PROFILES_INDEX,
-    chapter_list,
+    chapter_groups,
     index_markdown,
     profile_markdown,
 )
@@ -67,8 +67,9 @@ def metadata(ds: Dataset, root: Path, profiles: list[str]) -> str:
     if facts.licence:
         lines.append(f"  licence: {_yaml_string(facts.licence)}")
     if not collection:
-        lines += ["book:", "  appendices:", '    - part: "Cluster profiles"', "      chapters:"]
-        lines += [f"        - {path}" for path in chapter_list(ds)]
+        lines += ["book:", "  appendices:", f"    - {PROFILES_INDEX}"]
+        for part, pages in chapter_groups(ds):
+            lines += [f"    - part: {_yaml_string(part)}", "      chapters:"] + [f"        - {path}" for path in pages]
     return "\n".join(lines) + "\n"
 
 

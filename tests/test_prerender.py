@@ -19,8 +19,12 @@ def test_the_pre_render_step_makes_a_page_per_cluster_listed_as_appendices(tmp_p
     pages = [p for p in files if p.startswith(profiles.PROFILE_DIR.as_posix())]
     assert len(pages) == len(ds["clusters"])
     metadata = yaml.safe_load(files[prerender.METADATA])
-    listed = metadata["book"]["appendices"][0]["chapters"]
+    appendices = metadata["book"]["appendices"]
+    listed = [appendices[0]] + [page for part in appendices[1:] for page in part["chapters"]]
     assert listed == profiles.chapter_list(ds) and all(p in files for p in listed)
+    # grouped as a reader looks for them: pilots, other Russian clusters, foreign clusters
+    assert [part["part"] for part in appendices[1:]] == [
+        "Profiles: pilot clusters", "Profiles: other Russian clusters", "Profiles: foreign clusters"]
     assert metadata["cb"]["edition"] and metadata["cb"]["how-to-cite"]
     assert 'name="cb-edition"' in files[prerender.HEAD]
 

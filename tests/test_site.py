@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -232,7 +233,7 @@ def test_sidebar_lists_every_chapter_and_marks_the_current_one(built, name):
     assert hrefs == PAGES
     current = [a["href"] for tag, a in tags(sidebar) if tag == "a" and a.get("aria-current") == "page"]
     assert current == [name]
-    assert '<p class="sidebar-part" id="part-2">Benchmarks</p>' in sidebar
+    assert '<summary class="sidebar-part" id="part-2">Benchmarks</summary>' in sidebar
     assert '<span class="chapter-number">2</span>&#8194;<span class="chapter-name">Practices</span>' in sidebar
 
 
@@ -457,3 +458,36 @@ def test_the_404_page_has_search_and_links_from_the_sites_path(built):
     assert '<a href="/cb/index.html">home page</a>' in html
     assert 'aria-current' not in between(html, '<nav', '</nav>')  # no chapter is the current one
     assert "404.html" not in [e["url"] for e in load_index(built[0] / "assets" / "search-index.js")]
+
+
+def _profiles(n: int) -> list[Chapter]:
+    return [Chapter(Path(f"chapters/profiles/p{k}.md"), f"p{k}", f"Profile {k}", f"sec-p{k}", None, "Profiles: foreign clusters",
+                    bookparts.ast("Text.", "html"), appendix=True) for k in range(n)]
+
+
+def _sidebar(html: str) -> str:
+    return html.split('id="sidebar"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_appendix_parts_sit_under_appendices_and_stay_closed_unless_they_hold_the_page():
+    book, chapters = make_book()
+    pages = chapters + _profiles(3)
+    on_chapter = _sidebar(site.render_page(book, pages, 1))
+    assert on_chapter.count("Appendices") == 1
+    assert '<details class="sidebar-group is-nested">' in on_chapter  # Quarto's collapse-level 2: closed
+    assert '<details class="sidebar-group" open>' in on_chapter  # the book's own parts stay open
+    on_profile = _sidebar(site.render_page(book, pages, len(chapters) + 1))
+    assert '<details class="sidebar-group is-nested" open>' in on_profile
+    assert "Profiles: foreign clusters <span class=\"sidebar-count\">(3)</span>" in on_profile
+    everything_closed = _sidebar(site.render_page(replace(book, collapse_level=1), pages, 1))
+    assert '<details class="sidebar-group" open>' in everything_closed  # the part holding the page
+    assert everything_closed.count(" open>") == 1
+
+
+def test_a_part_of_thousands_of_pages_lists_only_the_current_one_and_a_link_to_all(monkeypatch):
+    monkeypatch.setattr(site, "SIDEBAR_PART_LIMIT", 5)
+    book, chapters = make_book()
+    pages = chapters + _profiles(8)
+    sidebar = _sidebar(site.render_page(book, pages, len(chapters) + 2))
+    assert re.findall(r'href="(p\d+)\.html"', sidebar) == ["p2", "p0"]  # the page, then "all" (the first appendix)
+    assert "All 8 pages: see Profile 0" in sidebar

@@ -170,8 +170,21 @@ def index_markdown(ds: Dataset) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def chapter_list(ds: Dataset) -> list[str]:
+#: The appendix parts the profile pages are grouped in, in the order of `KIND_ORDER`.
+PROFILE_PARTS = {"pilot": "Profiles: pilot clusters", "pilot_component": "Profiles: pilot clusters",
+                 "russian_other": "Profiles: other Russian clusters", "foreign": "Profiles: foreign clusters"}
+
+
+def chapter_groups(ds: Dataset) -> list[tuple[str, list[str]]]:
+    """The profile pages as book parts (pilots, other Russian, foreign), each in name order."""
     clusters = ds["clusters"].copy()
     clusters["order"] = clusters["kind"].map(KIND_ORDER)
-    ids = list(clusters.sort_values(["order", "short_name"])["id"])
-    return ["chapters/11-cluster-profiles.md"] + [f"{PROFILE_DIR.as_posix()}/{cid}.md" for cid in ids]
+    groups: dict[str, list[str]] = {}
+    for _, row in clusters.sort_values(["order", "short_name"]).iterrows():
+        groups.setdefault(PROFILE_PARTS[row["kind"]], []).append(f"{PROFILE_DIR.as_posix()}/{row['id']}.md")
+    return list(groups.items())
+
+
+def chapter_list(ds: Dataset) -> list[str]:
+    """Every profile appendix in book order: the overview page, then each part's pages."""
+    return [PROFILES_INDEX] + [page for _, pages in chapter_groups(ds) for page in pages]

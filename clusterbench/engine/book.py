@@ -50,6 +50,7 @@ class ParsedChapter:
     body: list  # blocks without the H1
     title_key: int | None = None  # the block the H1 was in (inline values in the title are stored under it)
     title_source: str = ""
+    appendix: bool = False
 
 
 def slugify(text: str) -> str:
@@ -103,7 +104,8 @@ def parse_book(project: Project) -> list[ParsedChapter]:
         if not unnumbered:
             number += 1
         pc = ParsedChapter(doc, slug, _plain(title), anchor, None if unnumbered else number, ref.part, body,
-                           title_key=first_md.line if first_md is not None else None, title_source=title)
+                           title_key=first_md.line if first_md is not None else None, title_source=title,
+                           appendix=ref.appendix)
         parsed.append(pc)
     return parsed
 
@@ -342,4 +344,4 @@ def content_hash(*parts: bytes | str) -> str:
 def to_chapter(pc: ParsedChapter, ast: dict[str, str], headings: list[Heading], title: str | None = None) -> Chapter:
     return Chapter(source=pc.doc.path, slug=pc.slug, title=title or pc.title, anchor=pc.anchor, number=pc.number,
                    part=pc.part, ast=ast, headings=headings,
-                   description=str(pc.doc.meta.get("description", "")))
+                   description=str(pc.doc.meta.get("description", "")), appendix=pc.appendix)

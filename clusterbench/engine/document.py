@@ -36,6 +36,7 @@ class Chapter:
     `clusterbench.engine.crossref`. Charts are raw blocks for the target's format."""
     headings: list[Heading] = field(default_factory=list)
     description: str = ""  # one-line summary for search results and meta tags
+    appendix: bool = False  # listed under book.appendices
 
     @property
     def label(self) -> str:
@@ -70,6 +71,7 @@ class BookInfo:
     header_html: str = ""  # include-in-header, as written
     after_body_html: str = ""  # include-after-body, as written
     toc_depth: int = 3  # the deepest heading level listed under "On this page" (toc-depth, Quarto's default 3)
+    collapse_level: int = 2  # book.sidebar.collapse-level: parts at this level and deeper start collapsed
     # The image shown when a page is shared (`book.image`), relative to the site root, with its alt text and size.
     image: str = ""
     image_alt: str = ""

@@ -116,21 +116,37 @@ def _toc(chapter: Chapter, numbers: dict[str, str], depth: int = 3) -> list[dict
     return toc
 
 
-def _nav_groups(chapters: list[Chapter], index: int, root: str, toc: list[dict]) -> list[dict]:
+#: A sidebar part longer than this lists only the current page and a link to the overview: with
+#: thousands of profiles every page would otherwise carry thousands of links.
+SIDEBAR_PART_LIMIT = 60
+
+
+def _nav_groups(chapters: list[Chapter], index: int, root: str, toc: list[dict], collapse_level: int = 2) -> list[dict]:
+    """The sidebar: parts in book order, appendix parts nested under "Appendices" as Quarto nests them.
+
+    A part whose level (1 for the book's parts, 2 under Appendices) reaches `collapse_level`
+    (Quarto's `sidebar.collapse-level`, default 2) is collapsed unless it holds the current page."""
     groups: list[dict] = []
     for i, ch in enumerate(chapters):
-        item = _NavItem(
-            href=root + page_file(chapters, i),
-            number=ch.number,
-            title=ch.title,
-            label=ch.label,
-            current=i == index,
-            sections=toc if i == index else [],
-        )
-        if groups and groups[-1]["part"] == ch.part:
+        item = _NavItem(href=root + page_file(chapters, i), number=ch.number, title=ch.title, label=ch.label,
+                        current=i == index, sections=toc if i == index else [])
+        if groups and groups[-1]["part"] == ch.part and groups[-1]["appendix"] == ch.appendix:
             groups[-1]["items"].append(item)
         else:
-            groups.append({"part": ch.part, "items": [item]})
+            groups.append({"part": ch.part, "items": [item], "appendix": ch.appendix, "first_appendix": False})
+    overview = next((g["items"][0] for g in groups if g["appendix"]), None)
+    for k, group in enumerate(groups):
+        group["first_appendix"] = group["appendix"] and not any(g["appendix"] for g in groups[:k])
+        level = 2 if group["appendix"] else 1
+        holds_current = any(item.current for item in group["items"])
+        group["collapsible"] = bool(group["part"])
+        group["open"] = holds_current or level < collapse_level
+        group["count"] = len(group["items"])
+        group["more"] = None
+        if group["part"] and len(group["items"]) > SIDEBAR_PART_LIMIT:
+            group["more"] = {"count": len(group["items"]), "href": (overview or group["items"][0]).href,
+                             "title": (overview or group["items"][0]).title}
+            group["items"] = [item for item in group["items"] if item.current]
     return groups
 
 
@@ -190,7 +206,7 @@ def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapte
         edition=edition,
         card=_card(book),
         not_found=not_found,
-        groups=_nav_groups(chapters, index, root, toc),
+        groups=_nav_groups(chapters, index, root, toc, book.collapse_level),
         toc=toc,
         prev=link(index - 1),
         next=link(index + 1),

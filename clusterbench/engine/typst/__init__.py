@@ -50,13 +50,13 @@ KINDS = ("report", "collection")
 
 _WORDS = {
     "en": {
-        "chapter": "Chapter", "edition": "Edition", "draft": "Draft edition", "cite": "How to cite",
+        "chapter": "Chapter", "appendices": "Appendices", "edition": "Edition", "draft": "Draft edition", "cite": "How to cite",
         "url": "Permanent URL", "collection": "Best-Practice Collection",
         "months": ["January", "February", "March", "April", "May", "June", "July", "August",
                    "September", "October", "November", "December"],
     },
     "ru": {
-        "chapter": "Глава", "edition": "Издание", "draft": "Черновик", "cite": "Как цитировать",
+        "chapter": "Глава", "appendices": "Приложения", "edition": "Издание", "draft": "Черновик", "cite": "Как цитировать",
         "url": "Постоянный адрес", "collection": "Сборник лучших практик",
         "months": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                    "сентября", "октября", "ноября", "декабря"],
@@ -207,9 +207,13 @@ def _main_file(book: BookInfo, chapters: list[Chapter], bodies: list[str], *, ci
     lines.append(f"#contents(depth: {int(toc_depth)})")
 
     part: str | None = None
+    in_appendices = False
     starts: list[int] = []  # index into `lines` where each chapter begins
     for ch, body in zip(chapters, bodies):
         starts.append(len(lines))
+        if ch.appendix and not in_appendices:  # Quarto opens the appendices with a part of their own
+            lines.append(f"#part-page({typst_string(words['appendices'])})")
+            in_appendices, part = True, None
         lines += _chapter_lines(ch, body, part_page=bool(ch.part and ch.part != part))
         part = ch.part
     return "\n".join(lines) + "\n", _spans(lines, starts, chapters)
