@@ -188,11 +188,13 @@ def book_info(project, *, downloads=(), pdf: str = "", declared: dict | None = N
 
     book = project.book
     f = citation.facts(project)
+    publisher = project.config.get("cb") or {}
     return BookInfo(
         title=f.title, subtitle=f.subtitle, authors=f.authors, edition=f.edition, date=f.date,
         lang=str(project.config.get("lang", "en")), url=f.url, site_url=f.site_url,
         how_to_cite=str(project.variables.get("how-to-cite", citation.how_to_cite(f, pdf=pdf))).strip(),
         licence=f.licence,
+        **{key: str(publisher.get(key, "")).strip() for key in ("publisher", "contact", "rights", "colophon")},
         downloads=[Download(label, href) for label, href in downloads],
         repo_url=str(book.get("repo-url", "")),
         **(declared or {}),

@@ -86,22 +86,24 @@ def test_every_practice_is_in_the_pdf_with_its_id_title_and_text(book, kind):
 
 
 @pytest.mark.parametrize("kind", ["report", "collection"])
-def test_title_page_has_the_edition_and_how_to_cite(book, kind):
-    info, first = book[kind]["info"], book[kind]["pages"][0]
+def test_title_page_has_the_edition_and_its_back_how_to_cite_and_the_publisher(book, kind):
+    info, first, back = book[kind]["info"], book[kind]["pages"][0], book[kind]["pages"][1]
     assert info.edition.lower() in first.lower()
-    assert "How to cite" in first
+    assert "How to cite" in back
     cite = re.sub(r"[*_<>]", "", info.how_to_cite)  # the block's Markdown emphasis and URL brackets
-    assert _norm(cite) in _norm(first)
+    assert _norm(cite) in _norm(back)
+    assert info.publisher and _norm(f"Publisher: {info.publisher}") in _norm(back)
+    assert _norm(info.colophon) in _norm(back) and "Licence: CC BY 4.0" in back
 
 
 @pytest.mark.parametrize("kind", ["report", "collection"])
 def test_contents_list_every_chapter_and_part(book, kind):
     pages = book[kind]["pages"]
-    assert pages[1].lstrip().startswith("Contents")
-    # The contents run from page 2 up to the page that opens the first chapter.
+    assert pages[2].lstrip().startswith("Contents")
+    # The contents run from page 3 (after the title page and its back) up to the page that opens the first chapter.
     first = _norm(book[kind]["chapters"][0].title)
     toc = []
-    for page in pages[1:]:
+    for page in pages[2:]:
         if toc and _norm(page).startswith(first):
             break
         toc.append(page)

@@ -111,6 +111,10 @@ def make_book() -> tuple[BookInfo, list[Chapter]]:
         site_url="https://example.org/cb",
         how_to_cite="Analyst, A. (2026). *Cluster Benchmark*, edition 2026.1.",
         licence="CC BY 4.0",
+        publisher="Open Cluster Data",
+        contact="editors@example.org",
+        rights="Text and data under CC BY 4.0; sources under their own licences.",
+        colophon="Made from open data.",
         downloads=[Download("Best-Practice Collection (PDF)", "best-practices-2026.1.pdf")],
     )
     chapters = [
@@ -263,7 +267,9 @@ def test_footer(built):
     assert "Licence: CC BY 4.0" in footer
     assert "How to cite" in footer and "<em>Cluster Benchmark</em>" in footer
     assert '<a href="best-practices-2026.1.pdf">Best-Practice Collection (PDF)</a>' in footer
-    assert "Built with the wheel-only engine" in footer
+    assert "Publisher</h2>\n<p>Open Cluster Data</p>\n<p>Contact: editors@example.org</p>" in footer
+    assert '<p class="footer-colophon">Made from open data.</p>' in footer
+    assert "engine" not in footer  # how it was made is the colophon's, in the reader's words
 
 
 def test_content_conversion(built):

@@ -64,6 +64,11 @@ class BookInfo:
     site_url: str = ""  # where the site is published; its root always shows the latest edition
     how_to_cite: str = ""  # Markdown, one paragraph
     licence: str = ""
+    # The publisher block (_quarto.yml `cb`): who publishes, how to reach them, the rights, how it was made.
+    publisher: str = ""
+    contact: str = ""
+    rights: str = ""
+    colophon: str = ""
     downloads: list[Download] = field(default_factory=list)
     repo_url: str = ""
     # What _quarto.yml declares for every HTML page (format.html), applied by both engines:

@@ -50,13 +50,13 @@ KINDS = ("report", "collection")
 
 _WORDS = {
     "en": {
-        "chapter": "Chapter", "appendices": "Appendices", "edition": "Edition", "draft": "Draft edition", "cite": "How to cite",
+        "chapter": "Chapter", "appendices": "Appendices", "publisher": "Publisher", "licence": "Licence", "edition": "Edition", "draft": "Draft edition", "cite": "How to cite",
         "url": "Permanent URL", "collection": "Best-Practice Collection",
         "months": ["January", "February", "March", "April", "May", "June", "July", "August",
                    "September", "October", "November", "December"],
     },
     "ru": {
-        "chapter": "Глава", "appendices": "Приложения", "edition": "Издание", "draft": "Черновик", "cite": "Как цитировать",
+        "chapter": "Глава", "appendices": "Приложения", "publisher": "Издатель", "licence": "Лицензия", "edition": "Издание", "draft": "Черновик", "cite": "Как цитировать",
         "url": "Постоянный адрес", "collection": "Сборник лучших практик",
         "months": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                    "сентября", "октября", "ноября", "декабря"],
@@ -163,7 +163,8 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     date = _parse_date(book.date)
 
     # Pandoc runs once per chapter (plus the title page's Markdown), in parallel.
-    jobs: list[tuple[str, Path | None]] = [(book.how_to_cite or "", None), (book.licence or "", None)]
+    licence_line = f"{words['licence']}: {book.licence}" if book.licence else ""
+    jobs: list[tuple[str, Path | None]] = [(book.how_to_cite or "", None), (licence_line, None)]
     for ch in chapters:
         if "typst" not in ch.ast:
             raise PdfError(f"chapter {ch.label!r} ({ch.source}) has nothing for the PDF (ast['typst'])")
@@ -273,6 +274,9 @@ def _title_page(book: BookInfo, titles: _Titles, *, words: dict, edition: str, d
         f"  url-label: {typst_string(words['url'])},",
         f"  cite: {_content(cite) if cite.strip() else 'none'},",
         f"  licence: {_content(licence) if licence.strip() else 'none'},",
+        f"  publisher-label: {typst_string(words['publisher'])},",
+        *(f"  {key}: {typst_string(value) if value else 'none'}," for key, value in
+          (("publisher", book.publisher), ("contact", book.contact), ("rights", book.rights), ("colophon", book.colophon))),
         ")",
     ]
 

@@ -165,6 +165,14 @@ local function Table(el)
   return numbered(el, number)
 end
 
+-- A paragraph that is only a bold lead-in ("**Evidence.**") introduces what follows: keep them together.
+local function Para(el)
+  if #el.content == 1 and el.content[1].t == "Strong" then
+    return pandoc.RawBlock("typst", "#block(sticky: true)[" .. typst_inlines(el.content) .. "]")
+  end
+  return nil
+end
+
 -- A numbered section: Typst's heading, told its number.
 local function Header(h)
   local number = h.attributes["number"]
@@ -292,5 +300,5 @@ return {
   { Image = Image },
   -- Divs first (they turn into Figures and labelled Tables), then the numbers.
   { Div = Div },
-  { Figure = Figure, Table = Table, Header = Header },
+  { Figure = Figure, Table = Table, Header = Header, Para = Para },
 }
