@@ -497,3 +497,12 @@ def test_a_part_of_thousands_of_pages_lists_only_the_current_one_and_a_link_to_a
     sidebar = _sidebar(site.render_page(book, pages, len(chapters) + 2))
     assert re.findall(r'href="(p\d+)\.html"', sidebar) == ["p2", "p0"]  # the page, then "all" (the first appendix)
     assert "All 8 pages: see Profile 0" in sidebar
+
+
+def test_wide_tables_carry_their_column_names_for_the_phone_layout():
+    wide = "| Indicator | Value | Year | Where |\n|---|---|---|---|\n| Employees | 12,400 | 2019 | Figure 5 |\n\n: Figures.\n"
+    html = site.chapter_html(bookparts.ast(wide, "html")["html"])
+    assert 'class="table-wrap table-stack"' in html
+    assert '<td data-label="Where">Figure 5</td>' in html and 'data-label="Value"' in html
+    narrow = site.chapter_html(bookparts.ast("| a | b |\n|---|---|\n| 1 | 2 |\n", "html")["html"])
+    assert "table-stack" not in narrow and "data-label" not in narrow

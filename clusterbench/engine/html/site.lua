@@ -202,8 +202,32 @@ local function align_numbers(tbl)
   return tbl
 end
 
+-- Each body cell gets its column's header as `data-label`, so that on a phone a wide table
+-- can show every row as a card of "header: value" lines (site.css) instead of a sideways scroll.
+local function label_cells(tbl)
+  local head = tbl.head.rows[#tbl.head.rows]
+  if not head or #head.cells ~= #tbl.colspecs then
+    return false
+  end
+  local labels = {}
+  for col, cell in ipairs(head.cells) do
+    labels[col] = pandoc.utils.stringify(cell.contents)
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for col, cell in ipairs(row.cells) do
+        cell.attributes["data-label"] = labels[col]
+      end
+    end
+  end
+  return true
+end
+
+-- Tables with this many columns or more become cards on a phone.
+local STACK_COLUMNS = 4
+
 local function table_wrap(tbl)
-  -- Cells shift when a row has spans; only align simple tables.
+  -- Cells shift when a row has spans; only align and label simple tables.
   local simple = true
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
@@ -212,10 +236,14 @@ local function table_wrap(tbl)
       end
     end
   end
+  local classes = { "table-wrap" }
   if simple then
     tbl = align_numbers(tbl)
+    if #tbl.colspecs >= STACK_COLUMNS and label_cells(tbl) then
+      table.insert(classes, "table-stack")
+    end
   end
-  return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }))
+  return pandoc.Div({ tbl }, pandoc.Attr("", classes))
 end
 
 function Pandoc(doc)
