@@ -249,3 +249,12 @@ def test_to_typst_figures_and_callouts():
 def test_to_typst_right_aligns_number_columns():
     out = bookparts.typst("| Cluster | Firms |\n|---|---|\n| Alpha | 1,234 |\n| Beta | n/a |\n")
     assert "align: (auto,right,)" in out
+
+
+def test_a_column_narrower_than_its_longest_word_gets_room():
+    table = ("| Theme | Practice | Title | Origin |\n|--------------------|----------|------------------------------------------|--|\n"
+             "| Openness to the outside world | BP-019 | Place corporate research units inside strong outside clusters | Switzerland |\n")
+    widths = [float(w) for w in re.findall(r"([\d.]+)%", re.search(r"columns: \(([^)]*)\)", bookparts.typst(table)).group(1))]
+    assert widths[3] >= 14  # "Switzerland", eleven letters and the cell padding, out of 100 across the line
+    kept = bookparts.typst("| Name | Note |\n|" + "-" * 60 + "|" + "-" * 20 + "|\n| x | a short note |\n")
+    assert "columns: (75%, 25%)" in kept  # the dashes' widths stand when they cut no word

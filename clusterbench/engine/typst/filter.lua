@@ -100,6 +100,7 @@ end
 -- of the page while a year gets as much room. Equal widths are shared out again the way
 -- a browser lays out a table: every column gets its longest word, and what is left of
 -- the line goes to the columns with longer text, in proportion to how much longer.
+-- Tables whose dashes set other widths keep them, unless a column is narrower than a word.
 
 local LINE = 100 -- characters of table text across the text width, cell padding included
 local PAD = 3 -- a cell's padding, in characters
@@ -110,8 +111,10 @@ local function content_widths(tbl)
   local n = #tbl.colspecs
   local first = tbl.colspecs[1] and tbl.colspecs[1][2]
   if n < 2 or type(first) ~= "number" then return tbl end
+  local equal = true
   for i = 2, n do
-    if type(tbl.colspecs[i][2]) ~= "number" or math.abs(tbl.colspecs[i][2] - first) > 1e-6 then return tbl end
+    if type(tbl.colspecs[i][2]) ~= "number" then return tbl end
+    if math.abs(tbl.colspecs[i][2] - first) > 1e-6 then equal = false end
   end
   local least, most = {}, {}
   for i = 1, n do least[i], most[i] = 1, 1 end
@@ -131,10 +134,14 @@ local function content_widths(tbl)
     if not measure(body.body) then return tbl end
   end
   local widths, sum_least, sum_most = {}, 0, 0
+  local squeezed = false -- a column narrower than its longest word ("Switzerland" running into the next)
   for i = 1, n do
     least[i], most[i] = least[i] + PAD, most[i] + PAD
     sum_least, sum_most = sum_least + least[i], sum_most + most[i]
+    if tbl.colspecs[i][2] * LINE < least[i] then squeezed = true end
   end
+  -- Widths the author set by the dashes stand, unless they cut a word.
+  if not equal and not squeezed then return tbl end
   for i = 1, n do
     if sum_most <= LINE then
       widths[i] = most[i] / sum_most
