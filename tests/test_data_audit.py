@@ -109,7 +109,7 @@ def test_the_anna_karenina_passages_are_not_located_in_the_conclusion(ds):
     ]).dropna()
     assert not located["locator"].str.contains("conclusion").any()
     small = ds.observations.query("indicator == 'participants' and qualifier == 'less_than' and value == 20")
-    assert len(small) == 5 and small["locator"].str.contains("The Anna Karenina principle").all()
+    assert len(small) == 5 and small["locator"].str.contains("The Anna Karenina Principle").all()
 
 
 def test_a_report_without_a_year_has_none_in_the_data(ds):
@@ -306,7 +306,7 @@ def test_a_status_change_appears_in_the_data_changelog(data_copy):
 
 def test_the_subsidy_rules_and_spending_uptake_are_recorded(ds):
     rules = ds.programme.funding_rules
-    assert rules is not None and rules.locator == "002 fn 11" and len(rules.items) == 2
+    assert rules is not None and rules.locator == "footnote 11" and len(rules.items) == 2
     uptake = {a.id: a.uptake for a in ds.programme.spending_areas.items}
     assert uptake["investment-project-advice"] == "unclaimed"
     assert ds.programme.spending_areas.uptake.source == "anon-2021-investment"

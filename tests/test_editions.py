@@ -200,7 +200,7 @@ def test_changelog_diff_reads_values_practices_and_scores(tmp_path, data_copy):
     ass = data_copy / "assessments.csv"
     rows = pd.read_csv(ass, dtype=str, keep_default_na=False)
     j = rows.index[(rows["cluster"] == "kaluga-pharma") & (rows["status"] == "unknown")][0]
-    rows.loc[j, ["status", "evidence", "source", "locator", "basis"]] = ["meets", "Test evidence", "kutsenko-2015", "002 Table 1", "stated"]
+    rows.loc[j, ["status", "evidence", "source", "locator", "basis"]] = ["meets", "Test evidence", "kutsenko-2015", "Table 1", "stated"]
     rows.to_csv(ass, index=False, lineterminator="\n")
     changes = changelog.diff(old, data_copy)
     text = changelog.changes_markdown(changes)

@@ -160,7 +160,7 @@ def test_profile_lists_are_appended_and_other_values_replaced():
 def test_the_collection_profile_has_its_own_title_chapters_and_output():
     collection = project.load(REPO, "practices")
     assert collection.title == "Best-Practice Collection"
-    assert [c.path.name for c in collection.chapters] == ["index.qmd", "09-best-practices.qmd"]
+    assert [c.path.name for c in collection.chapters] == ["index.qmd", "09-best-practices.qmd", "11-references.qmd"]
     assert collection.output_dir.name == "_practices"
     assert collection.profiles == ["practices"]
 

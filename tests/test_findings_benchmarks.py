@@ -29,12 +29,12 @@ def test_critical_mass_sets_the_pilots_average_against_the_references(ds):
     assert (f.avg_participants, f.world_avg, f.gap_to_world, f.share_of_world) == ("44", "80", "36", "55%")
     # benchmarks.csv:2 (30-50, citing CLOE, 2004), :3 (100, Pamminger, 2014), :4 (80, Lindqvist et al., 2013, p. 17)
     assert (f.minimum_low, f.minimum_high, f.high_estimate, f.survey_avg) == ("30", "50", "100", "80")
-    assert f.minimum_cite == "Kutsenko (2015), 002 section 'Critical mass of core companies', citing CLOE, 2004"
-    assert (f.high_estimate_cite, f.survey_cite) == ("Pamminger, 2014", "Lindqvist et al., 2013, p. 17")
+    assert f.minimum_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Critical mass of core companies', citing [CLOE (2004)](11-references.qmd#ref-cloe-2004)"
+    assert (f.high_estimate_cite, f.survey_cite) == ("[Pamminger (2014)](11-references.qmd#ref-pamminger-2014)", "[Lindqvist et al. (2013)](11-references.qmd#ref-lindqvist-2013), p. 17")
     # observations/kutsenko-2015.csv:38 (greenbook-2012 clusters_surveyed 356)
     assert f.survey_initiatives == "356"
     # observations/kutsenko-2015.csv:11, its locator, and sources.csv:2 (Kutsenko (2015))
-    assert f.avg_cite == "Kutsenko (2015), 002 section 'Critical mass of core companies', fn 9"
+    assert f.avg_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Critical mass of core companies', footnote 9"
 
 
 def test_critical_mass_places_each_industry_against_the_minimum_range(ds):
@@ -60,19 +60,19 @@ def test_critical_mass_names_the_smallest_pilots_and_those_also_failing_the_busi
     assert f.small_and_company_poor == "Zheleznogorsk, St Petersburg pharma and radiation and Arkhangelsk shipbuilding"
     # observations/kutsenko-2015.csv:21 (tomsk-it 131) and :22 (tomsk-pharma-it 61 in 2013, 002 fn 10)
     assert (f.tomsk_it_before, f.tomsk_merged, f.tomsk_merger_year) == ("131", "61", 2013)
-    assert f.tomsk_cite == "Kutsenko (2015), 002 fn 10"
+    assert f.tomsk_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 10"
 
 
 def test_business_share_counts_failing_and_unknown_pilots(ds):
     f = benchmarks.business_share(ds)
     # benchmarks.csv:5 (more than 50%, citing Hagenauer et al., 2012, p. 2)
     assert f.rule == "50%"
-    assert f.rule_cite == "Kutsenko (2015), 002 section 'Dominance of private initiatives', citing Hagenauer et al., 2012, p. 2"
+    assert f.rule_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Dominance of private initiatives', citing [Hagenauer et al. (2012)](11-references.qmd#ref-hagenauer-2012), p. 2"
     # observations/kutsenko-2015.csv:28-37: ten pilots below 50%; the other 15 of the 25 have no figure
     assert (f.failing, f.unknown) == (10, 15)
     # line 14 cites Hagenauer too; the chapter leaves that out because the rule's citation already names it
-    assert f.failing_cite == ("Kutsenko (2015), 002 section 'Dominance of private initiatives', fn 12; "
-                              "section 'The Anna Karenina principle'")
+    assert f.failing_cite == ("[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Dominance of private initiatives', footnote 12; "
+                              "section 'The Anna Karenina Principle'")
     table = f.failing_table
     assert len(table) == 10 and set(table["Companies among participants"]) == {"less than 50%"}
     # sorted by industry group, then cluster; the three small ones (lines 23, 24, 25) are marked
@@ -100,12 +100,12 @@ def test_governance_reports_status_mechanisms_and_boards(ds):
     # cluster_attributes.csv:23-29: seven pilots; regions from clusters.csv
     assert f.dual_rule == 7
     assert f.dual_rule_regions == "Moscow, Moscow Oblast, Novosibirsk Oblast and Tomsk Oblast"
-    assert f.dual_rule_cite == "Kutsenko (2015), 002 section 'Dominance of private initiatives'; section 'The Anna Karenina principle'"
+    assert f.dual_rule_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Dominance of private initiatives' and section 'The Anna Karenina Principle'"
     # distributions.csv:33-35 (61, 16, 14) and :67-70 (4, 2, 2, 1 seats, citing Boisson, 2014)
     assert (f.board_business, f.board_research, f.board_government) == ("61%", "16%", "14%")
     seats = (f.french_seats_smes, f.french_seats_large, f.french_seats_higher_education, f.french_seats_other)
     assert seats == ("4", "2", "2", "1")
-    assert f.french_cite == "Kutsenko (2015), 002 fn 20, citing Boisson, 2014"
+    assert f.french_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 20, citing [Boisson (2014)](11-references.qmd#ref-boisson-2014)"
 
 
 def test_funding_groups_both_sides_on_shared_categories(ds):
@@ -125,12 +125,12 @@ def test_funding_groups_both_sides_on_shared_categories(ds):
 def test_funding_reports_the_state_floor_and_the_time_support_takes(ds):
     f = benchmarks.funding(ds)
     # benchmarks.csv:7 (at least 60, Lindqvist et al., 2013, p. 5, with a caveat naming Figure 8)
-    assert (f.state_floor, f.state_floor_cited_work, f.state_floor_quoted_by) == ("60%", "Lindqvist et al., 2013, p. 5", "Kutsenko (2015)")
+    assert (f.state_floor, f.state_floor_cited_work, f.state_floor_quoted_by) == ("60%", "[Lindqvist et al. (2013)](11-references.qmd#ref-lindqvist-2013), p. 5", "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015)")
     assert f.state_floor_caveat.startswith("Figure 8 of the same source")
     # benchmarks.csv:10 (3-6, CLOE, 2004), :11 (5, INNO Germany AG, 2010), :12 (10-15, grebenik-2021 004 section 2)
-    assert (f.support_initial_low, f.support_initial_high, f.support_initial_cite) == ("3", "6", "CLOE, 2004")
-    assert (f.first_assessment, f.first_assessment_cite) == ("5", "INNO Germany AG, 2010")
-    assert (f.maturity_low, f.maturity_high, f.maturity_cite) == ("10", "15", "Grebenik et al. (2021), 004 section 2")
+    assert (f.support_initial_low, f.support_initial_high, f.support_initial_cite) == ("3", "6", "[CLOE (2004)](11-references.qmd#ref-cloe-2004)")
+    assert (f.first_assessment, f.first_assessment_cite) == ("5", "[INNO Germany AG (2010)](11-references.qmd#ref-inno-germany-2010)")
+    assert (f.maturity_low, f.maturity_high, f.maturity_cite) == ("10", "15", "[Grebenik et al. (2021)](11-references.qmd#ref-grebenik-2021), section '2. Main part'")
     # observations/kutsenko-2015.csv:4 (5 years of support)
     assert f.support_years_planned == 5
 
@@ -141,17 +141,17 @@ def test_funding_names_the_pilots_with_member_fees_and_without_a_request(ds):
     assert f.member_fee_clusters == "Dubna nuclear physics, Kama (Tatarstan) and Novosibirsk IT and biopharma"
     assert (f.not_requested, f.not_requested_regions) == (3, "Moscow Oblast")
     assert f.not_requested_clusters == "Dubna nuclear physics, Pushchino biotechnology and Phystech XXI"
-    assert f.not_requested_cite == "Kutsenko (2015), 002 fn 15"
+    assert f.not_requested_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 15"
 
 
 def test_staffing_reports_team_sizes_and_what_teams_abroad_have(ds):
     f = benchmarks.staffing(ds)
     # observations/kutsenko-2015.csv:18-20 (8, 2, 23; the largest cites fn 16)
     assert (f.average, f.minimum, f.maximum) == ("8", "2", "23")
-    assert f.maximum_cite == "Kutsenko (2015), 002 section 'Specialist independent management bodies', fn 16"
+    assert f.maximum_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Specialist independent management bodies', footnote 16"
     # observations/kutsenko-2015.csv:50-51 (7 clusters, more than 15 years, citing Pamminger, 2014)
     assert (f.upper_austria_clusters, f.upper_austria_years) == ("7", "15")
-    assert f.upper_austria_cite == "Kutsenko (2015), 002 section 'Active working groups', citing Pamminger, 2014"
+    assert f.upper_austria_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Active working groups', citing [Pamminger (2014)](11-references.qmd#ref-pamminger-2014)"
     # observations/kutsenko-2015.csv:44-46 (230 organisations, 23 countries, less than 33.3%: "just under 33%")
     assert (f.certified_share, f.eu_organisations, f.eu_countries) == ("33%", "230", "23")
 

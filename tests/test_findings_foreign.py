@@ -29,7 +29,7 @@ def test_the_figures_are_counted_by_cluster_country_scope_and_quality(f):
     assert f.n_ambiguous == 6
     # all but Upper Austria (kutsenko-2015.csv:53) come from document 001
     assert f.n_profiles_from_main_source == 8
-    assert f.main_source_locator == ("document 001, section "
+    assert f.main_source_locator == ("[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section "
                                      "'Case Analysis of Cluster Initiatives Development in Advanced Economies'")
 
 
@@ -77,9 +77,10 @@ def test_ambiguous_figures_are_listed_with_their_reason(f):
 
 
 def test_employees_per_organisation_run_from_zhangjiang_to_chemcologne(f):
-    # obs/001:27, 25: 120,000 / 5,380 = 22.3; obs/001:42, 41: 70,000 / 150 = 466.7; 466.7 / 22.3 = 20.9
-    assert (f.lowest_per_organisation, f.lowest_per_organisation_name) == ("22.3", "Zhangjiang")
-    assert (f.highest_per_organisation, f.highest_per_organisation_name) == ("466.7", "ChemCologne")
+    # obs/001:27, 25: 120,000 / 5,380 = 22.3; obs/001:42, 41: 70,000 / 150 = 466.7; 466.7 / 22.3 = 20.9.
+    # Both rest on approximate inputs ("about 120,000", "more than 70,000"), so they read to two figures.
+    assert (f.lowest_per_organisation, f.lowest_per_organisation_name) == ("about 22", "Zhangjiang")
+    assert (f.highest_per_organisation, f.highest_per_organisation_name) == ("about 470", "ChemCologne")
     assert f.per_organisation_factor == "21"
     # 6 employee ratios (RTP, Seattle, Montreal, Zhangjiang, ChemSite, ChemCologne), Montreal's export share
     # (obs/001:18) and Zhangjiang's patents (obs/001:30); all but Montreal's ratio and export share use an
@@ -97,6 +98,13 @@ def test_the_normalised_table_shows_formulas_as_a_reader_writes_them(f):
         "patents granted 2,205 ÷ employees 120,000 × 1,000"  # obs/001:30, 27
     assert table.loc["Aero Montreal"].query("Measure.str.startswith('Employees')")["Quality"].item() == "derived"
     assert table.loc["ChemSite", "Quality"] == "derived; approximate inputs"  # obs/001:39 "about 400"
+
+
+def test_normalised_values_read_to_what_their_inputs_support(f):
+    table = f.normalised_table.set_index(["Cluster", "Measure"])["Value"]
+    assert table["ChemCologne", "Employees per organisation"] == "about 470"  # 466.7 from approximate inputs
+    assert table["Aero Montreal", "Employees per organisation"] == "205"  # 41,750 / 204 = 204.7, exact inputs
+    assert table["Aero Montreal", "Export share of sales (%)"] == "80%"  # obs/001:21, as reported
 
 
 def test_formulas_group_thousands_and_use_the_operators_of_prose():
@@ -125,7 +133,7 @@ def test_preconditions_follow_table_1_country_order_and_sort_by_reach(f):
     assert f.single_country_factors.startswith("geographic concentration, industrial base")
     # Canada lists 7 items (preconditions.csv:7-13)
     assert (f.longest_list_country, f.longest_list_items) == ("Canada", "7")
-    assert f.preconditions_locator == "document 001, Table 1"
+    assert f.preconditions_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), Table 1"
 
 
 def test_names_from_the_data_reach_the_prose_escaped(data_copy):

@@ -31,6 +31,10 @@ def test_the_index_tables_link_every_practice(f):
         assert len(table) == 52 and table.columns[0] == key
         assert all(re.fullmatch(r"\[BP-\d{3}\]\(#bp-\d{3}\)", link) for link in table["Practice"])
     assert f.by_country.iloc[0]["Origin"] == "Austria"
+    # themes come in the collection's (the signs') order, not alphabetically
+    signs = list(load().sign_table["label"])
+    themes = list(dict.fromkeys(f.by_theme["Theme"]))
+    assert themes == [s for s in signs if s in themes] and themes != sorted(themes)
 
 
 def test_a_practice_title_from_the_data_comes_escaped(data_copy):

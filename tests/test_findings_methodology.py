@@ -30,12 +30,19 @@ def test_observations_are_counted_by_quality_flag(f):
     assert list(f.quality_table["Observations"]) == [117, 19, 21, 6]
 
 
-def test_a_source_without_a_licence_shows_an_empty_cell_not_nan(f):
-    table = f.sources_table.set_index("Id")
-    # sources.csv: ipp-russia has no licence; natural-earth is public domain
-    assert table.loc["ipp-russia", "Licence"] == "" and table.loc["natural-earth", "Licence"] == "Public domain"
-    assert list(f.sources_table.columns) == ["Id", "Source", "Year", "Identified", "Licence"]
-    assert table.loc["anon-2021-investment", "Identified"] == "no"
+def test_the_sources_table_links_each_source_and_shows_no_ids_or_nan(f):
+    table = f.sources_table
+    assert list(table.columns) == ["Source", "What it is", "Year", "Licence"]
+    # references.csv: the 5 documents and 3 data sources; ids appear only inside the links to the References
+    assert len(table) == 8 and table["Source"].str.match(r"^\[[^\]]+\]\(11-references\.qmd#ref-[a-z0-9-]+\)$").all()
+    assert table.iloc[0]["Source"] == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015)"
+    shown = table.drop(columns="Source").astype(str)
+    assert not shown.isin(["nan", "None", "", "<NA>"]).any().any()
+    by_name = table.set_index(table["Source"].str.extract(r"^\[([^\]]+)\]")[0])
+    # ipp-russia has no year and no licence; the unidentified article's year is approximate
+    assert tuple(by_name.loc["IPP country report (Russia)", ["Year", "Licence"]]) == ("not stated", "not stated")
+    assert by_name.loc["Unidentified article on clustering success factors (c. 2020)", "Year"] == "about 2020"
+    assert by_name.loc["Natural Earth", "Licence"] == "Public domain"
 
 
 def test_the_scorecard_rationale_reads_as_written(f):
@@ -46,7 +53,7 @@ def test_the_scorecard_rationale_reads_as_written(f):
 
 def test_the_dictionary_gives_each_table_a_heading_and_its_fields(f):
     assert f.dictionary.count("**`") == f.tables and f.tables > 1
-    assert f.dictionary.startswith("**`sources.csv`**: Sources.\n\n| Field ")
+    assert f.dictionary.startswith("**`references.csv`**: References.\n\n| Field ")
     # every field is one row of one table: header and rule lines aside, rows equal the field count
     rows = [line for line in f.dictionary.splitlines() if line.startswith("| ") and not line.startswith("| Field ")]
     assert len(rows) == f.fields

@@ -53,7 +53,7 @@ def test_industries_are_ranked_by_pilots_then_by_size(f):
     # distributions.csv:2-7 (002 Figure 1): ICT 60 is the largest average, new materials 24 the smallest
     assert (ind.largest, ind.largest_avg, ind.smallest, ind.smallest_avg) == (
         "ICT and electronics", "60", "New materials", "24")
-    assert ind.source == "Kutsenko (2015), 002 Figure 1"
+    assert ind.source == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), Figure 1"
     table = ind.table.set_index("Industry group")
     # chemistry and nuclear both have 4 pilots; chemistry's average (47) is larger, so it comes first
     assert list(ind.table["Industry group"])[2:4] == ["Chemistry and petrochemicals", "Nuclear and radiation technologies"]
@@ -85,16 +85,16 @@ def test_mergers_quote_the_tomsk_counts_and_the_later_programme(f):
     m = f.mergers
     # observations/kutsenko-2015.csv:21-22 (tomsk-it 131 in 2012; tomsk-pharma-it 61 in 2013, 002 fn 10)
     assert (m.tomsk_year, m.tomsk_it_members, m.tomsk_merged_participants) == (2013, "131", "61")
-    assert m.tomsk_source == "Kutsenko (2015), 002 fn 10"
-    assert m.st_petersburg_source == "Kutsenko (2015), 002 fn 9"
+    assert m.tomsk_source == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 10"
+    assert m.st_petersburg_source == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 9"
     # observations/kutsenko-2015.csv:17 (21 programmes in the SME sample)
     assert m.sme_sample == "21"
     # policy_timeline.csv:16 (priority-project, 2016, grebenik-2021, 004 section 2)
     assert m.priority_year == 2016
     assert m.priority_name == "'Development of innovative clusters - leaders of world-class investment attractiveness'"
-    assert m.priority_source == "Grebenik et al. (2021), 004 section 2"
+    assert m.priority_source == "[Grebenik et al. (2021)](11-references.qmd#ref-grebenik-2021), section '2. Main part'"
     # observations/anon-2021-investment.csv:5 (11 in 2021) and sources.csv (its short name)
-    assert m.remaining_source == "Unidentified paper on cluster investment attractiveness (c. 2021), 000 section 'Study results'"
+    assert m.remaining_source == "[Unidentified paper on cluster investment attractiveness (c. 2021)](11-references.qmd#ref-anon-2021-investment), section 'Study results'"
 
 
 def test_towns_mark_a_closed_status_that_rests_on_general_knowledge(f):
@@ -107,7 +107,7 @@ def test_towns_mark_a_closed_status_that_rests_on_general_knowledge(f):
     assert table.loc["Sarov", "Closed city (ZATO)"] == "yes (M)" and table.loc["Zheleznogorsk", "Closed city (ZATO)"] == "yes"
     # a town is named only where the short name does not already say it
     assert "Arkhangelsk shipbuilding (Severodvinsk)" in table.index and "Dimitrovgrad nuclear" in table.index
-    assert t.source == "Kutsenko (2015), 002 fn 7 and section 'The Anna Karenina principle'"
+    assert t.source == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), footnote 7 and section 'The Anna Karenina Principle'"
 
 
 def test_every_value_is_plain_for_inline_display(f):

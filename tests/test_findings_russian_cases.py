@@ -28,8 +28,8 @@ def test_the_five_cases_are_all_pilots(f):
     # clusters.csv: perm-new-star, samara-aerospace, kama, bashkortostan-petrochem and kaluga-pharma are kind "pilot"
     assert (f.n_cases, f.pilots_among_cases) == (5, "all of them are")
     assert list(f.cases) == ["perm-new-star", "samara-aerospace", "kama", "bashkortostan-petrochem", "kaluga-pharma"]
-    assert f.case_locator == "document 001, section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
-    assert f.precondition_locator == "document 001, Table 2"  # preconditions.csv:23-49
+    assert f.case_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
+    assert f.precondition_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), Table 2"  # preconditions.csv:23-49
 
 
 def test_a_case_table_gives_each_figure_with_qualifier_unit_year_and_scope(f):
@@ -57,15 +57,18 @@ def test_values_quoted_in_the_prose_come_from_the_case_figures(f):
 def test_a_case_has_its_preconditions_scorecard_and_notes(f):
     # preconditions.csv:39-41: industrial-base twice, then venture-investment; each factor named once
     assert f.cases["bashkortostan-petrochem"].preconditions == "industrial base; investment inflow, including venture capital"
-    # assessments.csv:82-91: four "partly" (1 point each) of ten signs, six signs known
-    assert f.cases["kama"].scorecard == "rank 1 of 25, score 20%, evidence on 60% of the signs"
-    # assessments.csv:112-121: one "partly", three "fails"
-    assert f.cases["perm-new-star"].scorecard.endswith("score 5%, evidence on 40% of the signs")
+    # assessments.csv:82-91: four "partly" (1 point each) of ten signs, six signs known; scored over the
+    # known signs (scorecard.yml): 4 of 12 points, a rank shared with Dubna among the 13 pilots with enough evidence
+    assert f.cases["kama"].scorecard == "rank =4 of 13 ranked pilots, score 33.3%, evidence on 60% of the signs"
+    # assessments.csv:112-121: one "partly", three "fails": 1 of 8 points
+    assert f.cases["perm-new-star"].scorecard.endswith("score 12.5%, evidence on 40% of the signs")
+    # two known signs of ten, below the 30% minimum coverage of scorecard.yml
+    assert f.cases["bashkortostan-petrochem"].scorecard == "insufficient evidence for a score (evidence on 20% of the signs)"
     notes = f.cases["samara-aerospace"].notes.splitlines()
     assert notes[0] == "Notes on the figures:" and len(notes) == 5  # obs/001:45, 46, 76
     assert notes[3] == "- *Sub-clusters*: Space and missile; aircraft manufacturing; engine technology."
     # assessments.csv:117 cites the shorter section name
-    assert f.perm_management_locator == "document 001, section 'Analysis of Trends and Factors'"
+    assert f.perm_management_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section 'Analysis of Trends and Factors of Cluster Development in Russian Regions'"
 
 
 def test_foreign_and_russian_preconditions_overlap_on_the_shared_factors(f):
@@ -79,7 +82,7 @@ def test_foreign_and_russian_preconditions_overlap_on_the_shared_factors(f):
     assert f.russian_only_second == "Favourable location"  # Kama (:34), Kaluga (:47)
     assert (f.shared_top, f.shared_second) == ("Qualified people", "Universities and research centres at hand")
     assert f.foreign_only_factors == "supporting organisations, information infrastructure, local interest"
-    assert f.precondition_locators == "document 001, Table 1 and Table 2"
+    assert f.precondition_locators == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), Table 1 and Table 2"
 
 
 def test_the_overlap_table_lists_shared_factors_first(f):
@@ -100,7 +103,7 @@ def test_the_documents_lists_are_set_against_the_precondition_tables(f):
     # :14, 15, 17 are also named for foreign countries; :16 specialisation and :18 cooperation are not
     assert f.n_characteristics_in_foreign == 3
     assert f.characteristics_not_in_foreign == "specialisation, cooperation and networking"
-    assert f.success_factor_locator == "document 001, section 'Research Results'"
+    assert f.success_factor_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section 'Research Results'"
     table = f.success_factor_table.set_index("Item no.")
     assert table.loc["1", "In the precondition tables"] == "Russian only"  # state support: Samara only (preconditions.csv:33)
     assert table.loc["4", "In the precondition tables"] == "neither"

@@ -34,16 +34,16 @@ def test_eleven_fields_with_many_clusters_and_no_pilot_hold_46_percent_of_the_su
 def test_the_survey_is_cited_with_the_work_it_quotes(f):
     # 29 rows summing to 356, ICT first with 55; coverage 10-15% is observations/kutsenko-2015.csv line 43.
     assert (f.n_fields, f.world_total, f.largest_field, f.largest_field_clusters) == (29, "356", "ICT", "55")
-    assert f.survey_cite == "Kutsenko (2015), 002 Figure 2, citing Lindqvist et al., 2013, p. 14"
+    assert f.survey_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), Figure 2, citing [Lindqvist et al. (2013)](11-references.qmd#ref-lindqvist-2013), p. 14"
     assert (f.coverage_low, f.coverage_high) == ("10", "15%")
-    assert f.coverage_cite == "Kutsenko (2015), 002 section 'Cluster policy study'"
+    assert f.coverage_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Cluster policy study'"
 
 
 def test_the_rule_finds_all_ten_reserves_the_source_names_and_adds_tourism(f):
     assert (f.n_reserves, f.n_reserves_found) == (10, 10)
     assert (f.extra_fields, f.extra_field_clusters) == ("tourism", "13")
     assert f.missed_sentence == ""
-    assert f.reserve_cite == "Kutsenko (2015), 002 section 'Belt of innovation start-ups around large companies or universities'"
+    assert f.reserve_cite == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), section 'Belt of innovation start-ups around large companies or universities'"
 
 
 def test_pilots_sit_mostly_in_fields_where_the_world_has_few_clusters(f):

@@ -32,7 +32,7 @@ def test_interests_are_counted_by_group_and_by_linked_factor(f):
     assert (f.public_unlinked, f.public_total) == (6, 11)
     # cooperation at :2 (business) and :19-21 (partners); every other factor has at most 3
     assert (f.top_factor, f.top_factor_interests, f.top_factor_groups) == ("Cooperation and networking", 4, 2)
-    assert f.interests_locator == "document 001, Table 3"
+    assert f.interests_locator == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), Table 3"
 
 
 def test_interest_tables_name_each_group_once_and_split_off_the_authorities(f):
@@ -61,7 +61,7 @@ def test_the_interview_counts_and_their_shares(f):
     assert (f.managers_local_irrelevant, f.managers_local_irrelevant_share) == (3, "6")
     assert f.managers_per_cluster == "17"
     assert f.clusters_intersectoral == 3  # :70
-    assert f.survey_locators == "document 001, section 'Research Methodology' and section 'Research Results'"
+    assert f.survey_locators == "[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section 'Research Methodology' and section 'Research Results'"
     assert f.survey_clusters == "Perm New Star, Samara aerospace and Kaluga pharma and biomedicine"
 
 

@@ -1,7 +1,9 @@
 """The catalogue of figures: each id wires indicator functions to a chart function.
 
 Chapters, the gallery and the tests all build figures through `build(ds, id)`, so a
-figure looks the same wherever it appears.
+figure looks the same wherever it appears. Each figure's source line is written from the
+source, locator and cited works of the data rows it draws (`analysis.text.source_line`), so
+its provenance is declared once, in the data; the chapter prints it under the chart.
 """
 
 from __future__ import annotations
@@ -9,30 +11,76 @@ from __future__ import annotations
 from typing import Callable
 
 import altair as alt
+import pandas as pd
 
 from analysis import charts as C
 from analysis import indicators as I
 from analysis.data import Dataset
+from analysis.text import cite, source_line
+
+#: The columns that say where a row comes from.
+PROVENANCE = ["source", "locator", "cites", "cited_work"]
 
 
-def _src(ds: Dataset, *refs: tuple[str, str]) -> str:
-    return I.source_note(ds, *refs)
+def _refs(rows: pd.DataFrame) -> list[tuple]:
+    present = rows.reindex(columns=PROVENANCE)
+    return [tuple(r) for r in present.itertuples(index=False)]
 
 
-K = "kutsenko-2015"
+def _names(ds: Dataset) -> dict[str, str]:
+    refs = ds["references"]
+    return dict(zip(refs["id"], refs["short_name"]))
+
+
+def _src(ds: Dataset, *frames: pd.DataFrame, ours: str = "") -> str:
+    """The source line of the rows a figure draws, each work linked to its entry in the References."""
+    return source_line(_names(ds), [ref for frame in frames for ref in _refs(frame)], ours=ours)
+
+
+def _where(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each locator named with its work ('Kutsenko (2015), footnote 12'), as tooltips and the
+    chart's data show it: a locator alone does not say which document it is in."""
+    names = _names(ds)
+    located = rows["source"].notna() & rows["locator"].notna()
+    return rows.assign(locator=[cite(names, s, loc, link=False) if ok else loc
+                                for s, loc, ok in zip(rows["source"], rows["locator"], located)])
+
+
+def _distributions(ds: Dataset, *ids: str) -> pd.DataFrame:
+    d = ds["distributions"]
+    return d[d["distribution"].isin(ids)]
+
+
+def _benchmarks(ds: Dataset, *ids: str) -> pd.DataFrame:
+    b = ds["benchmarks"]
+    return b[b["id"].isin(ids)]
+
+
+def _works(rows: pd.DataFrame) -> pd.DataFrame:
+    """The works rows cite, each as a whole: for a figure whose rows cite too many places to list."""
+    return rows[["source"]].dropna().drop_duplicates().assign(locator="")
+
+
+def _observations(ds: Dataset, entities, indicators=None) -> pd.DataFrame:
+    obs = ds.observations
+    keep = obs["entity"].isin(list(entities))
+    return obs[keep & obs["indicator"].isin(list(indicators))] if indicators is not None else obs[keep]
 
 
 def _critical_mass(ds):
     return C.critical_mass(I.participants_by_industry(ds), I.critical_mass_references(ds),
-                           source=_src(ds, (K, "002 Figure 1 (Russia)"), (K, "002 section 'Critical mass of core companies' (references, citing CLOE 2004, Pamminger 2014, Lindqvist et al. 2013)")))
+                           source=_src(ds, _distributions(ds, "ru-participants-by-industry"),
+                                       _benchmarks(ds, "critical-mass-minimum", "global-average-participants", "critical-mass-high")))
 
 
 def _sme(ds):
-    return C.sme_shares(I.sme_shares(ds), source=_src(ds, (K, "002 section 'Dominance of private initiatives' and Figure 9")))
+    return C.sme_shares(I.sme_shares(ds), source=_src(ds, _observations(ds, ["ru-pilots"], ["sme_share", "sme_share_excl_ict"]),
+                                                      _benchmarks(ds, "sme-majority")))
 
 
 def _funding(ds):
-    return C.funding_comparison(I.funding_comparison(ds), source=_src(ds, (K, "002 Figure 7 (Russia)"), (K, "002 Figure 8 (world, citing Lindqvist et al. 2013)"), ("cb-reference-list", "category mapping: data/category_maps.csv")))
+    return C.funding_comparison(I.funding_comparison(ds), source=_src(ds, _distributions(ds, "ru-funding-sources", "world-funding-structure"),
+                                                                      ours="the shared categories are ours"))
 
 
 def _status(ds):
@@ -44,7 +92,7 @@ def _status(ds):
         subtitle="Status of the specialist organisations of Russian pilot clusters (% of organisations surveyed, end of 2013)",
         description="Bars show what kind of body serves as the specialist organisation of Russian pilot clusters: "
         + "; ".join(f"{r['label']} {C._fmt(r['value'])}%" for _, r in d.iterrows()) + f". The largest group is {top['label'].lower()}.",
-        source=_src(ds, (K, "002 Figure 4")))
+        source=_src(ds, _distributions(ds, "ru-specialist-org-status")))
 
 
 def _boards(ds):
@@ -55,7 +103,7 @@ def _boards(ds):
         subtitle="Composition of the supervisory boards of cluster organisations (2012 global survey)",
         description="Bars show the share of supervisory board seats of cluster organisations worldwide: "
         + "; ".join(f"{r['label']} {C._fmt(r['value'])}%" for _, r in d.iterrows()) + ".",
-        source=_src(ds, (K, "002 Figure 6, citing Lindqvist et al. 2013")))
+        source=_src(ds, _distributions(ds, "world-board-composition")))
 
 
 def _mechanisms(ds):
@@ -68,40 +116,57 @@ def _mechanisms(ds):
         description="Bars count the pilot clusters using each mechanism: "
         + "; ".join(f"{r['label']}: {C._fmt(r['value'])}" for _, r in known.iterrows())
         + f". {int(d['value'].isna().sum())} values cannot be read from the source and are shown as not readable.",
-        source=_src(ds, (K, "002 Figure 5")))
+        source=_src(ds, _distributions(ds, "ru-governance-mechanisms")))
 
 
 def _gap(ds):
     many = I.MANY_CLUSTERS
     return C.specialisation_gap(I.specialisation_gap(ds, many), many=many,
-                                source=_src(ds, (K, "002 Figure 2, citing Lindqvist et al. 2013, p. 14"), ("cb-reference-list", "pilot fields: data/cluster_fields.csv")))
+                                source=_src(ds, _distributions(ds, "world-clusters-by-field"), ours="the pilots' fields are our mapping"))
 
 
 def _scorecard(ds):
-    return C.scorecard_heatmap(I.scorecard_matrix(ds), I.scores(ds),
-                               source=_src(ds, (K, "002 Figure 15 and sections on each sign"), ("anon-2020-success-factors", "001 Perm and Kama cases"), ("cb-reference-list", "rules: data/scorecard.yml")))
+    return C.scorecard_heatmap(_where(ds, I.scorecard_matrix(ds)), I.scores(ds),
+                               source=_src(ds, pd.DataFrame([{"source": ds.signs.source, "locator": ds.signs.locator}]),
+                                           _works(ds["assessments"]),
+                                           ours="each cell's place in the sources is given in the cluster profiles; the scoring rules are ours"))
+
+
+#: The indicators the normalised figures are computed from (`indicators.normalised_figures`).
+NORMALISED_INPUTS = ("employees", "organisations", "companies", "participants", "residents", "export_share_of_sales", "patents_granted")
 
 
 def _foreign(ds):
-    return C.foreign_figures(I.normalised_figures(ds), source=_src(ds, ("anon-2020-success-factors", "001 section 'Case Analysis of Cluster Initiatives Development in Advanced Economies'")))
+    figures = I.normalised_figures(ds)
+    return C.foreign_figures(figures, source=_src(ds, _observations(ds, figures["entity"].unique(), NORMALISED_INPUTS),
+                                                  ours="the ratios are ours"))
 
 
 def _factors(ds):
-    return C.factor_matrix(I.factor_matrix(ds), I.factor_overlap(ds), source=_src(ds, ("anon-2020-success-factors", "001 Table 1 and Table 2")))
+    return C.factor_matrix(I.factor_matrix(ds), I.factor_overlap(ds),
+                           source=_src(ds, ds["preconditions"], ours="the mapping onto shared factors is ours"))
 
 
 def _timeline(ds):
     events = I.policy_timeline(ds)
-    refs = [(r["source"], r["locator"]) for _, r in events.iterrows()]
-    return C.policy_timeline(events, source=_src(ds, *refs))
+    return C.policy_timeline(_where(ds, events), source=_src(ds, events))
+
+
+#: Where the country outlines come from (the boundary file carries no source of its own).
+OUTLINES = "natural-earth"
+
+
+def _map_source(ds):
+    """The coordinates' source (whole work, no place in it) and the outlines'."""
+    return _src(ds, _works(ds["cluster_locations"]), pd.DataFrame([{"source": OUTLINES, "locator": ""}]))
 
 
 def _map(ds):
-    return C.cluster_map(I.cluster_locations(ds), ds.boundaries, source=_src(ds, ("cb-geo", "approximate city coordinates"), ("natural-earth", "country outlines")))
+    return C.cluster_map(I.cluster_locations(ds), ds.boundaries, source=_map_source(ds))
 
 
 def _russia_map(ds):
-    return C.russia_map(I.cluster_locations(ds), ds.boundaries, source=_src(ds, ("cb-geo", "approximate city coordinates"), ("natural-earth", "country outlines")))
+    return C.russia_map(I.cluster_locations(ds), ds.boundaries, source=_map_source(ds))
 
 
 FIGURES: dict[str, Callable[[Dataset], alt.TopLevelMixin]] = {

@@ -30,9 +30,10 @@ _CLUSTER = ("clusters", "id")
 _FACTOR = ("factors", "code")
 #: Columns that name one row of another table: file (or the observations folder) -> column -> (resource, field).
 #: The validator in `analysis.data` checks the same references with fuller messages. Left out: lists
-#: (clusters.sources), ids of either of two files (observations.entity, distributions.population,
-#: preconditions.subject) and ids that live in YAML files (signs, distributions).
+#: (clusters.sources, the `cites` columns, references.cited_in), ids of either of two files (observations.entity,
+#: distributions.population, preconditions.subject) and ids that live in YAML files (signs, distributions).
 FOREIGN_KEYS: dict[str, dict[str, tuple[str, str]]] = {
+    "sources.csv": {"id": ("references", "id")},
     "clusters.csv": {"merged_into": _CLUSTER},
     "benchmarks.csv": {"indicator": ("indicators", "id"), "source": _SOURCE},
     "country_cluster_counts.csv": {"source": _SOURCE},
@@ -129,13 +130,14 @@ def descriptor(data: str | Path | None = None) -> dict:
                       f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.",
                       FOREIGN_KEYS[schemas.OBSERVATIONS_DIR], problems)
         )
-    sources = read_table_text(root / "sources.csv", "sources.csv", problems)
+    references = read_table_text(root / "references.csv", "references.csv", problems)
     vocab = read_yaml_doc(root / "vocabularies.yml", "vocabularies.yml", problems)
     units = vocab.get("units") if isinstance(vocab, dict) else None
     if vocab is not None and not isinstance(units, dict):
         problems.append(Problem("vocabularies.yml", "-", "units", "the units section is missing"))
-    if sources is not None and not {"short_name", "title", "url"} <= set(sources.columns):
-        problems.append(Problem("sources.csv", "1", "-", "needs the columns short_name, title and url"))
+    needed = ["short_name", "title", "description", "url", "basis"]
+    if references is not None and not set(needed) <= set(references.columns):
+        problems.append(Problem("references.csv", "1", "-", "needs the columns " + ", ".join(needed)))
     if problems:
         raise DataError(problems)
     return {
@@ -147,9 +149,10 @@ def descriptor(data: str | Path | None = None) -> dict:
             "Observations are split into one file per source document."
         ),
         "licenses": [LICENCE],
+        # the documents and data the figures are read from; the works they cite are in references.csv
         "sources": [
-            {"title": f"{r['short_name']}: {r['title']}", **({"path": r["url"]} if r["url"] else {})}
-            for _, r in sources.iterrows()
+            {"title": f"{r['short_name']}: {r['title'] or r['description']}", **({"path": r["url"]} if r["url"] else {})}
+            for _, r in references.iterrows() if r["basis"] in ("source", "data")
         ],
         "resources": resources,
         "units": {"description": "Labels of the unit ids used in the 'unit' columns.", "labels": units},

@@ -22,7 +22,24 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SNAKE = r"^[a-z0-9]+(_[a-z0-9]+)*$"
 TERM = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
 SOURCE_LIST = r"^[a-z0-9-]+(;[a-z0-9-]+)*$"
-LOCATOR = r"^(000|001|002|003|004)\b|^reference list\b"
+#: Where in a work: one or more parts separated by "; ", each in a reader's terms ("Figure 5", "footnote 12",
+#: "section 'Critical mass of core companies'", "p. 7"). A part may start with "<source id>: " to name the
+#: work it is in, which rows citing several sources need. Our file numbers of the documents never appear.
+_PART = (r"(?:[a-z0-9]+(?:-[a-z0-9]+)*: )?(?:(?:Figures?|Tables?|footnotes?|note to Figure|sections?|introduction|summary|"
+         r"conclusion|abstract|list)\b|pp?\. )[^;]*")
+LOCATOR = rf"^{_PART}(?:; {_PART})*$"
+
+#: What a reference is (references.csv: type), as the reference list says it.
+REFERENCE_TYPES = {"article": "Journal article", "paper": "Conference or journal paper", "book": "Book", "report": "Report",
+                   "working-paper": "Working paper", "preprint": "Preprint", "web-page": "Web page", "dataset": "Dataset",
+                   "unknown": "Type not known"}
+#: Where the details of a reference come from (references.csv: basis).
+REFERENCE_BASIS = {
+    "source": "one of the source documents the data is read from",
+    "data": "map data or a compilation of the editors",
+    "record": "a work the sources cite, matched by us to its published record",
+    "as-cited": "a work the sources cite, known only from the citation",
+}
 
 SHORT = 300  # names, labels, titles
 LONG = 2000  # notes, definitions, evidence
@@ -44,6 +61,32 @@ class _Strict:
     coerce = True
 
 
+class References(pa.DataFrameModel):
+    id: Series[str] = _text("Reference id: the source id for the source documents and data, else author and year (slug).", unique=True, str_matches=SLUG)
+    short_name: Series[str] = _text("How the work is named in a citation, e.g. 'Lindqvist et al. (2013)'.")
+    type: Series[str] = _text("What the work is.", isin=list(REFERENCE_TYPES))
+    authors: Series[str] = _text("Authors as 'Surname I.', separated by ', ', an organisation, or 'Unknown'.")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Year of publication; empty when the work gives none.")
+    circa: Series[bool] = pa.Field(description="True when the year is our estimate, not printed in the work.")
+    title: Series[str] = _text("Title as printed; empty when the available text prints none or the citing work gives none.", nullable=True, max_len=LONG)
+    description: Series[str] = _text("What the work is about, in our words; required when the title is empty.", nullable=True, max_len=LONG)
+    container: Series[str] = _text("Journal, series or website the work appeared in.", nullable=True)
+    volume: Series[str] = _text("Volume of the journal or series.", nullable=True, max_len=20)
+    issue: Series[str] = _text("Issue or number in the series.", nullable=True, max_len=40)
+    pages: Series[str] = _text("Page range in the journal, e.g. '32–55'.", nullable=True, max_len=20)
+    publisher: Series[str] = _text("Publisher and place.", nullable=True)
+    doi: Series[str] = _text("DOI, without the resolver prefix.", nullable=True, str_matches=r"^10\.\d{4,9}/\S+$")
+    url: Series[str] = _text("Address of the work (the DOI's address when there is a DOI).", nullable=True, str_matches=r"^https?://")
+    licence: Series[str] = _text("Licence of the work, where known.", nullable=True)
+    basis: Series[str] = _text("Where the entry's details come from: " + "; ".join(f"{k}, {v}" for k, v in REFERENCE_BASIS.items()) + ".",
+                               isin=list(REFERENCE_BASIS))
+    cited_in: Series[str] = _text("For a work the sources cite: the ids of the source documents that cite it, separated by ';'.", nullable=True, str_matches=SOURCE_LIST)
+    note: Series[str] = _text("Remarks for readers: what is not known, or how the entry was identified.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
 class Sources(pa.DataFrameModel):
     id: Series[str] = _text("Source id, cited by every other file.", unique=True, str_matches=SLUG)
     short_name: Series[str] = _text("Short name used in source notes under charts.")
@@ -55,7 +98,7 @@ class Sources(pa.DataFrameModel):
     url: Series[str] = _text("Permanent URL.", nullable=True, str_matches=r"^https?://")
     licence: Series[str] = _text("Licence of the document.", nullable=True)
     identified: Series[bool] = pa.Field(description="False when title and authors are unknown; cite by description.")
-    seed_file: Series[str] = _text("File name of the text in shared/seeds/.", nullable=True)
+    seed_file: Series[str] = _text("File name of the source's text in the folder of source documents.", nullable=True)
     note: Series[str] = _text("Remarks on the source.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
@@ -130,7 +173,8 @@ class Observations(_Provenance):
     qualifier: Series[str] = _text("exact, about, more_than, less_than, at_least or at_most.")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year of the value.")
     scope: Series[str] = _text("What is measured: initiative, regional_industry, programme, survey, country or company.")
-    cited_work: Series[str] = _text("The work the source itself cites for the figure.", nullable=True)
+    cited_work: Series[str] = _text("The citation as the source prints it (authors, year, pages).", nullable=True)
+    cites: Series[str] = _text("Ids in references.csv of the works the source cites for the value, separated by ';', in the order of cited_work.", nullable=True, str_matches=SOURCE_LIST)
     component: Series[str] = _text(COMPONENT, nullable=True, str_matches=SLUG)
 
     class Config(_Strict):
@@ -146,7 +190,8 @@ class Benchmarks(_Provenance):
     value_high: Series[float] = pa.Field(nullable=True, description="Upper end of a range.")
     unit: Series[str] = _text("Unit id.")
     applies_to: Series[str] = _text("Scope the benchmark applies to.")
-    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+    cited_work: Series[str] = _text("The citation as the source prints it (authors, year, pages).", nullable=True)
+    cites: Series[str] = _text("Ids in references.csv of the works the source cites for the value, separated by ';', in the order of cited_work.", nullable=True, str_matches=SOURCE_LIST)
     caveat: Series[str] = _text("A warning readers must see wherever the benchmark is shown, e.g. a figure in the same source that does not fit it.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
@@ -159,7 +204,8 @@ class CountryClusterCounts(_Provenance):
     clusters: Series[float] = pa.Field(ge=0, description="Number of clusters.")
     qualifier: Series[str] = _text("exact, about, more_than...")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year.")
-    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+    cited_work: Series[str] = _text("The citation as the source prints it (authors, year, pages).", nullable=True)
+    cites: Series[str] = _text("Ids in references.csv of the works the source cites for the value, separated by ';', in the order of cited_work.", nullable=True, str_matches=SOURCE_LIST)
 
     class Config(_Strict):
         pass
@@ -173,7 +219,8 @@ class Distributions(_Provenance):
     value: Series[float] = pa.Field(nullable=True, ge=0, description="Share or count; empty when it cannot be read.")
     unit: Series[str] = _text("Unit id.")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1900, le=2100, description="Reference year.")
-    cited_work: Series[str] = _text("The work the source itself cites.", nullable=True)
+    cited_work: Series[str] = _text("The citation as the source prints it (authors, year, pages).", nullable=True)
+    cites: Series[str] = _text("Ids in references.csv of the works the source cites for the value, separated by ';', in the order of cited_work.", nullable=True, str_matches=SOURCE_LIST)
     order: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Display order within the distribution.")
 
     class Config(_Strict):
@@ -504,13 +551,38 @@ class Light(_Model):
     label: str = Field(max_length=SHORT)
 
 
+class ScoreRule(_Model):
+    over: Literal["known", "all"]  # divide by the signs with a known status, or by every sign
+    rationale: str = Field(max_length=LONG)
+
+
+class MinimumCoverage(_Model):
+    # above 0, so a cluster without any evidence is never scored
+    percent: float = Field(gt=0, le=100)
+    label: str = Field(max_length=SHORT)
+    rationale: str = Field(max_length=LONG)
+
+
+class Ranking(_Model):
+    ties: Literal["skip", "dense"]  # equal scores share a rank; the next rank skips (1, =2, =2, 4) or not (1, =2, =2, 3)
+
+
 class Scorecard(_Model):
     source: str = Field(pattern=SLUG)
     locator: str = Field(pattern=LOCATOR)
     rationale: str = Field(max_length=LONG)
     points: dict[str, float]
+    score: ScoreRule
+    minimum_coverage: MinimumCoverage
     lights: list[Light] = Field(min_length=1)
-    ranking: dict[str, str]
+    ranking: Ranking
+
+    @field_validator("points")
+    @classmethod
+    def _scale(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in value.values()) or max(value.values(), default=0) <= 0:
+            raise ValueError("give every status 0 points or more, and at least one status more than 0")
+        return value
 
     @field_validator("lights")
     @classmethod
@@ -527,6 +599,7 @@ class CountryClusterTypes(_Model):
     country: str = Field(pattern=r"^[A-Z]{2}$")
     types: list[str] = Field(min_length=1)
     cited_work: Optional[str] = Field(default=None, max_length=SHORT)
+    cites: Optional[str] = Field(default=None, pattern=SOURCE_LIST)
 
 
 class CountryTypesBlock(_ListBlock):
@@ -559,6 +632,7 @@ class Editions(_Model):
 
 #: CSV tables: file name (relative to data/) -> (schema, title, description).
 TABLES: dict[str, tuple[type[pa.DataFrameModel], str, str]] = {
+    "references.csv": (References, "References", "Every work the report cites: the source documents, the data, and the works the sources cite for the values quoted."),
     "sources.csv": (Sources, "Sources", "The source documents, with full citations."),
     "clusters.csv": (Clusters, "Clusters", "Russian pilot clusters, other Russian clusters and foreign clusters, with the confidence of each fact."),
     "groups.csv": (Groups, "Groups", "Aggregate entities that observations describe: programmes, populations, surveys."),

@@ -47,10 +47,9 @@ def chart_markdown(spec: dict) -> str:
     HTML gets a container, the spec as JSON (drawn by the site's script and Vega bundle,
     both declared in `_quarto.yml`) and a link to the chart's data; Typst gets the chart
     as an inline SVG image. Carrying both lets one execution serve the site and the PDF,
-    and emitting Markdown only keeps Quarto from adding CDN scripts to the page.
+    and emitting Markdown only keeps Quarto from adding CDN scripts to the page. Under
+    both comes the chart's source line, once, as Markdown whose links lead to the References.
     """
-    import vl_convert as vlc
-
     spec = _finite(spec)
     chart_id = spec.get("usermeta", {}).get("id") or "chart"
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
@@ -60,10 +59,11 @@ def chart_markdown(spec: dict) -> str:
                "Download the data (CSV)</a></p>")
     html = (f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
             f'<script type="application/json" id="spec-{chart_id}">{payload}</script>{csv}')
-    svg = vlc.vegalite_to_svg(spec)
+    svg = export.print_svg(spec)  # in the PDF's type family
     alt = str(spec.get("description") or spec.get("title") or "")
     typst = f"#image(bytes({_typst_string(svg)}), format: \"svg\", width: 100%, alt: {_typst_string(alt)})"
-    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n"
+    source = spec.get("usermeta", {}).get("source") or ""
+    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n" + (f"\n{source}\n" if source else "")
 
 
 def _typst_string(text: str) -> str:

@@ -4,6 +4,9 @@ The facts come from `_quarto.yml` (title, authors, `book.site-url`),
 `_variables.yml` (edition, date) and the register `data/editions.yml` (a DOI, once
 one is minted), so the site, both PDFs and the citation file say the same thing.
 An edition's permanent address is `<site-url>/v/<edition>/`.
+
+Also the other way round: citing the works the data comes from (`cite`, `source_line`, bound to the
+data's `references.csv`) and the entries of the References chapter they link to.
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
+from analysis import text
 from analysis.paths import find_root
 
 DRAFT = "draft"
@@ -229,3 +235,117 @@ def write_zenodo(root: Path, entry, entries: list) -> Path:
     text = json.dumps(zenodo(f, description=description, previous_doi=previous), indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+# --- citing the works the data comes from --------------------------------------------------
+#
+# How a value's source is written lives in `analysis.text` (cite, source_line), so every layer writes
+# it the same way; these bind it to the data's reference list, and render the References chapter.
+
+
+def names(ds) -> dict[str, str]:
+    """Each work's name in a citation, by reference id ('Kutsenko (2015)')."""
+    refs = ds["references"]
+    return dict(zip(refs["id"], refs["short_name"]))
+
+
+def cite(ds, source: str, locator: str, cites=None, cited_work=None, *, base: str = "") -> str:
+    """A value's source as Markdown, each work linked to its entry in the References (see `analysis.text.cite`)."""
+    return text.cite(names(ds), source, locator, cites, cited_work, base=base)
+
+
+def work(ds, ref_id: str, *, base: str = "") -> str:
+    """A work's name linked to its entry in the References: '[Kutsenko (2015)](…)'."""
+    return text.work(names(ds), ref_id, base=base)
+
+
+def quoted_works(ds, row, *, base: str = "") -> str:
+    """The works a row's source quotes for its value, linked, with their pages ('' when none)."""
+    return text.cited(names(ds), row.get("cites"), row.get("cited_work"), base=base)
+
+
+def cite_row(ds, row, *, quoted: bool = True, base: str = "") -> str:
+    """The source of a row of any table: its `source` (or the first of its `sources`), `locator` and, unless
+    `quoted` is False, the works it quotes (`cites`, `cited_work`)."""
+    source = row.get("source") if "source" in row else str(row["sources"]).split(";")[0]
+    cites, printed = (row.get("cites"), row.get("cited_work")) if quoted else (None, None)
+    return cite(ds, source, row["locator"], cites, printed, base=base)
+
+
+def source_line(ds, rows, *, base: str = "", ours: str = "", bare: bool = False) -> str:
+    """'Source: …' for the rows a figure or table shows (a DataFrame or dicts with source and locator);
+    `bare`: without the label and full stop, for use inside a sentence."""
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    refs = [(r["source"], r["locator"], r.get("cites"), r.get("cited_work")) for r in records]
+    return text.source_line(names(ds), refs, base=base, ours=ours, bare=bare)
+
+
+def _author_year(r) -> str:
+    """'Kutsenko E. (2015).'; a work whose authors are unknown leads with the name its citations use, and says so."""
+    if r["authors"] == "Unknown":
+        return f"{_md(r['short_name'])}. Authors unknown."
+    year = "n.d." if pd.isna(r["year"]) else ("c. " if r["circa"] else "") + str(int(r["year"]))
+    return f"{_md(r['authors'])} ({year})."
+
+
+def _title(r) -> str:
+    """The title as printed (italic when the work stands alone), or what is known of an untitled work."""
+    from analysis.data.schemas import REFERENCE_TYPES
+
+    if isinstance(r["title"], str) and r["title"]:
+        stop = "" if r["title"][-1] in ".?!" else "."
+        return f"{_md(r['title'])}{stop}" if _in_container(r) else f"*{_md(r['title'])}*{stop}"
+    if r["basis"] == "source":
+        return f"Untitled {REFERENCE_TYPES[r['type']].lower()}; no title is printed in the available text."
+    return "Title not given in the citation."
+
+
+def _in_container(r) -> bool:
+    return r["type"] == "article" and isinstance(r["container"], str) and bool(r["container"])
+
+
+def _where_published(r) -> str:
+    """'*Foresight-Russia*, 9(1), 32–55.', 'HSE Working Papers, WP BRP 11/STI/2013.', then the publisher."""
+    parts = []
+    if isinstance(r["container"], str) and r["container"]:
+        number = "".join(v for v in (_md(r["volume"]) if isinstance(r["volume"], str) else "",
+                                     f"({_md(r['issue'])})" if isinstance(r["issue"], str) and isinstance(r["volume"], str) else ""))
+        if isinstance(r["issue"], str) and not isinstance(r["volume"], str):
+            number = ("no. " if r["issue"].isdigit() else "") + _md(r["issue"])
+        container = f"*{_md(r['container'])}*" if _in_container(r) else _md(r["container"])
+        parts.append(", ".join(p for p in (container, number, _md(r["pages"]) if isinstance(r["pages"], str) else "") if p) + ".")
+    if isinstance(r["publisher"], str) and r["publisher"]:
+        parts.append(f"{_md(r['publisher'])}.")
+    return " ".join(parts)
+
+
+def reference_entry(r, cited_in: str = "") -> str:
+    """One entry of the References as Markdown, in a div whose id (`ref-<id>`) every citation links to."""
+    address = f"https://doi.org/{r['doi']}" if isinstance(r["doi"], str) and r["doi"] else r["url"]
+    sentences = [_author_year(r), _title(r), _where_published(r)]
+    if isinstance(r["description"], str) and r["description"]:
+        sentences.append(_md(r["description"]))
+    if isinstance(address, str) and address:
+        sentences.append(f"<{address}>")
+    if isinstance(r["licence"], str) and r["licence"]:
+        sentences.append(f"Licence: {_md(r['licence'])}.")
+    if cited_in:
+        sentences.append(f"Cited in {cited_in}.")
+    if isinstance(r["note"], str) and r["note"]:
+        sentences.append(_md(r["note"]))
+    return f"::: {{#{text.anchor(r['id'])} .reference}}\n" + " ".join(s for s in sentences if s) + "\n:::"
+
+
+def reference_list(ds, bases: tuple[str, ...]) -> str:
+    """The entries whose `basis` is one of `bases`, sorted by author and year, as Markdown."""
+    refs = ds["references"]
+    shown = refs[refs["basis"].isin(bases)].copy()
+    leading = shown["short_name"].where(shown["authors"] == "Unknown", shown["authors"])  # as `_author_year` begins
+    shown["_key"] = [unicodedata.normalize("NFKD", f"{a} {y}").encode("ascii", "ignore").decode().lower()
+                     for a, y in zip(leading, shown["year"].fillna(0).astype(int))]
+    cited_name = names(ds)
+    entries = []
+    for _, r in shown.sort_values("_key").iterrows():
+        citing = str(r["cited_in"]).split(";") if isinstance(r["cited_in"], str) and r["cited_in"] else []
+        entries.append(reference_entry(r, text.listing(text.work(cited_name, c) for c in citing)))
+    return "\n\n".join(entries)

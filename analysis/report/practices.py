@@ -11,16 +11,12 @@ import pandas as pd
 
 from analysis import text
 from analysis.data import Dataset, Practice
+from analysis.report import citation
 from analysis.text import md_escape as esc
-from analysis.text import num
 
 
 def anchor(practice_id: str) -> str:
     return practice_id.lower()
-
-
-def _source_names(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
 
 
 def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
@@ -28,30 +24,30 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
     labels = ds["indicators"].set_index("id")["label"]
     units = ds.vocab.units
     names = {**dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"])), **dict(zip(ds["groups"]["id"], ds["groups"]["label"]))}
-    sources = _source_names(ds)
     lines = []
     for ev in p.meta.evidence:
         if ev.benchmark:
             b = ds["benchmarks"].set_index("id").loc[ev.benchmark]
-            value = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
-            lines.append(esc(f"{b['label']}: {value} {units.get(b['unit'], b['unit'])} ({sources[b['source']]}, {b['locator']})"))
+            value = text.qualified(b["value"], b["comparator"], units.get(b["unit"], b["unit"]), high=b["value_high"])
+            lines.append(esc(f"{b['label']}: {value}") + f" ({citation.cite_row(ds, b)})")
         elif ev.distribution:
             meta = ds.distribution_meta[ev.distribution]
             rows = ds["distributions"].query("distribution == @ev.distribution").sort_values("order")
-            unit = "%" if meta.unit == "percent" else f" {units.get(meta.unit, meta.unit)}"
-            parts = "; ".join(f"{r['label']} {num(r['value'])}{unit}" for _, r in rows.iterrows() if pd.notna(r["value"]))
-            lines.append(esc(f"{meta.title}: {parts} ({sources[meta.source]}, {meta.locator})"))
+            unit = units.get(meta.unit, meta.unit)
+            parts = "; ".join(f"{r['label']} {text.qualified(r['value'], None, unit)}" for _, r in rows.iterrows() if pd.notna(r["value"]))
+            quoted = rows.iloc[0] if len(rows) else {}
+            lines.append(esc(f"{meta.title}: {parts}")
+                         + f" ({citation.cite(ds, meta.source, meta.locator, quoted.get('cites'), quoted.get('cited_work'))})")
         else:
             rows = obs[(obs["entity"] == ev.entity) & (obs["indicator"] == ev.indicator)]
             if ev.year:
                 rows = rows[rows["year"] == ev.year]
             for _, r in rows.iterrows():
-                unit = r["unit"]
-                shown = text.qualified(r["value"], r["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit))
+                shown = text.qualified(r["value"], r["qualifier"], units.get(r["unit"], r["unit"]), high=r["value_high"])
                 when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
                 flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
-                lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {labels.get(r['indicator'], r['indicator']).lower()}{when}: "
-                                 f"{shown}{flag} ({sources[r['source']]}, {r['locator']})"))
+                lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {text.lower(labels.get(r['indicator'], r['indicator']))}{when}: "
+                                 f"{shown}{flag}") + f" ({citation.cite_row(ds, r)})")
     return lines
 
 
@@ -68,7 +64,6 @@ def cite_markdown(facts, p: Practice) -> str:
 def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None) -> str:
     m = p.meta
     hashes = "#" * heading_level
-    sources = _source_names(ds)
     pilots = dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"]))
     sign = ds.sign_table.set_index("sign").loc[m.theme, "label"]
     origin = m.origin.label + (f" ({text.country(m.origin.country)})" if m.origin.country else "")
@@ -82,7 +77,8 @@ def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=Non
         out += ["", "**Evidence.**", ""] + [f"- {line}" for line in evidence]
     if m.relevant_to:
         out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
-    out += ["", "**Sources:** " + esc("; ".join(f"{sources.get(s.source, s.source)}, {s.locator}" for s in m.sources)) + "."]
+    line = citation.source_line(ds, [{"source": s.source, "locator": s.locator} for s in m.sources])
+    out += ["", "**{}:** {}".format(*line.split(": ", 1))]
     if cite is not None:
         out += ["", cite_markdown(cite, p)]
     return "\n".join(out)
@@ -141,4 +137,7 @@ def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows)
     key = "Theme" if by == "theme" else "Origin"
-    return frame.sort_values([key, "Practice"]).reset_index(drop=True)[[key, "Practice", "Title"] + (["Origin"] if key == "Theme" else ["Theme"])]
+    # Themes in the order the collection presents them (the signs' order), not alphabetically.
+    order = {label: k for k, label in enumerate(signs)} if key == "Theme" else None
+    frame = frame.sort_values([key, "Practice"], key=(lambda col: col.map(order) if col.name == "Theme" else col) if order else None)
+    return frame.reset_index(drop=True)[[key, "Practice", "Title"] + (["Origin"] if key == "Theme" else ["Theme"])]

@@ -330,6 +330,8 @@ def _figure(label: str, caption: str, alt: str, pieces: list[tuple[str, str]], t
         return "\n\n".join(p for _, p in pieces)
     alt_attr = ' fig-alt="{}"'.format(alt.replace("\\", "\\\\").replace('"', '\\"')) if alt else ""
     body = [f"```{{={target}}}\n{raw}\n```" for raw in raws] + [f"![]({src})" for src in images]
+    # Markdown beside the raw blocks (a chart's source line) stays in the figure, under the chart
+    body += [rest for kind, p in pieces if kind == "markdown" for rest in [_RAW.sub("", p).strip()] if rest]
     return "\n\n".join([f"::: {{#{label}{alt_attr}}}", *body, caption, ":::"])
 
 

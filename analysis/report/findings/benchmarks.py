@@ -14,7 +14,8 @@ import pandas as pd
 
 from analysis import indicators as i
 from analysis.data import Dataset
-from analysis.text import cite, listing, lower, md_escape, num, pct
+from analysis.report import citation
+from analysis.text import listing, lower, md_escape, num, pct
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str
@@ -32,14 +33,12 @@ def _observation(ds: Dataset, entity: str, indicator: str) -> pd.Series:
 
 
 def _cite(ds: Dataset, row: pd.Series, *, with_cited_work: bool = True) -> MarkdownText:
-    """A row's source, locator and (unless left out) the work it cites, as escaped Markdown."""
-    names = dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
-    cited = row.get("cited_work") if with_cited_work else None
-    return md_escape(cite(names[row["source"]], row["locator"], cited))
+    """A row's source, locator and (unless left out) the work it cites, as Markdown linked to the References."""
+    return citation.cite_row(ds, row, quoted=with_cited_work)
 
 
 def _source_name(ds: Dataset, source_id: str) -> MarkdownText:
-    return md_escape(dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))[source_id])
+    return citation.work(ds, source_id)
 
 
 def _with_attribute(ds: Dataset, name: str) -> pd.DataFrame:
@@ -145,6 +144,7 @@ def critical_mass(ds: Dataset) -> CriticalMass:
     russia = i.russia_vs_global_average(ds)
     refs = i.critical_mass_references(ds).set_index("benchmark")
     low, high, survey = refs.loc["critical-mass-minimum"], refs.loc["critical-mass-high"], refs.loc["global-average-participants"]
+    quoted = ds["benchmarks"].set_index("id")  # the rows with the works they cite
     by_industry = i.participants_by_industry(ds)
     below = by_industry[by_industry["position"] == "below the minimum range"]
     closest = by_industry.sort_values("participants_avg", ascending=False).iloc[0]
@@ -157,12 +157,12 @@ def critical_mass(ds: Dataset) -> CriticalMass:
         gap_to_world=num(russia["gap"]),
         minimum_low=num(low["value"]),
         minimum_high=num(low["value_high"]),
-        minimum_cite=_cite(ds, low),
+        minimum_cite=_cite(ds, quoted.loc["critical-mass-minimum"]),
         high_estimate=num(high["value"]),
-        high_estimate_cite=md_escape(high["cited_work"]),
+        high_estimate_cite=citation.quoted_works(ds, quoted.loc["critical-mass-high"]),
         survey_initiatives=num(i.value(ds, "greenbook-2012", "clusters_surveyed")),
         survey_avg=num(survey["value"]),
-        survey_cite=md_escape(survey["cited_work"]),
+        survey_cite=citation.quoted_works(ds, quoted.loc["global-average-participants"]),
         reach_world_phrase=_reach_world_phrase(by_industry, survey["value"]),
         groups_below_minimum=len(below),
         industries_below_minimum=md_escape(_industries(below["industry"])),
@@ -378,9 +378,9 @@ def _time_needed(ds: Dataset) -> dict:
     return dict(
         support_initial_low=num(initial["value"]),
         support_initial_high=num(initial["value_high"]),
-        support_initial_cite=md_escape(initial["cited_work"]),
+        support_initial_cite=citation.quoted_works(ds, initial),
         first_assessment=num(first["value"]),
-        first_assessment_cite=md_escape(first["cited_work"]),
+        first_assessment_cite=citation.quoted_works(ds, first),
         maturity_low=num(maturity["value"]),
         maturity_high=num(maturity["value_high"]),
         maturity_cite=_cite(ds, maturity),
@@ -395,7 +395,7 @@ def funding(ds: Dataset) -> Funding:
     return Funding(
         survey_year=i.programme_facts(ds)["group1_year"],
         state_floor=pct(floor["value"]),
-        state_floor_cited_work=md_escape(floor["cited_work"]),
+        state_floor_cited_work=citation.quoted_works(ds, floor),
         state_floor_quoted_by=_source_name(ds, floor["source"]),
         state_floor_caveat=md_escape(floor["caveat"]),
         member_fee_clusters=_cluster_list(ds, _with_attribute(ds, "member_contributions")["entity"]),

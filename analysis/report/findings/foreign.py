@@ -14,7 +14,8 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.text import doc, listing, lower, md_escape, num, qualified
+from analysis.report import citation
+from analysis.text import derived, listing, lower, md_escape, num, qualified
 
 #: The source of most foreign profiles (document 001).
 MAIN_SOURCE = "anon-2020-success-factors"
@@ -101,7 +102,7 @@ def _profiles(ds: Dataset) -> dict:
         "n_initiative_figures": int((kf["scope"] == "initiative").sum()),
         "n_ambiguous": len(ambiguous),
         "n_profiles_from_main_source": int(main["entity"].nunique()),
-        "main_source_locator": md_escape(doc(main["locator"].iloc[0])),
+        "main_source_locator": citation.cite_row(ds, main.iloc[0], quoted=False),
         "named_only": listing(md_escape(n) for n in foreign.loc[~foreign["id"].isin(with_figures), "name"]),
         "founded": {cid: "" if pd.isna(y) else str(int(y)) for cid, y in zip(foreign["id"], foreign["founded"])},
         "profiles": {cid: _profile_table(rows) for cid, rows in kf.groupby("entity", sort=False)},
@@ -140,9 +141,9 @@ def _normalised(ds: Dataset) -> dict:
         "normalised_table": _normalised_table(nf),
         "n_normalised": len(nf),
         "n_approximate": int(nf["approximate"].sum()),
-        "lowest_per_organisation": num(low["value"]),
+        "lowest_per_organisation": _ratio(low),
         "lowest_per_organisation_name": md_escape(low["name"]),
-        "highest_per_organisation": num(high["value"]),
+        "highest_per_organisation": _ratio(high),
         "highest_per_organisation_name": md_escape(high["name"]),
         "per_organisation_factor": num(high["value"] / low["value"], 0),
         "comparable_sentence": (
@@ -160,11 +161,20 @@ def _normalised_table(nf: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Cluster": nf["name"],
         "Measure": nf["measure_label"],
-        "Value": nf["value"],
+        "Value": [_ratio(r) for _, r in nf.iterrows()],
         "How it is computed": nf["formula"].map(readable_formula),
         "Scope": nf["scope_label"],
         "Quality": nf["quality"] + nf["approximate"].map({True: "; approximate inputs", False: ""}),
     })
+
+
+def _ratio(row: pd.Series) -> str:
+    """A normalised value in words: a ratio rounded to what its inputs support ('about 470' from
+    approximate inputs), a reported share as the source gives it ('80%')."""
+    unit = "%" if row["measure"] == "export_share_of_sales" else ""
+    if row["formula"] == "as reported":
+        return qualified(row["value"], "about" if row["approximate"] else None, unit)
+    return derived(row["value"], approximate=bool(row["approximate"]), unit_label=unit)
 
 
 def readable_formula(formula: str) -> str:
@@ -216,7 +226,7 @@ def _preconditions(ds: Dataset) -> dict:
     items = indicators.factor_matrix(ds).query("side == 'foreign'").groupby("subject_label")["items"].sum()
     return {
         "preconditions_table": table,
-        "preconditions_locator": md_escape(doc(ds["preconditions"].query("side == 'foreign'")["locator"].iloc[0])),
+        "preconditions_locator": citation.cite_row(ds, ds["preconditions"].query("side == 'foreign'").iloc[0]),
         "n_precondition_countries": n,
         "in_every_country": " and ".join(f'"{md_escape(x)}"' for x in everywhere) if everywhere else "no precondition",
         "missing_from_one_sentence":

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import Dataset, datapackage
+from analysis.data.schemas import REFERENCE_TYPES
+from analysis.report import citation
 from analysis.text import md_escape, num
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
@@ -22,6 +24,7 @@ class Methodology:
     sources: int
     #: Sources whose title and authors are unknown, cited by description.
     unidentified: int
+    #: The source documents and data, each linked to its entry in the References (the Source column is Markdown).
     sources_table: pd.DataFrame
     observations: str
     #: Observations by quality flag.
@@ -38,11 +41,17 @@ class Methodology:
     dictionary: MarkdownText
 
 
-def _sources_table(sources: pd.DataFrame) -> pd.DataFrame:
-    shown = sources.assign(Identified=sources["identified"].map({True: "yes", False: "no"}),
-                           licence=sources["licence"].fillna(""))
-    return (shown[["id", "short_name", "year", "Identified", "licence"]]
-            .rename(columns={"id": "Id", "short_name": "Source", "year": "Year", "licence": "Licence"}))
+def _sources_table(ds: Dataset) -> pd.DataFrame:
+    """One row per source document or data set: its name (linked to its full entry), what it is, its year and
+    licence, in words ('not stated' rather than an empty cell)."""
+    refs = ds["references"]
+    shown = refs[refs["basis"].isin(["source", "data"])]
+    return pd.DataFrame({
+        "Source": [citation.work(ds, ref_id) for ref_id in shown["id"]],
+        "What it is": shown["type"].map(REFERENCE_TYPES),
+        "Year": [("not stated" if pd.isna(y) else ("about " if c else "") + str(int(y))) for y, c in zip(shown["year"], shown["circa"])],
+        "Licence": shown["licence"].fillna("not stated"),
+    })
 
 
 def _dictionary_markdown(dictionary: pd.DataFrame) -> MarkdownText:
@@ -59,7 +68,7 @@ def findings(ds: Dataset) -> Methodology:
     quality = ds.observations["quality"].value_counts()
     dictionary = datapackage.dictionary()
     return Methodology(
-        sources=len(sources), unidentified=int((~sources["identified"]).sum()), sources_table=_sources_table(sources),
+        sources=len(sources), unidentified=int((~sources["identified"]).sum()), sources_table=_sources_table(ds),
         observations=num(len(ds.observations)),
         reported=num(quality.get("reported", 0)), derived=num(quality.get("derived", 0)),
         estimates=num(quality.get("estimate", 0)), ambiguous=num(quality.get("ambiguous", 0)),

@@ -14,7 +14,8 @@ import pandas as pd
 
 from analysis import indicators as i
 from analysis.data import Dataset
-from analysis.text import cite, listing, lower, md_escape, num
+from analysis.report import citation
+from analysis.text import listing, lower, md_escape, num
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str
@@ -23,9 +24,9 @@ MarkdownText = str
 EAST = ("Krasnoyarsk Krai", "Novosibirsk Oblast", "Tomsk Oblast", "Altai Krai", "Kemerovo Oblast", "Khabarovsk Krai")
 CAPITAL = ("Moscow", "Moscow Oblast")
 #: Where the source places pilots in single-industry towns and closed cities.
-TOWNS_SOURCE, TOWNS_LOCATOR = "kutsenko-2015", "002 fn 7 and section 'The Anna Karenina principle'"
+TOWNS_SOURCE, TOWNS_LOCATOR = "kutsenko-2015", "footnote 7 and section 'The Anna Karenina Principle'"
 #: Where the source says its participant counts use the separate St Petersburg programmes.
-ST_PETERSBURG_LOCATOR = "002 fn 9"
+ST_PETERSBURG_LOCATOR = "footnote 9"
 
 
 # --- shared look-ups ---------------------------------------------------------------------
@@ -41,9 +42,8 @@ def _pilots(ds: Dataset) -> pd.DataFrame:
 
 
 def _source_cite(ds: Dataset, source: str, locator: str) -> MarkdownText:
-    """'Kutsenko (2015), 002 fn 10', escaped."""
-    names = dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
-    return md_escape(cite(names[source], locator))
+    """'[Kutsenko (2015)](…), footnote 10', linked to the References."""
+    return citation.cite(ds, source, locator)
 
 
 def _names(frame: pd.DataFrame) -> MarkdownText:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.text import doc, docs, lower, md_escape, num, qualified
+from analysis.report import citation
+from analysis.text import lower, md_escape, num, qualified
 
 #: The document that describes the cases, and the cases in the order the chapter tells them.
 SOURCE = "anon-2020-success-factors"
@@ -90,9 +91,9 @@ def findings(ds: Dataset) -> Findings:
     return Findings(
         n_cases=len(CASES),
         pilots_among_cases="all of them are" if n_pilots == len(CASES) else f"{n_pilots} of them are",
-        case_locator=md_escape(doc(case_obs.loc[case_obs["locator"].str.contains("section"), "locator"].iloc[0])),
-        precondition_locator=md_escape(doc(russian["locator"].iloc[0])),
-        perm_management_locator=md_escape(doc(perm_org["locator"].iloc[0])),
+        case_locator=citation.cite_row(ds, case_obs[case_obs["locator"].str.contains("section")].iloc[0], quoted=False),
+        precondition_locator=citation.cite_row(ds, russian.iloc[0]),
+        perm_management_locator=citation.cite_row(ds, perm_org.iloc[0], quoted=False),
         cases={cid: _case(ds, case_obs[case_obs["entity"] == cid], russian.loc[russian["subject"] == cid, "factor"],
                           scores, cid) for cid in CASES},
         **_comparison(ds),
@@ -114,6 +115,14 @@ def _figure_label(labels: pd.Series, row) -> str:
     return label
 
 
+def _scorecard_position(score: pd.Series, scores: pd.DataFrame) -> str:
+    """'rank =4 of 13 ranked pilots, score 33.3%, evidence on 60% of the signs', or why a case has no score."""
+    evidence = f"evidence on {num(score['coverage'])}% of the signs"
+    if not score["scored"]:
+        return f"{lower(score['light_label'])} for a score ({evidence})"
+    return f"rank {score['rank_label']} of {int(scores['scored'].sum())} ranked pilots, score {num(score['score'])}%, {evidence}"
+
+
 def _case(ds: Dataset, rows: pd.DataFrame, factors: pd.Series, scores: pd.DataFrame, cid: str) -> Case:
     """A case from its figures (`rows`), the factors its preconditions name and the scorecard's `scores`."""
     labels = ds["indicators"].set_index("id")["label"]
@@ -128,8 +137,7 @@ def _case(ds: Dataset, rows: pd.DataFrame, factors: pd.Series, scores: pd.DataFr
         first_values.setdefault(indicator, md_escape(value))
     return Case(
         preconditions=md_escape("; ".join(lower(factor_labels[c]) for c in dict.fromkeys(factors))),
-        scorecard=(f"rank {int(score['rank'])} of {len(scores)}, score {num(score['score'])}%, "
-                   f"evidence on {num(score['coverage'])}% of the signs"),
+        scorecard=_scorecard_position(score, scores),
         table=pd.DataFrame({
             "Figure": figures,
             "Value (year)": [v + y for v, y in zip(values, years)],
@@ -159,7 +167,7 @@ def _comparison(ds: Dataset) -> dict:
     return dict(
         n_countries=int(fm.loc[fm["side"] == "foreign", "subject"].nunique()),
         n_russian_cases=int(fm.loc[fm["side"] == "russian", "subject"].nunique()),
-        precondition_locators=md_escape(docs(sorted(set(ds["preconditions"]["locator"])))),
+        precondition_locators=citation.source_line(ds, ds["preconditions"].sort_values("locator"), bare=True),
         n_factors=len(fo),
         n_shared=int(kinds.get("shared", 0)),
         n_foreign_only=int(kinds.get("foreign only", 0)),
@@ -226,8 +234,8 @@ def _lists(ds: Dataset) -> dict:
     return dict(
         n_success_factors=len(sf),
         n_characteristics=len(ch),
-        success_factor_locator=md_escape(doc(sf["locator"].iloc[0])),
-        characteristic_locator=md_escape(doc(ch["locator"].iloc[0])),
+        success_factor_locator=citation.cite_row(ds, sf.iloc[0]),
+        characteristic_locator=citation.cite_row(ds, ch.iloc[0]),
         success_factor_table=_list_table(ds, sf, foreign, russian),
         characteristic_table=_list_table(ds, ch, foreign, russian),
         repeated_items=" and ".join(sf.loc[sf["factor"] == repeated, "item"].astype(str)) if repeated else "",

@@ -12,7 +12,8 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.text import cite, listing, lower, md_escape, num, pct
+from analysis.report import citation
+from analysis.text import listing, lower, md_escape, num, pct
 
 #: Other readings of three pilots (ours): the field each could count in instead.
 ALTERNATIVES = {
@@ -94,12 +95,7 @@ def _labels(gap: pd.DataFrame, fields) -> str:
     return md_escape(listing(lower(label[f]) for f in fields))
 
 
-def _source_names(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
-
-
 def _distribution(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame, many: int) -> dict:
-    names = _source_names(ds)
     survey = indicators.distribution(ds, "world-clusters-by-field").iloc[0]
     obs = ds.observations
     coverage = obs[(obs["entity"] == "world-clusters") & (obs["indicator"] == "survey_coverage_share")].iloc[0]
@@ -109,12 +105,12 @@ def _distribution(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame, many: int
     return dict(
         n_fields=len(gap),
         world_total=num(gap["world_clusters"].sum()),
-        survey_cite=md_escape(cite(names[survey["source"]], survey["locator"], survey["cited_work"])),
+        survey_cite=citation.cite_row(ds, survey),
         largest_field=md_escape(largest["label"]),
         largest_field_clusters=num(largest["world_clusters"]),
         coverage_low=num(coverage["value"]),
         coverage_high=pct(coverage["value_high"]),
-        coverage_cite=md_escape(cite(names[coverage["source"]], coverage["locator"])),
+        coverage_cite=citation.cite_row(ds, coverage, quoted=False),
         n_links=len(links),
         n_links_to_few=int((links["world_clusters"] < many).sum()),
         most_piloted_field=md_escape(most_piloted["label"]),
@@ -144,7 +140,7 @@ def _reserves(ds: Dataset, gap: pd.DataFrame) -> dict:
         }),
         n_reserves=len(spec.reserve_fields),
         n_reserves_found=len(found),
-        reserve_cite=md_escape(cite(_source_names(ds)[spec.source], spec.locator)),
+        reserve_cite=citation.cite(ds, spec.source, spec.locator),
         extra_fields=_labels(gap, extra),
         extra_field_clusters=listing(num(world[f]) for f in extra),
         missed_sentence=f" Our rule misses {_labels(gap, missed)}." if missed else "",

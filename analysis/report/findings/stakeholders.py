@@ -14,7 +14,8 @@ import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.text import doc, docs, listing, lower, md_escape, num, qualified
+from analysis.report import citation
+from analysis.text import listing, lower, md_escape, num, qualified
 
 #: The stakeholder groups of stakeholders.csv as readers know them, in the order of the tables.
 GROUPS = {
@@ -125,7 +126,7 @@ def _interests(ds: Dataset) -> dict:
         n_interests=len(st),
         n_groups=int(st["stakeholder"].nunique()),
         largest_group_interests=num(per_group.max()),
-        interests_locator=md_escape(doc(st["locator"].iloc[0])),
+        interests_locator=citation.cite_row(ds, st.iloc[0]),
         private_interests_table=_interests_table(st, [g for g in GROUPS if g not in PUBLIC]),
         public_interests_table=_interests_table(st, PUBLIC),
         n_linked=int(st["factor"].notna().sum()),
@@ -175,7 +176,7 @@ def _survey(ds: Dataset) -> dict:
         managers_local_irrelevant_share=num(counts["managers_local_irrelevant"] / managers * 100),
         clusters_intersectoral=counts["clusters_intersectoral"],
         managers_per_cluster=num(managers / clusters, 0),
-        survey_locators=md_escape(docs(sorted(set(sv["locator"])))),
+        survey_locators=citation.source_line(ds, sv.sort_values("locator"), bare=True),
         survey_clusters=md_escape(listing(short_names[c] for c in SURVEY_CLUSTERS)),
         survey_table=pd.DataFrame({
             "What was counted": list(sv["indicator"].map(labels)),

@@ -199,6 +199,7 @@ end
 
 local function figure_div(div)
   local image, caption, raw = nil, nil, nil
+  local notes = {}  -- paragraphs before the caption (a chart's source line) stay under the chart
   for _, b in ipairs(div.content) do
     local img = only_image(b)
     if b.t == "RawBlock" and b.format == "typst" and not image and not raw then
@@ -214,12 +215,15 @@ local function figure_div(div)
         if #b.caption.long > 0 then caption = b.caption.long end
       end
     elseif b.t == "Para" or b.t == "Plain" then
+      if caption then table.insert(notes, pandoc.Para(caption[1].content)) end
       caption = { pandoc.Plain(b.content) }
     end
   end
   local attr = pandoc.Attr(div.identifier, {}, { number = div.attributes["number"] })
   if raw then
-    return pandoc.Figure({ raw }, caption or {}, attr)
+    local body = { raw }
+    for _, note in ipairs(notes) do table.insert(body, note) end
+    return pandoc.Figure(body, caption or {}, attr)
   end
   if not image then return nil end
   if not caption then
