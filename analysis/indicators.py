@@ -398,39 +398,71 @@ def scorecard_matrix(ds: Dataset) -> pd.DataFrame:
     return ass[cols].sort_values(["cluster", "order"]).reset_index(drop=True)
 
 
+#: The light of a cluster below the minimum evidence coverage: not scored, shown grey.
+INSUFFICIENT = "insufficient"
+#: scorecard.yml's tie rules as pandas rank methods.
+TIE_METHODS = {"skip": "min", "dense": "dense"}
+
+
 def _light(ds: Dataset, score: float) -> str:
+    if pd.isna(score):
+        return INSUFFICIENT
     for light in ds.scorecard.lights:
         if score >= light.min_score:
             return light.light
     return ds.scorecard.lights[-1].light
 
 
-def scores(ds: Dataset) -> pd.DataFrame:
-    """Score, evidence coverage, traffic light and rank of every pilot cluster.
+def _score(ds: Dataset, points: pd.Series, known: pd.Series, signs: pd.Series) -> pd.Series:
+    """Points as a percentage of the most the counted signs could earn (scorecard.yml `score.over`)."""
+    counted = known if ds.scorecard.score.over == "known" else signs
+    top = max(ds.scorecard.points.values())
+    return (points / (top * counted.where(counted > 0)) * 100).round(1)
 
-    score = points / (highest points x signs) as a percentage, with `unknown` earning nothing;
-    coverage = share of signs with a known status. Equal scores share a rank (1, 2, 2, 4).
+
+def _status_counts(m: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Points, signs and signs of each status per group of `by` (whole-column sums: fast at any registry size)."""
+    flags = pd.DataFrame({status: (m["status"] == status).astype(int) for status in ("meets", "partly", "fails", "unknown")})
+    flags["known"] = 1 - flags["unknown"]
+    flags[by + ["points"]] = m[by + ["points"]]
+    flags["signs"] = 1
+    out = flags.groupby(by, sort=True).sum().reset_index()
+    return out[by + ["points", "signs", "known", "meets", "partly", "fails", "unknown"]]
+
+
+def rank_labels(rank: pd.Series) -> pd.Series:
+    """'=8' for a rank several clusters share, '8' for a rank one cluster holds, '' for no rank."""
+    shared = rank.notna() & rank.duplicated(keep=False)
+    plain = rank.map(lambda r: "" if pd.isna(r) else str(int(r)))
+    return plain.where(~shared, "=" + plain)
+
+
+def scores(ds: Dataset) -> pd.DataFrame:
+    """Score, evidence coverage, traffic light and rank of every pilot cluster, by the rules in scorecard.yml.
+
+    coverage = share of signs with a known status. A cluster below the minimum coverage is not scored:
+    its score and rank are empty and its light is INSUFFICIENT. The others are ranked by score as
+    shown (one decimal), equal scores sharing a rank (`rank_label` '=8', `tied`).
     """
     m = scorecard_matrix(ds)
-    top = max(ds.scorecard.points.values())
-    g = m.groupby(["cluster", "cluster_name"])
-    out = g.agg(
-        points=("points", "sum"),
-        signs=("sign", "count"),
-        known=("status", lambda s: int((s != "unknown").sum())),
-        meets=("status", lambda s: int((s == "meets").sum())),
-        partly=("status", lambda s: int((s == "partly").sum())),
-        fails=("status", lambda s: int((s == "fails").sum())),
-        unknown=("status", lambda s: int((s == "unknown").sum())),
-    ).reset_index()
-    out["score"] = (out["points"] / (top * out["signs"]) * 100).round(1)
+    out = _status_counts(m, ["cluster", "cluster_name"])
     out["coverage"] = (out["known"] / out["signs"] * 100).round(1)
+    # compared in whole counts, so 3 of 10 signs meets a 30% minimum exactly
+    scored = out["known"] * 100 >= ds.scorecard.minimum_coverage.percent * out["signs"]
+    out["scored"] = scored
+    out["score_over"] = ds.scorecard.score.over
+    out["score"] = _score(ds, out["points"], out["known"], out["signs"]).where(scored)
     for group_id, part in m.groupby("group"):
-        gp = part.groupby("cluster")["points"].sum() / (top * part.groupby("cluster")["sign"].count()) * 100
-        out[f"score_{group_id}"] = out["cluster"].map(gp.round(1))
+        g = _status_counts(part, ["cluster"]).set_index("cluster")
+        out[f"score_{group_id}"] = out["cluster"].map(_score(ds, g["points"], g["known"], g["signs"])).where(scored)
     out["light"] = out["score"].map(lambda s: _light(ds, s))
-    out["rank"] = out["score"].rank(method="min", ascending=False).astype(int)
-    return out.sort_values(["rank", "cluster_name"]).reset_index(drop=True)
+    out["light_label"] = out["light"].str.capitalize().where(scored, ds.scorecard.minimum_coverage.label)
+    out["rank"] = out["score"].rank(method=TIE_METHODS[ds.scorecard.ranking.ties], ascending=False).astype("Int64")
+    out["tied"] = out["rank"].notna() & out["rank"].duplicated(keep=False)
+    out["rank_label"] = rank_labels(out["rank"])
+    # ranked clusters first, then the unscored by how much evidence they have
+    out = out.sort_values(["rank", "coverage", "cluster_name"], ascending=[True, False, True], na_position="last")
+    return out.reset_index(drop=True)
 
 
 def sign_summary(ds: Dataset) -> pd.DataFrame:

@@ -102,38 +102,134 @@ def test_specialisation_counts_pilots_per_field(ds):
 
 def test_scores_follow_the_rules_by_hand(ds):
     # Kama: private-initiative and internal-competition fail (0 + 0); openness, specialist-organisation,
-    # formal-governance and startup-belt partly (1 each) = 4 of 20 points = 20%, with 6 of 10 signs known.
+    # formal-governance and startup-belt partly (1 each) = 4 points of the 2 x 6 its 6 known signs could earn = 33.3%.
     s = I.scores(ds).set_index("cluster")
     kama = s.loc["kama"]
-    assert (kama["points"], kama["score"], kama["known"], kama["coverage"]) == (4, 20.0, 6, 60.0)
-    assert kama["light"] == "red" and kama["rank"] == 1
-    # Mordovia: critical-mass and internal-competition fail; specialist-org, formal-governance, startup-belt
-    # partly = 3 -> 15%, behind the two clusters tied at 20%.
-    assert s.loc["mordovia-lighting", "score"] == 15.0 and s.loc["mordovia-lighting", "rank"] == 3
-    assert s.loc["kama", "score_environment-participants"] == 10.0  # 1 of 10 points in that group
+    assert (kama["points"], kama["known"], kama["coverage"], kama["score"]) == (4, 6, 60.0, 33.3)
+    assert kama["light"] == "amber" and kama["light_label"] == "Amber"  # 25 <= 33.3 < 60
+    # Tomsk: critical-mass meets (2), internal-competition and specialist-organisation partly (1 + 1) = 4 of 6 = 66.7%.
+    assert (s.loc["tomsk-pharma-it", "score"], s.loc["tomsk-pharma-it", "light"]) == (66.7, "green")
+    # Arkhangelsk: 4 known signs, all fails: scored, 0%, red; the only scored cluster at zero.
+    assert (s.loc["arkhangelsk-shipbuilding", "score"], s.loc["arkhangelsk-shipbuilding", "light"]) == (0.0, "red")
+    # Kama's group 'environment-participants': private-initiative and internal-competition fail, openness partly = 1 of 6.
+    assert s.loc["kama", "score_environment-participants"] == 16.7
+    assert (s["score_over"] == "known").all()
 
 
-def test_ties_share_a_rank_and_the_next_rank_skips(ds):
+def test_clusters_below_the_minimum_coverage_have_no_score_light_or_rank(ds):
+    # 30% of 10 signs = 3 known signs. 13 pilots have 3 to 6; 12 have 0 to 2.
+    s = I.scores(ds)
+    low = s[s["known"] < 3]
+    assert len(low) == 12 and len(s) - len(low) == 13
+    assert not low["scored"].any() and low["score"].isna().all() and low["rank"].isna().all()
+    assert (low["light"] == I.INSUFFICIENT).all() and (low["light_label"] == "Insufficient evidence").all()
+    assert (low["rank_label"] == "").all()
+    # St Petersburg ICT would score 75% on its 2 known signs (meets + partly): it is not scored, so it cannot lead.
+    spb = s.set_index("cluster").loc["spb-ict"]
+    assert (spb["known"], spb["points"], spb["scored"]) == (2, 3, False)
+    # ranked clusters come first, in rank order; the unscored after them, best covered first
+    assert list(s["scored"]) == [True] * 13 + [False] * 12
+    assert s.loc[~s["scored"], "coverage"].is_monotonic_decreasing
+
+
+def test_ties_are_marked_and_the_next_rank_skips(ds):
     s = I.scores(ds).set_index("cluster")
-    assert s.loc["kama", "rank"] == s.loc["tomsk-pharma-it", "rank"] == 1
-    assert s.loc["mordovia-lighting", "rank"] == 3  # two share rank 1, so there is no rank 2
+    # Kaluga and Novosibirsk: 3 of 8 points = 37.5%; Kama and Dubna 33.3%; four pilots at 16.7%.
+    assert s.loc["tomsk-pharma-it", "rank_label"] == "1" and not s.loc["tomsk-pharma-it", "tied"]
+    assert s.loc["kaluga-pharma", "rank_label"] == s.loc["novosibirsk-it-bio", "rank_label"] == "=2"
+    assert s.loc["kama", "rank_label"] == s.loc["dubna", "rank_label"] == "=4"  # two share 2, so there is no 3
+    assert {c for c in s.index if s.loc[c, "rank_label"] == "=8"} == {
+        "zheleznogorsk", "samara-aerospace", "sarov", "spb-pharma-radiation"}
+    assert s.loc["perm-new-star", "rank"] == 12 and s.loc["perm-new-star", "rank_label"] == "12"
+    assert int(s["tied"].sum()) == 8
 
 
-def test_unknown_never_counts_as_a_pass(ds):
-    s = I.scores(ds).set_index("cluster")
-    assert s.loc["altai-biopharm", "unknown"] == 10
-    assert s.loc["altai-biopharm", "score"] == 0 and s.loc["altai-biopharm", "coverage"] == 0
-    assert s.loc["altai-biopharm", "light"] == "red"
+def test_rank_labels_mark_shared_ranks_only():
+    labels = I.rank_labels(pd.Series([1, 2, 2, 4, None], dtype="Int64"))
+    assert list(labels) == ["1", "=2", "=2", "4", ""]
+
+
+def _set_rules(path, **changes) -> None:
+    """Rewrite scorecard.yml with `changes`, each a dotted key ('minimum_coverage.percent') and its new value."""
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        *parents, last = key.split(".")
+        node = rules
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    path.write_text(yaml.safe_dump(rules, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def test_scorecard_rules_come_from_the_data_file(data_copy):
     path = data_copy / "scorecard.yml"
-    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rules["points"]["partly"] = 2  # count partial evidence as full
-    path.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
+    _set_rules(path, **{"points.partly": 2})  # count partial evidence as full
     s = I.scores(load(data_copy)).set_index("cluster")
-    assert s.loc["kama", "points"] == 8  # 0 + 2 + 2 + 2 + 2
-    assert s.loc["kama", "score"] == 40.0
+    assert s.loc["kama", "points"] == 8  # 0 + 0 + 2 + 2 + 2 + 2
+    assert s.loc["kama", "score"] == 66.7  # 8 of 12
+
+
+def test_the_minimum_coverage_comes_from_the_data_file(data_copy):
+    _set_rules(data_copy / "scorecard.yml", **{"minimum_coverage.percent": 20})
+    s = I.scores(load(data_copy)).set_index("cluster")
+    # the five pilots with 2 known signs are now scored; St Petersburg ICT leads with 75% (3 of 4 points)
+    assert int(s["scored"].sum()) == 18
+    assert (s.loc["spb-ict", "score"], s.loc["spb-ict", "light"], s.loc["spb-ict", "rank_label"]) == (75.0, "green", "1")
+    assert s.loc["khabarovsk-aviation-ship", "light"] == I.INSUFFICIENT  # 1 known sign is still too few
+
+
+def test_light_thresholds_score_base_and_tie_rule_come_from_the_data_file(data_copy):
+    path = data_copy / "scorecard.yml"
+    _set_rules(path, **{"lights.0.min_score": 70, "ranking.ties": "dense"})
+    s = I.scores(load(data_copy)).set_index("cluster")
+    assert s.loc["tomsk-pharma-it", "light"] == "amber"  # 66.7 < 70
+    # dense: 1, =2, =2, =3, =3, 4, 5, =6 x 4, 7, 8
+    assert (s.loc["kama", "rank_label"], s.loc["perm-new-star", "rank_label"], s.loc["arkhangelsk-shipbuilding", "rank"]) == ("=3", "7", 8)
+    _set_rules(path, **{"score.over": "all"})
+    s = I.scores(load(data_copy)).set_index("cluster")
+    assert s.loc["kama", "score"] == 20.0 and s.loc["tomsk-pharma-it", "score"] == 20.0  # 4 of 20 points each
+    assert s.loc["kama", "rank_label"] == "=1" and (s["score_over"] == "all").all()
+
+
+def _registry_with_synthetic_pilots(tmp_path, known: dict[str, list[str]]):
+    """The shipped data plus one synthetic pilot per entry of `known`: its statuses on the first signs, unknown after."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "synthetic_registry.py"
+    spec = importlib.util.spec_from_file_location("synthetic_registry", script)
+    registry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(registry)
+    dest = tmp_path / "data"
+    registry.generate(len(known), dest)
+    ass = pd.read_csv(dest / "assessments.csv", dtype=str, keep_default_na=False)
+    cited = ass[ass["status"] == "fails"].iloc[0]  # a real source and locator, valid in any edition of the data
+    ids = {}
+    for k, (name, statuses) in enumerate(known.items(), 1):
+        cid = ids[name] = registry.clone_id(k)
+        rows = ass.index[ass["cluster"] == cid]
+        ass.loc[rows, ["status", "evidence", "source", "locator", "basis", "note"]] = ["unknown", "", "", "", "", ""]
+        for row, status in zip(rows, statuses):
+            ass.loc[row, ["status", "evidence", "source", "locator", "basis"]] = [
+                status, "Synthetic evidence for a test.", cited["source"], cited["locator"], "stated"]
+    ass.to_csv(dest / "assessments.csv", index=False, lineterminator="\n")
+    return load(dest), ids
+
+
+def test_no_cluster_without_enough_evidence_is_red_or_ranked(tmp_path):
+    ds, ids = _registry_with_synthetic_pilots(tmp_path, {
+        "none": [], "one pass": ["meets"], "one failure": ["fails"],
+        "five": ["meets", "partly", "fails", "fails", "partly"]})
+    s = I.scores(ds).set_index("cluster")
+    for name in ("none", "one pass", "one failure"):
+        row = s.loc[ids[name]]
+        assert row["light"] == I.INSUFFICIENT and pd.isna(row["rank"]) and pd.isna(row["score"]), name
+    five = s.loc[ids["five"]]
+    # 2 + 1 + 0 + 0 + 1 = 4 of 10 points over 5 known signs: 40%, amber, ranked
+    assert (five["known"], five["score"], five["light"]) == (5, 40.0, "amber") and five["rank"] >= 1
+    unscored = s[s["coverage"] < ds.scorecard.minimum_coverage.percent]
+    assert not (unscored["light"] == "red").any() and unscored["rank"].isna().all()
+    assert (s.loc[s["rank"].notna(), "coverage"] >= 30).all()
 
 
 def test_sign_summary_counts_every_pilot_once_per_sign(ds):
@@ -199,7 +295,7 @@ def add_observations(data_dir, source: str, *rows: dict) -> None:
 def synthetic(entity: str, indicator: str, value, qualifier: str = "exact", **fields) -> dict:
     quality = "estimate" if qualifier == "about" else "reported"
     return {"entity": entity, "indicator": indicator, "value": value, "qualifier": qualifier, "quality": quality,
-            "source": "kutsenko-2015", "locator": "002 fn 12", **fields}
+            "source": "kutsenko-2015", "locator": "footnote 12", **fields}
 
 
 def test_business_share_is_decided_only_when_the_qualifier_allows_it(data_copy):
@@ -243,7 +339,7 @@ def test_verdicts_on_bounds_the_shipped_criteria_do_not_use():
 
 
 def test_an_exact_count_below_20_is_among_the_small_clusters(data_copy):
-    people = {"unit": "organisations", "scope": "initiative", "year": 2013, "locator": "002 conclusion"}
+    people = {"unit": "organisations", "scope": "initiative", "year": 2013, "locator": "conclusion"}
     add_observations(data_copy, "kutsenko-2015",
                      synthetic("zelenograd", "participants", 12, **people),
                      synthetic("troitsk", "participants", 20, **people),
@@ -259,7 +355,7 @@ def test_an_exact_count_below_20_is_among_the_small_clusters(data_copy):
 
 def test_a_ratio_takes_numerator_and_denominator_from_the_same_year(data_copy):
     staff = {"unit": "people", "scope": "regional_industry", "source": "anon-2020-success-factors",
-             "locator": "001 section 'Research Methodology'"}
+             "locator": "section 'Research Methodology'"}
     orgs = {**staff, "unit": "organisations"}
     add_observations(data_copy, "anon-2020-success-factors",
                      # listed first, but older than the only year with both inputs
@@ -286,14 +382,14 @@ def test_undated_inputs_of_a_ratio_must_come_from_one_source(data_copy):
                      synthetic("london-tech", "employees", 3000, unit="people", scope="regional_industry"))
     add_observations(data_copy, "anon-2020-success-factors",
                      synthetic("london-tech", "organisations", 30, unit="organisations", scope="regional_industry",
-                               source="anon-2020-success-factors", locator="001 section 'Research Methodology'"))
+                               source="anon-2020-success-factors", locator="section 'Research Methodology'"))
     t = I.normalised_figures(load(data_copy))
     assert "london-tech" not in set(t["entity"])
 
 
 def test_every_derived_figure_takes_the_same_scope_default(data_copy):
     # Inputs that are not all counts of the initiative never make a figure comparable with Russian participants.
-    where = {"source": "anon-2020-success-factors", "locator": "001 section 'Research Methodology'", "year": 2015}
+    where = {"source": "anon-2020-success-factors", "locator": "section 'Research Methodology'", "year": 2015}
     add_observations(data_copy, "anon-2020-success-factors",
                      synthetic("upper-austria-automotive", "employees", 20000, unit="people", scope="initiative", **where),
                      synthetic("upper-austria-automotive", "organisations", 250, unit="organisations", scope="company", **where),
@@ -314,7 +410,7 @@ def test_an_undated_count_is_not_taken_as_later_than_a_dated_one(data_copy):
     frame.to_csv(path, index=False)
     add_observations(data_copy, "ipp-russia",
                      synthetic("ru-itc-programme", "clusters_in_programme", 25, unit="clusters", scope="programme",
-                               source="ipp-russia", locator="003"))
+                               source="ipp-russia", locator="summary"))
     facts = I.programme_facts(load(data_copy))
     assert facts["later_count"] == 27
     assert (facts["remaining"], facts["remaining_year"]) == (11, 2021)
@@ -324,7 +420,7 @@ def test_conflicting_undated_counts_are_not_guessed_between(data_copy):
     # The data contract rejects this at validation; the rows are added after loading to check the function alone.
     ds = load(data_copy)
     extra = synthetic("ru-itc-programme", "clusters_in_programme", 26, unit="clusters", scope="programme",
-                      source="ipp-russia", locator="003")
+                      source="ipp-russia", locator="summary")
     ds.observations = pd.concat([ds.observations, pd.DataFrame([extra])], ignore_index=True)
     with pytest.raises(LookupError, match="27"):
         I.programme_facts(ds)

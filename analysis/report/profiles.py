@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import text
 from analysis.data import Dataset
+from analysis.report import citation
 from analysis.paths import PROFILE_DIR
 from analysis.text import md_escape as esc
 from analysis.text import num
@@ -18,6 +19,9 @@ PROFILES_INDEX = "chapters/11-cluster-profiles.md"
 CONFIDENCE = {"S": "stated in a source", "P": "confirmed in another public source", "M": "general knowledge, to be confirmed"}
 SCOPE = {"initiative": "cluster initiative", "regional_industry": "whole industry or park", "programme": "programme",
          "survey": "survey", "country": "country", "company": "company"}
+#: The initiator categories of Kutsenko (2015), Figure 3, as the data codes them and as readers read them.
+INITIATORS = {"regional-authorities": "regional authorities", "corporations": "corporations",
+              "universities-research": "universities and research institutions", "business-associations": "business associations"}
 KIND_ORDER = {"pilot": 0, "pilot_component": 1, "russian_other": 2, "foreign": 3}
 PRACTICES_CHAPTER = "../09-best-practices.qmd"
 SCORECARD_CHAPTER = "../05-scorecard.qmd"
@@ -31,9 +35,7 @@ def _cell(text) -> str:
 def _value(row: pd.Series, units: dict) -> str:
     if pd.isna(row["value"]):
         return "not readable"
-    unit = row["unit"]
-    return text.qualified(row["value"], row["qualifier"], unit if unit in ("percent", "year") else units.get(unit, unit),
-                          high=row.get("value_high"))
+    return text.qualified(row["value"], row["qualifier"], units.get(row["unit"], row["unit"]), high=row.get("value_high"))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -54,8 +56,8 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     return "\n".join(out).rstrip() + "\n"
 
 
-def _source_names(ds: Dataset) -> dict:
-    return dict(zip(ds["sources"]["id"], ds["sources"]["short_name"]))
+#: Profile pages sit one folder below the chapters, so their citations link up to the References.
+UP = "../"
 
 
 def _intro(ds: Dataset, cluster_id: str, c: pd.Series) -> list[str]:
@@ -85,9 +87,8 @@ def _key_facts(ds: Dataset, c: pd.Series) -> list[str]:
     if pd.notna(c["merged_into"]):
         merged = ds["clusters"].set_index("id").loc[c["merged_into"], "short_name"]
         facts.append(["Merged into", f"[{esc(merged)}]({c['merged_into']}.md)", ""])
-    sources = _source_names(ds)
     out = ["## Key facts", "", _table(["Fact", "Value", "Confidence"], facts), ""]
-    out += [f"Sources: {_cell('; '.join(sources.get(s, s) for s in c['sources'].split(';')))}; {_cell(c['locator'])}.", ""]
+    out += [f"Sources: {citation.cite_row(ds, c, base=UP)}.", ""]
     if pd.notna(c["note"]):
         out += [_cell(c["note"]), ""]
     return out
@@ -99,21 +100,20 @@ def _figures(ds: Dataset, obs: pd.DataFrame) -> list[str]:
     for _, r in obs.sort_values(["indicator", "year"]).iterrows():
         label = labels.get(r["indicator"], r["indicator"]) + (f" ({r['breakdown'].replace('-', ' ')})" if pd.notna(r["breakdown"]) else "")
         rows.append([_cell(label), _cell(_value(r, ds.vocab.units)), str(int(r["year"])) if pd.notna(r["year"]) else "",
-                     SCOPE.get(r["scope"], r["scope"]), r["quality"], _cell(r["locator"])])
-    return ["## Figures", "", _table(["Indicator", "Value", "Year", "Describes", "Quality", "Where (document, locator)"], rows), ""]
+                     SCOPE.get(r["scope"], r["scope"]), r["quality"], citation.cite_row(ds, r, base=UP)])
+    return ["## Figures", "", _table(["Indicator", "Value", "Year", "Describes", "Quality", "Source"], rows), ""]
 
 
 def _benchmarks(ds: Dataset, obs: pd.DataFrame) -> list[str]:
     """Each of the cluster's figures next to the benchmarks recorded for its indicator."""
     labels = ds["indicators"].set_index("id")["label"]
-    sources = _source_names(ds)
     bench = ds["benchmarks"]
     compared = []
     for _, r in obs.iterrows():
         for _, b in bench[bench["indicator"] == r["indicator"]].iterrows():
-            ref = num(b["value"]) + (f"-{num(b['value_high'])}" if pd.notna(b["value_high"]) else "")
+            ref = text.qualified(b["value"], b["comparator"], ds.vocab.units.get(b["unit"], b["unit"]), high=b["value_high"])
             compared.append(f"- {_cell(labels.get(r['indicator'], r['indicator']))}: {_cell(_value(r, ds.vocab.units))}. "
-                            f"Reference: {_cell(b['label'])}, {ref} ({_cell(sources[b['source']])}, {_cell(b['locator'])}).")
+                            f"Reference: {_cell(b['label'])}, {ref} ({citation.cite_row(ds, b, base=UP)}).")
     if not compared:
         return []
     return ["## Against the benchmarks", ""] + sorted(set(compared)) + [""]
@@ -123,14 +123,34 @@ def _scorecard(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None, scoreca
     m = ds["assessments"].merge(ds.sign_table, on="sign")
     m = m[m["cluster"] == cluster_id].sort_values("order")
     rows = [[_cell(r["label"]), r["status"], _cell(r["evidence"]) if pd.notna(r["evidence"]) else "no evidence in the sources",
-             _cell(r["locator"]) if pd.notna(r["source"]) else ""] for _, r in m.iterrows()]
+             citation.cite_row(ds, r, base=UP) if pd.notna(r["source"]) else ""] for _, r in m.iterrows()]
     out = ["## Scorecard", ""]
     if ranks is not None and cluster_id in ranks.index:
         s = ranks.loc[cluster_id]
         rules = f" See [the scorecard]({SCORECARD_CHAPTER}) for the rules." if scorecard_link else ""
-        out += [(f"Score {num(s['score'])}% (rank {int(s['rank'])} of {len(ranks)}; {s['light']} light), with evidence on "
-                 f"{int(s['known'])} of {int(s['signs'])} signs.{rules}"), ""]
+        out += [_score_line(ds, s, ranks) + rules, ""]
     return out + [_table(["Sign", "Status", "Evidence", "Where"], rows), ""]
+
+
+def _score_line(ds: Dataset, s: pd.Series, ranks: pd.DataFrame) -> str:
+    """A pilot's score, light and rank by the scorecard's rules; below the minimum coverage, why it has none."""
+    evidence = f"a known status on {int(s['known'])} of {int(s['signs'])} signs ({num(s['coverage'])}%)"
+    least = ds.scorecard.minimum_coverage
+    if not s["scored"]:
+        return (f"{esc(least.label)}: {evidence}, below the {num(least.percent)}% the scorecard needs to score a cluster, "
+                "so no score, light or rank.")
+    # a shared rank says so, with how many share it
+    shared = int((ranks["rank"] == s["rank"]).sum())
+    rank = f"rank {s['rank_label']} of {int(ranks['scored'].sum())} ranked pilots" + (f", shared by {shared}" if shared > 1 else "")
+    over = "the known signs" if ds.scorecard.score.over == "known" else "all signs"
+    return f"Score {num(s['score'])}% over {over}, with {evidence}; {s['light']} light; {rank}."
+
+
+def _attribute_value(value: str) -> str:
+    """An attribute's value in words: 'yes' for a flag, the category of an initiator, the text of a legal form."""
+    if value == "true":
+        return "yes"
+    return INITIATORS.get(value, value)
 
 
 def _other_facts(ds: Dataset, cluster_id: str) -> list[str]:
@@ -138,8 +158,8 @@ def _other_facts(ds: Dataset, cluster_id: str) -> list[str]:
     attrs = attrs[attrs["entity"] == cluster_id]
     if not len(attrs):
         return []
-    rows = [[_cell(ds.vocab.attributes[r["attribute"]].rstrip(".").removesuffix(" (true)")), _cell("yes" if r["value"] == "true" else r["value"]),
-             r["quality"], _cell(r["locator"])]
+    rows = [[_cell(ds.vocab.attributes[r["attribute"]].split(" (")[0].rstrip(".")), _cell(_attribute_value(r["value"])),
+             r["quality"], citation.cite_row(ds, r, base=UP)]
             for _, r in attrs.iterrows()]
     return ["## Other facts", "", _table(["Fact", "Value", "Quality", "Where"], rows), ""]
 

@@ -28,6 +28,7 @@ KEYS = {
     "groups.csv": ["id"],
     "indicators.csv": ["id"],
     "sources.csv": ["id"],
+    "references.csv": ["id"],
     "policy_timeline.csv": ["id"],
     "factors.csv": ["code"],
     "country_cluster_counts.csv": ["country", "source"],
@@ -302,18 +303,25 @@ def _score_changes(old: Path, new: Path, out: Changes) -> None:
     for cid in b.index.intersection(a.index):
         ra, rb = a.loc[cid], b.loc[cid]
         parts = []
-        if ra["score"] != rb["score"]:
-            parts.append(f"score {_num(str(ra['score']))} \u2192 {_num(str(rb['score']))}")
-        if ra["light"] != rb["light"]:
-            parts.append(f"light {ra['light']} \u2192 {rb['light']}")
-        if ra["rank"] != rb["rank"]:
-            parts.append(f"rank {ra['rank']} \u2192 {rb['rank']}")
+        if _score_text(ra) != _score_text(rb):
+            parts.append(f"score {_score_text(ra)} \u2192 {_score_text(rb)}")
+        if ra["light_label"] != rb["light_label"]:
+            parts.append(f"light {ra['light_label'].lower()} \u2192 {rb['light_label'].lower()}")
+        if ra["rank_label"] != rb["rank_label"]:
+            parts.append(f"rank {ra['rank_label'] or 'none'} \u2192 {rb['rank_label'] or 'none'}")
         if parts:
             out.add("Scorecard and ranking", f"{md_escape(rb['cluster_name'])}: {', '.join(parts)}")
     for cid in b.index.difference(a.index):
-        out.add("Scorecard and ranking", f"{md_escape(b.loc[cid, 'cluster_name'])}: now scored ({_num(str(b.loc[cid, 'score']))}, rank {b.loc[cid, 'rank']})")
+        row = b.loc[cid]
+        out.add("Scorecard and ranking", f"{md_escape(row['cluster_name'])}: now on the scorecard ({_score_text(row)}"
+                + (f", rank {row['rank_label']})" if row["rank_label"] else ")"))
     for cid in a.index.difference(b.index):
-        out.add("Scorecard and ranking", f"{md_escape(a.loc[cid, 'cluster_name'])}: no longer scored")
+        out.add("Scorecard and ranking", f"{md_escape(a.loc[cid, 'cluster_name'])}: no longer on the scorecard")
+
+
+def _score_text(row) -> str:
+    """A score as the changelog says it; a cluster with too little evidence has none (and no rank)."""
+    return _num(str(row["score"])) if row["scored"] and pd.notna(row["score"]) else "none (insufficient evidence)"
 
 
 def diff(old: Path, new: Path) -> Changes:

@@ -6,13 +6,15 @@ locators, the rules' wording) is Markdown-escaped, for the chapter to show with 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis import indicators
 from analysis.data import Dataset
-from analysis.text import doc, listing, md_escape, num
+from analysis.report import citation
+from analysis.text import listing, md_escape, num
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,17 @@ class Findings:
     points_table: pd.DataFrame
     unknown_points: str
     top_points: str
+    score_over: str  # 'the signs with a known status' or 'all 10 signs'
+    unknown_effect: str  # what an unknown sign does to a score
+    score_rationale: str
+    min_coverage: str
+    min_signs: str
+    insufficient_label: str
+    min_coverage_rationale: str
+    weight_sentence: str  # how far one sign moves a score just below and at the minimum, against the amber band
     green_min: str
     amber_min: str
-    green_signs_needed: str
+    red_label: str
     lights_table: pd.DataFrame
     ties_rule: str
     # the matrix
@@ -46,18 +56,28 @@ class Findings:
     known_from_success_factors: int
     n_inferred: int
     # the ranking
+    n_scored: int
+    n_insufficient: int
+    no_evidence_sentence: str
+    median_known: str
     leaders: str
     ranks_first: str  # 'ranks first', or 'share first place' for a tie
     leads: str  # 'leads', or 'share the lead'
     leader_score: str
     leader_light: str
+    leader_known: str
     lights_sentence: str
     green_sentence: str
-    n_zero_score: int
-    n_no_evidence: int
-    no_evidence_have: str  # '1 has' or '5 have'
-    n_zero_with_evidence: int
+    ties_sentence: str
+    zero_sentence: str
     ranking_table: pd.DataFrame
+    ranking_note: str  # '' or, for a registry too large for one table, what the table leaves out
+    # score against coverage
+    corr_all_signs: str  # score over every sign against coverage, every pilot
+    follows_all: str  # 'largely follows', 'partly follows' or 'hardly follows'
+    corr_scored: str  # score by the rules against coverage, scored pilots
+    follows_scored: str
+    thin_sentence: str  # what the unscored pilots with some evidence would score on it
     # the signs
     most_failed_sign: str
     most_failed_count: str
@@ -72,7 +92,7 @@ class Findings:
     mean_coverage: str
     max_coverage: str
     best_covered: str
-    leader_documents: int
+    leader_documents: str  # '1 document' or '2 documents'
 
 
 def findings(ds: Dataset) -> Findings:
@@ -84,6 +104,7 @@ def findings(ds: Dataset) -> Findings:
         **_rules(ds),
         **_matrix(matrix),
         **_ranking(ds, scores, matrix),
+        **_against_coverage(ds, scores),
         **_signs(ds, summary, matrix, len(scores)),
     )
 
@@ -99,22 +120,38 @@ def _model(ds: Dataset) -> dict:
         group_environment=md_escape(groups["environment-participants"]),
         group_communications=md_escape(groups["communications-self-organisation"]),
         group_innovation=md_escape(groups["open-innovation-strategy"]),
-        model_locator=md_escape(doc(ds.signs.locator.split(";")[0])),
+        model_locator=citation.cite(ds, ds.signs.source, ds.signs.locator.split("; ")[0]),
         signs_table=pd.DataFrame({
             "Group": signs["group_label"].where(~signs["group"].duplicated(), ""),
             "Sign": signs["label"],
             "What it means": signs["definition"],
-            "Where in document 002": signs["sign"].map(lambda s: locators[s].replace("002 ", "", 1)),
+            f"Where in {citation.names(ds)[ds.signs.source]}": signs["sign"].map(locators),
         }),
     )
 
 
+#: The ranking table lists at most this many clusters (the 2012 pilots are 25).
+TABLE_ROWS = 40
+#: The tie rules of the scorecard file, in words.
+TIES = {
+    "skip": 'clusters with equal scores share a rank, marked with "=", and the next rank skips (1, =2, =2, 4)',
+    "dense": 'clusters with equal scores share a rank, marked with "=", and the next rank follows on (1, =2, =2, 3)',
+}
+
+
+def min_signs(percent: float, n_signs: int) -> int:
+    """The fewest known signs that reach a minimum coverage of `percent`."""
+    return math.ceil(round(percent * n_signs / 100, 9))
+
+
 def _rules(ds: Dataset) -> dict:
-    """Points per status, the traffic lights' thresholds and the rule for ties."""
+    """Every rule of the scorecard as its data file states it: points, score, minimum coverage, lights, ties."""
     sc = ds.scorecard
     statuses = list(ds.vocab.status)
     top = max(sc.points.values())
     light_min = {light.light: light.min_score for light in sc.lights}
+    n_signs = len(ds.sign_table)
+    least = min_signs(sc.minimum_coverage.percent, n_signs)
     return dict(
         n_statuses=len(statuses),
         points_table=pd.DataFrame({
@@ -124,17 +161,35 @@ def _rules(ds: Dataset) -> dict:
         }),
         unknown_points=num(sc.points["unknown"]),
         top_points=num(top),
+        score_over="the signs with a known status" if sc.score.over == "known" else f"all {n_signs} signs",
+        unknown_effect=("An unknown sign is left out of the score, so it neither lifts nor lowers it."
+                        if sc.score.over == "known" else "An unknown sign counts in the score as a failure would."),
+        score_rationale=md_escape(" ".join(sc.score.rationale.split())),
+        min_coverage=num(sc.minimum_coverage.percent),
+        min_signs=num(least),
+        insufficient_label=md_escape(sc.minimum_coverage.label),
+        min_coverage_rationale=md_escape(" ".join(sc.minimum_coverage.rationale.split())),
+        weight_sentence=weight_sentence(least, light_min["green"] - light_min["amber"], sc.score.over == "known", n_signs),
         green_min=num(light_min["green"]),
         amber_min=num(light_min["amber"]),
-        # a green light's threshold, as a number of signs met in full
-        green_signs_needed=num(light_min["green"] / 100 * len(ds.sign_table)),
+        red_label=md_escape(sc.lights[-1].label),
         lights_table=pd.DataFrame({
-            "Light": [light.light.capitalize() for light in sc.lights],
-            "Minimum score (%)": [light.min_score for light in sc.lights],
-            "Meaning": [light.label for light in sc.lights],
+            "Light": [light.light.capitalize() for light in sc.lights] + ["Grey"],
+            "When": light_ranges([light.min_score for light in sc.lights])
+                    + [f"evidence on less than {num(sc.minimum_coverage.percent)}% of the signs: not scored, not ranked"],
+            "Meaning": [light.label for light in sc.lights] + [sc.minimum_coverage.label],
         }),
-        ties_rule=md_escape(sc.ranking["ties"]),
+        ties_rule=TIES[sc.ranking.ties],
     )
+
+
+def light_ranges(mins: list[float]) -> list[str]:
+    """Each light's scores in words, from thresholds listed highest first and ending at 0."""
+    if len(mins) == 1:
+        return ["any score"]
+    out = [f"score of {num(mins[0])}% or more"]
+    out += [f"score of {num(lo)}% to under {num(hi)}%" for hi, lo in zip(mins[:-2], mins[1:-1])]
+    return out + [f"score under {num(mins[-2])}%"]
 
 
 def _matrix(matrix: pd.DataFrame) -> dict:
@@ -154,58 +209,149 @@ def _matrix(matrix: pd.DataFrame) -> dict:
 
 
 def _ranking(ds: Dataset, scores: pd.DataFrame, matrix: pd.DataFrame) -> dict:
-    """Who leads, how the lights fall, and which clusters score zero and why."""
-    leaders = scores[scores["rank"] == 1]
+    """Who leads, how the lights fall, which ranks are shared and who has too little evidence to be scored."""
+    scored = scores[scores["scored"]]
+    leaders = scored[scored["rank"] == 1]
     leader_cells = matrix[matrix["cluster"].isin(leaders["cluster"]) & (matrix["status"] != "unknown")]
-    lights = scores["light"].value_counts()
+    lights = scored["light"].value_counts()
     n_green = int(lights.get("green", 0))
-    zero = scores[scores["score"] == 0]
+    n_out = len(scores) - len(scored)
     best = scores["coverage"].max()
     return dict(
         n_clusters=len(scores),
+        n_scored=len(scored),
+        n_insufficient=n_out,
+        no_evidence_sentence=_no_evidence_sentence(scores),
+        median_known=num(scores["known"].median()),
         # names may hold 'and' themselves, so a tie is listed with a serial comma
         leaders=md_escape(listing(leaders["cluster_name"], serial=True)),
         ranks_first="ranks first" if len(leaders) == 1 else "share first place",
         leads="leads" if len(leaders) == 1 else "share the lead",
-        leader_score=num(leaders["score"].iloc[0]),
-        leader_light=md_escape(leaders["light"].iloc[0]),
+        leader_score=num(leaders["score"].iloc[0]) if len(leaders) else "n/a",
+        leader_light=md_escape(leaders["light"].iloc[0]) if len(leaders) else "n/a",
+        leader_known=listing(dict.fromkeys(num(k) for k in leaders["known"])),
         lights_sentence=lights_sentence({light.light: int(lights.get(light.light, 0)) for light in ds.scorecard.lights}),
-        green_sentence="No cluster reaches green." if n_green == 0 else f"{n_green} clusters reach green.",
-        n_zero_score=len(zero),
-        n_no_evidence=int((scores["coverage"] == 0).sum()),
-        no_evidence_have=_count_verb(int((scores["coverage"] == 0).sum()), "has", "have"),
-        n_zero_with_evidence=int((zero["coverage"] > 0).sum()),
-        ranking_table=pd.DataFrame({
-            "Rank": scores["rank"],
-            "Cluster": scores["cluster_name"],
-            "Score (%)": scores["score"],
-            "Evidence coverage (%)": scores["coverage"],
-            "Light": scores["light"].str.capitalize(),
-        }),
+        green_sentence=("No cluster reaches green." if n_green == 0 else
+                        f"{n_green} {'cluster reaches' if n_green == 1 else 'clusters reach'} green."),
+        ties_sentence=ties_sentence(scored["rank_label"]),
+        zero_sentence=_zero_sentence(scored),
+        ranking_table=_ranking_table(scores.head(TABLE_ROWS)),
+        ranking_note=(f"The table shows the first {TABLE_ROWS} of the {len(scores):,} clusters; each cluster's profile "
+                      "gives its own row." if len(scores) > TABLE_ROWS else ""),
         mean_coverage=num(scores["coverage"].mean()),
         max_coverage=num(best),
         best_covered=md_escape(", ".join(scores.loc[scores["coverage"] == best, "cluster_name"])),
-        # documents are the first part of a locator ('002 Figure 15')
-        leader_documents=leader_cells["locator"].str[:3].nunique(),
+        leader_documents=_count_noun(leader_cells["source"].nunique(), "document"),
     )
 
 
-def _count_verb(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _ranking_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """Rank, score and coverage side by side; an unscored cluster has no rank and no score."""
+    return pd.DataFrame({
+        "Rank": scores["rank_label"].replace("", "–"),
+        "Cluster": scores["cluster_name"],
+        f"Score over {'known' if (scores['score_over'] == 'known').all() else 'all'} signs (%)":
+            scores["score"],  # empty where not scored
+        "Signs with evidence": [f"{k} of {n}" for k, n in zip(scores["known"], scores["signs"])],
+        "Evidence coverage (%)": scores["coverage"],
+        "Light": scores["light_label"],
+    })
+
+
+def _against_coverage(ds: Dataset, scores: pd.DataFrame) -> dict:
+    """How far a score follows the amount of evidence: over every sign, by the rules, and below the minimum."""
+    top = max(ds.scorecard.points.values())
+    over_all = scores["points"] / (top * scores["signs"]) * 100
+    scored = scores[scores["scored"]]
+    thin = scores[~scores["scored"] & (scores["known"] > 0)]
+    thin_scores = thin["points"] / (top * thin["known"]) * 100
+    return dict(
+        corr_all_signs=_corr(over_all, scores["coverage"]),
+        follows_all=follows(over_all, scores["coverage"]),
+        corr_scored=_corr(scored["score"], scored["coverage"]),
+        follows_scored=follows(scored["score"], scored["coverage"]),
+        thin_sentence=(f"Scored on what is known of them, the {len(thin)} pilots below the minimum that have some evidence "
+                       f"would range from {num(thin_scores.min())}% to {num(thin_scores.max())}%, each on "
+                       f"{' or '.join(num(k) for k in sorted(set(thin['known'])))} known signs." if len(thin) else ""),
+    )
+
+
+def _r(a: pd.Series, b: pd.Series) -> float:
+    return a.astype(float).corr(b.astype(float)) if len(a) > 2 else float("nan")
+
+
+def _corr(a: pd.Series, b: pd.Series) -> str:
+    """Pearson's r to two decimals, with a true minus sign; 'n/a' where it is undefined."""
+    r = _r(a, b)
+    return "n/a" if pd.isna(r) else f"{r:.2f}".replace("-", "\u2212")
+
+
+def follows(a: pd.Series, b: pd.Series) -> str:
+    """How closely `a` follows `b`, in words, from Pearson's r: below 0.3 hardly, below 0.6 partly, else largely."""
+    r = abs(_r(a, b))
+    if pd.isna(r):
+        return "cannot be compared with"
+    return "hardly follows" if r < 0.3 else "partly follows" if r < 0.6 else "largely follows"
+
+
+def weight_sentence(least: int, amber_band: float, over_known: bool = True, n_signs: int = 10) -> str:
+    """How far one sign's status moves a score (100 / k points over k signs), just below and at the minimum coverage."""
+    band = f"The amber band is {num(amber_band)} points wide."
+    if not over_known:
+        return f"Over all {n_signs} signs, one sign's status moves the score by up to {num(100 / n_signs)} points. {band}"
+    if least == 1:
+        return f"With 1 known sign, that sign's status is the whole score. {band}"
+    below = f"{least - 1} known {'sign' if least == 2 else 'signs'}"
+    return (f"With {below}, one sign's status moves the score by up to {num(100 / (least - 1))} points; with {least}, "
+            f"by up to {num(100 / least)}. {band}")
+
+
+def _no_evidence_sentence(scores: pd.DataFrame) -> str:
+    none = scores.loc[scores["known"] == 0, "cluster_name"]
+    if none.empty:
+        return "Every pilot has evidence on at least one sign."
+    return f"{md_escape(listing(none, serial=True))} {'has' if len(none) == 1 else 'have'} no evidence on any sign."
+
+
+def _count_noun(n: int, noun: str) -> str:
+    return f"{n} {noun if n == 1 else noun + 's'}"
 
 
 def lights_sentence(counts: dict[str, int]) -> str:
     """'3 are amber and 22 are red, and none is green': how many clusters have each light."""
     shown = [f"{n} {'is' if n == 1 else 'are'} {light}" for light, n in counts.items() if n]
     none = [light for light, n in counts.items() if not n]
+    if not shown:
+        return "none is " + " or ".join(none)
     return listing(shown) + (", and none is " + " or ".join(none) if none else "")
+
+
+def ties_sentence(rank_labels: pd.Series, most: int = 6) -> str:
+    """'8 of the 13 ranked clusters share their rank with another (=2, =4 and =8).'; past `most` shared ranks, a count."""
+    shared = rank_labels[rank_labels.str.startswith("=")]
+    if shared.empty:
+        return "No two ranked clusters have the same score."
+    ranks = list(dict.fromkeys(shared))
+    named = ranks if len(ranks) <= most else ranks[:most] + [f"{len(ranks) - most:,} more"]
+    return f"{len(shared):,} of the {len(rank_labels):,} ranked clusters share their rank with another ({listing(named)})."
+
+
+def _zero_sentence(scored: pd.DataFrame) -> str:
+    """Which scored clusters score zero, and why (Markdown-escaped names)."""
+    zero = scored.loc[scored["score"] == 0, "cluster_name"]
+    if zero.empty:
+        return "No scored cluster scores zero."
+    names = md_escape(listing(zero, serial=True))
+    if len(zero) == 1:
+        return f"{names} scores zero: all the evidence recorded for it is a failure."
+    return f"{names} score zero: all the evidence recorded for them is a failure."
 
 
 def _signs(ds: Dataset, summary: pd.DataFrame, matrix: pd.DataFrame, n_clusters: int) -> dict:
     """Which signs the sources speak to, and which the pilots fail."""
     most_fails = summary.sort_values("fails", ascending=False).iloc[0]
     never_known = summary[summary["unknown"] == n_clusters]
-    joint = matrix.loc[matrix["sign"] == "joint-projects", "locator"].dropna()
+    joint = matrix[(matrix["sign"] == "joint-projects") & matrix["locator"].notna()]
     private_fails = matrix[(matrix["sign"] == "private-initiative") & (matrix["status"] == "fails")]
     labels = dict(zip(ds.sign_table["sign"], ds.sign_table["label"]))
     return dict(
@@ -214,11 +360,11 @@ def _signs(ds: Dataset, summary: pd.DataFrame, matrix: pd.DataFrame, n_clusters:
         evidence_sentence=md_escape(_evidence_sentence(summary, n_clusters)),
         private_initiative=md_escape(labels["private-initiative"]),
         business_criterion=num(indicators.benchmark(ds, "business-share-criterion")["value"]),
-        private_initiative_locator=md_escape(doc(private_fails["locator"].iloc[0])),
+        private_initiative_locator=citation.cite_row(ds, private_fails.iloc[0], quoted=False),
         never_known_sentence=md_escape(
             f"No pilot has a known status on {' and '.join(never_known['label'].str.lower())}." if len(never_known)
             else "Every sign has a known status for at least some pilots."),
-        joint_projects_locator=md_escape(doc(joint.iloc[0])) if len(joint) else "",
+        joint_projects_locator=citation.cite_row(ds, joint.iloc[0], quoted=False) if len(joint) else "",
         sign_summary_table=pd.DataFrame({
             "Sign": summary["label"],
             "Meets": summary["meets"],
