@@ -1,0 +1,555 @@
+/* Cluster Benchmark: the cluster directory and the compare tool.
+ *
+ * Loaded, after the data file assets/clusters-data.js (which sets window.CB_CLUSTERS), by the two
+ * pages that hold a tool (#cb-directory, #cb-compare); classic scripts, so it works from file:// too.
+ * Each page also carries a static table of the clusters, linked to their profiles: that is what the
+ * PDF and a reader without JavaScript get, and where this script takes each profile's address from
+ * (both engines resolve those links, so the script never guesses where a profile lives).
+ * The state of each tool (filters and order, or the clusters compared) lives in the page's address,
+ * so a view can be bookmarked, reloaded or sent on. Text from the data is only ever set as text.
+ */
+(function () {
+  "use strict";
+
+  var data = window.CB_CLUSTERS;
+
+  function ready(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  }
+
+  /* An element with attributes and children; strings become text nodes, never markup. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "className") node.className = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function decode(text) {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, " "));
+    } catch (e) {
+      return ""; /* a mangled address reads as no value */
+    }
+  }
+
+  function params() {
+    var out = {};
+    location.search.replace(/^\?/, "").split("&").forEach(function (pair) {
+      if (!pair) return;
+      var i = pair.indexOf("=");
+      out[decode(i < 0 ? pair : pair.slice(0, i))] = i < 0 ? "" : decode(pair.slice(i + 1));
+    });
+    return out;
+  }
+
+  /* Rewrites the address's query (no new history entry); `pairs` is [[key, value], ...] in order. */
+  function setQuery(pairs, raw) {
+    var query = pairs.map(function (p) {
+      return encodeURIComponent(p[0]) + "=" + (raw ? p[1] : encodeURIComponent(p[1]));
+    }).join("&");
+    var url = location.pathname + (query ? "?" + query : "") + location.hash;
+    try {
+      history.replaceState(history.state, "", url);
+    } catch (e) {
+      /* a browser that refuses keeps the view, only the address stays as it was */
+    }
+  }
+
+  /* Each cluster's profile address, from the links of the page's static table. */
+  function profileLinks() {
+    var out = {};
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-cluster]"), function (a) {
+      out[a.getAttribute("data-cluster")] = a.getAttribute("href");
+    });
+    return out;
+  }
+
+  function clusterName(cluster, hrefs) {
+    var href = hrefs[cluster.id];
+    return href ? el("a", { href: href, text: cluster.name }) : el("span", { text: cluster.name });
+  }
+
+  function scrollBox(label, table) {
+    return el("div", { className: "cb-tool-scroll", tabindex: "0", role: "region", "aria-label": label }, [table]);
+  }
+
+  /* ================================================================ directory */
+
+  var FILTERS = [
+    { key: "kind", label: "Kind", value: function (c) { return c.kind; }, text: function (c) { return kindLabel(c.kind); } },
+    { key: "country", label: "Country", value: function (c) { return c.country; }, text: function (c) { return c.country_label; } },
+    { key: "region", label: "Region", value: function (c) { return c.region; }, text: function (c) { return c.region; } },
+    { key: "industry", label: "Industry", value: function (c) { return c.industry; }, text: function (c) { return c.industry_label; } },
+    {
+      key: "group", label: "Support group",
+      value: function (c) { return c.support_group === null ? "none" : String(c.support_group); },
+      text: function (c) { return c.support_group === null ? "No support group" : "Group " + c.support_group; }
+    }
+  ];
+
+  function kindLabel(kind) {
+    for (var i = 0; i < data.kinds.length; i++) if (data.kinds[i].id === kind) return data.kinds[i].label;
+    return kind;
+  }
+
+  function compareText(a, b) {
+    return a.localeCompare(b, "en", { sensitivity: "base" });
+  }
+
+  /* A score sorts scored clusters by score, then those with too little evidence, then the unassessed. */
+  var COLUMNS = [
+    { key: "name", label: "Cluster", type: "text", sort: function (c) { return c.name; } },
+    { key: "where", label: "Where", type: "text", sort: function (c) { return c.country_label + " " + (c.region || ""); } },
+    { key: "industry", label: "Industry", type: "text", sort: function (c) { return c.industry_label; } },
+    { key: "participants", label: "Participants", type: "number", right: true, sort: function (c) { return c.participants ? c.participants.sort : null; } },
+    { key: "score", label: "Score", type: "number", sort: function (c) { return c.scored ? c.score : (c.assessed ? -1 : null); } },
+    { key: "coverage", label: "Evidence coverage", type: "number", right: true, sort: function (c) { return c.coverage; } }
+  ];
+
+  function column(key) {
+    for (var i = 0; i < COLUMNS.length; i++) if (COLUMNS[i].key === key) return COLUMNS[i];
+    return null;
+  }
+
+  function options(filter) {
+    var seen = {};
+    var list = [];
+    data.clusters.forEach(function (c) {
+      var value = filter.value(c);
+      if (value === null || value === undefined || seen[value]) return;
+      seen[value] = true;
+      list.push({ value: value, text: filter.text(c) });
+    });
+    if (filter.key !== "kind") list.sort(function (a, b) { return compareText(a.text, b.text); });
+    return list;
+  }
+
+  function readDirectoryState(choices) {
+    var q = params();
+    var state = { filters: {}, text: (q.q || "").trim(), sort: null, dir: "asc" };
+    FILTERS.forEach(function (f) {
+      var wanted = q[f.key];
+      if (wanted && choices[f.key].some(function (o) { return o.value === wanted; })) state.filters[f.key] = wanted;
+    });
+    if (column(q.sort)) {
+      state.sort = q.sort;
+      state.dir = q.dir === "desc" ? "desc" : "asc";
+    }
+    return state;
+  }
+
+  function writeDirectoryState(state) {
+    var pairs = [];
+    FILTERS.forEach(function (f) {
+      if (state.filters[f.key]) pairs.push([f.key, state.filters[f.key]]);
+    });
+    if (state.text) pairs.push(["q", state.text]);
+    if (state.sort) pairs.push(["sort", state.sort], ["dir", state.dir]);
+    setQuery(pairs, false);
+  }
+
+  function matches(c, state) {
+    for (var i = 0; i < FILTERS.length; i++) {
+      var f = FILTERS[i];
+      if (state.filters[f.key] && String(f.value(c)) !== state.filters[f.key]) return false;
+    }
+    if (!state.text) return true;
+    var hay = (c.name + " " + c.full_name).toLowerCase();
+    return hay.indexOf(state.text.toLowerCase()) >= 0;
+  }
+
+  /* Missing values always sort last, whichever the direction. */
+  function sorted(list, state) {
+    if (!state.sort) return list;
+    var col = column(state.sort);
+    var sign = state.dir === "desc" ? -1 : 1;
+    return list.map(function (c, i) { return { c: c, i: i, v: col.sort(c) }; }).sort(function (a, b) {
+      var missA = a.v === null || a.v === undefined, missB = b.v === null || b.v === undefined;
+      if (missA || missB) return missA === missB ? a.i - b.i : (missA ? 1 : -1);
+      var d = col.type === "text" ? compareText(a.v, b.v) : a.v - b.v;
+      return d ? sign * d : a.i - b.i;
+    }).map(function (x) { return x.c; });
+  }
+
+  /* A score with its light and rank; grey and no number below the minimum coverage (the scorecard's rule). */
+  function scoreCell(c) {
+    if (!c.assessed) return el("td", { className: "cb-muted", text: "not assessed" });
+    var light = c.scored ? c.light : "insufficient";
+    var note = c.scored ? c.light_label + (c.rank ? ", rank " + c.rank : "") : null;
+    return el("td", { "data-light": light }, [
+      el("span", { className: "cb-light cb-light-" + light, "aria-hidden": "true" }),
+      c.scored ? c.score + "%" : c.light_label,
+      note ? el("span", { className: "cb-rank", text: note }) : null
+    ]);
+  }
+
+  function coverageCell(c) {
+    if (c.coverage === null) return el("td", { className: "cb-num cb-muted", text: "–" });
+    return el("td", { className: "cb-num" }, [c.coverage + "%", el("span", { className: "cb-rank", text: c.known + " of " + c.signs + " signs" })]);
+  }
+
+  function directoryRow(c, hrefs) {
+    var p = c.participants;
+    var where = [c.region, c.country === "RU" ? null : c.country_label].filter(Boolean).join(", ") || c.country_label;
+    return labelled(el("tr", { "data-cluster": c.id }, [
+      el("th", { scope: "row" }, [clusterName(c, hrefs), el("span", { className: "cb-kind",
+        text: c.kind_label + (c.support_group === null ? "" : " · group " + c.support_group) })]),
+      el("td", { text: where }),
+      el("td", { text: c.industry_label }),
+      el("td", { className: "cb-num", title: p ? "Source: " + p.source : null },
+        p ? [p.text, p.year ? el("span", { className: "cb-rank", text: String(p.year) }) : null] : ["–"]),
+      scoreCell(c),
+      coverageCell(c)
+    ]), COLUMNS.map(function (col) { return col.label; }));
+  }
+
+  /* Each cell carries its column's name, which a narrow screen shows when the rows become cards. */
+  function labelled(row, labels) {
+    Array.prototype.forEach.call(row.children, function (cell, i) {
+      if (cell.tagName === "TD" && labels[i]) cell.setAttribute("data-label", labels[i]);
+    });
+    return row;
+  }
+
+  function sortHeader(col, state, onSort) {
+    var active = state.sort === col.key;
+    var button = el("button", { type: "button", className: "cb-sort" }, [
+      col.label,
+      el("span", { className: "cb-sort-mark", "aria-hidden": "true", text: active ? (state.dir === "asc" ? "▲" : "▼") : "↕" })
+    ]);
+    button.addEventListener("click", function () { onSort(col); });
+    return el("th", { scope: "col", "aria-sort": active ? (state.dir === "asc" ? "ascending" : "descending") : null,
+      className: col.right ? "cb-num" : null }, [button]);
+  }
+
+  function filterForm(choices, state, onChange) {
+    var fields = FILTERS.map(function (f) {
+      var id = "cb-filter-" + f.key;
+      var select = el("select", { id: id, name: f.key }, [el("option", { value: "", text: "All" })].concat(
+        choices[f.key].map(function (o) {
+          return el("option", { value: o.value, text: o.text, selected: state.filters[f.key] === o.value });
+        })));
+      select.addEventListener("change", function () {
+        if (select.value) state.filters[f.key] = select.value; else delete state.filters[f.key];
+        onChange();
+      });
+      return el("div", { className: "cb-field" }, [el("label", { "for": id, text: f.label }), select]);
+    });
+    var search = el("input", { id: "cb-filter-q", type: "search", name: "q", value: state.text, autocomplete: "off" });
+    search.addEventListener("input", function () { state.text = search.value.trim(); onChange(); });
+    fields.push(el("div", { className: "cb-field" }, [el("label", { "for": "cb-filter-q", text: "Name contains" }), search]));
+    var reset = el("button", { type: "button", className: "cb-reset", text: "Clear filters" });
+    reset.addEventListener("click", function () {
+      state.filters = {};
+      state.text = "";
+      form.querySelectorAll("select").forEach(function (s) { s.value = ""; });
+      search.value = "";
+      onChange();
+    });
+    var form = el("form", { className: "cb-filters", role: "search", "aria-label": "Filter the clusters" }, fields.concat([reset]));
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    return form;
+  }
+
+  function compareLink(shown, hrefs) {
+    var link = document.querySelector("a[data-compare-page]");
+    if (shown.length < 2 || shown.length > data.max_compared || !link) return null;
+    var href = link.getAttribute("href").split("#")[0].split("?")[0] + "?c=" + shown.map(function (c) { return c.id; }).join(",");
+    return el("a", { className: "cb-button", href: href, text: "Compare these " + shown.length + " clusters" });
+  }
+
+  function initDirectory(box, hrefs) {
+    var choices = {};
+    FILTERS.forEach(function (f) { choices[f.key] = options(f); });
+    var state = readDirectoryState(choices);
+    var status = el("p", { className: "cb-status", role: "status", "aria-live": "polite" });
+    var actions = el("div", { className: "cb-actions" });
+    var table = el("table", { className: "cb-directory-table table" });
+    function render() {
+      var shown = sorted(data.clusters.filter(function (c) { return matches(c, state); }), state);
+      status.textContent = "Showing " + shown.length + " of " + data.clusters.length + " clusters.";
+      actions.textContent = "";
+      var link = compareLink(shown, hrefs);
+      if (link) actions.appendChild(link);
+      var head = el("tr", {}, COLUMNS.map(function (col) { return sortHeader(col, state, onSort); }));
+      var body = shown.length ? shown.map(function (c) { return directoryRow(c, hrefs); })
+        : [el("tr", {}, [el("td", { colspan: String(COLUMNS.length), text: "No cluster matches these filters." })])];
+      table.textContent = "";
+      table.appendChild(el("caption", { className: "visually-hidden", text: "Clusters, one per row; the column headings sort the table." }));
+      table.appendChild(el("thead", {}, [head]));
+      table.appendChild(el("tbody", {}, body));
+      writeDirectoryState(state);
+    }
+    function onSort(col) {
+      if (state.sort === col.key) state.dir = state.dir === "asc" ? "desc" : "asc";
+      else { state.sort = col.key; state.dir = col.type === "number" ? "desc" : "asc"; }
+      render();
+      var again = table.querySelector('th[aria-sort] button');
+      if (again) again.focus();
+    }
+    box.appendChild(filterForm(choices, state, render));
+    box.appendChild(el("div", { className: "cb-status-row" }, [status, actions]));
+    box.appendChild(scrollBox("Clusters, scrolls sideways", table));
+    render();
+  }
+
+  /* ================================================================ compare */
+
+  function byId() {
+    var out = {};
+    data.clusters.forEach(function (c) { out[c.id] = c; });
+    return out;
+  }
+
+  function readSelection(clusters) {
+    var wanted = (params().c || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    var sel = { ids: [], reference: false, unknown: [], dropped: [] };
+    wanted.forEach(function (id) {
+      if (id === data.reference_token) sel.reference = true;
+      else if (!clusters[id]) sel.unknown.push(id);
+      else if (sel.ids.indexOf(id) >= 0) return;
+      else if (sel.ids.length >= data.max_compared) sel.dropped.push(clusters[id].name);
+      else sel.ids.push(id);
+    });
+    return sel;
+  }
+
+  function writeSelection(sel) {
+    var items = sel.ids.slice();
+    if (sel.reference) items.push(data.reference_token);
+    setQuery(items.length ? [["c", items.map(encodeURIComponent).join(",")]] : [], true);
+  }
+
+  /* The rows of the comparison: each indicator (and breakdown) any chosen cluster has a figure for, and
+   * with the reference values, each indicator they give a value for cluster initiatives. */
+  function compareRows(chosen, reference) {
+    var rows = {};
+    function row(indicator, breakdown, label) {
+      var key = indicator + "|" + (breakdown || "");
+      if (!rows[key]) rows[key] = { key: key, indicator: indicator, label: label, cells: {}, refs: [] };
+      return rows[key];
+    }
+    chosen.forEach(function (c) {
+      c.figures.forEach(function (f) {
+        var r = row(f.indicator, f.breakdown, f.label);
+        (r.cells[c.id] = r.cells[c.id] || []).push(f);
+      });
+    });
+    if (reference) {
+      data.references.forEach(function (ref) {
+        var info = data.indicators[ref.indicator];
+        var has = rows[ref.indicator + "|"];
+        if (has || ref.scope === "initiative") row(ref.indicator, null, info ? info.label : ref.indicator).refs.push(ref);
+      });
+    }
+    /* indicators that more columns share come first: those are the comparisons */
+    return Object.keys(rows).map(function (k) { return rows[k]; }).sort(function (a, b) {
+      return filled(b) - filled(a) || compareText(a.label, b.label);
+    });
+  }
+
+  function filled(r) {
+    return Object.keys(r.cells).length + (r.refs.length ? 1 : 0);
+  }
+
+  function scopeBadge(item) {
+    return el("span", { className: "cb-scope cb-scope-" + item.scope, text: item.scope_label });
+  }
+
+  /* The sources of one comparison, numbered in order of first use, so a long locator is written once. */
+  function SourceList() {
+    this.texts = [];
+  }
+  SourceList.prototype.mark = function (text) {
+    var n = this.texts.indexOf(text) + 1;
+    if (!n) n = this.texts.push(text);
+    return el("a", { className: "cb-source-mark", href: "#cb-source-" + n, "aria-label": "Source " + n, text: "[" + n + "]" });
+  };
+  SourceList.prototype.list = function () {
+    return el("ol", { className: "cb-sources", "aria-label": "Sources of the comparison" }, this.texts.map(function (text, i) {
+      return el("li", { id: "cb-source-" + (i + 1), text: text });
+    }));
+  };
+
+  function valueBlock(item, sources, heading) {
+    var meta = [item.year ? String(item.year) : null, item.quality_label].filter(Boolean).join(" · ");
+    return el("div", { className: "cb-value" }, [
+      heading ? el("span", { className: "cb-ref-label", text: heading }) : null,
+      el("span", { className: "cb-value-text" }, [item.text, " ", sources.mark(item.source)]),
+      el("span", { className: "cb-value-meta" }, [scopeBadge(item), meta ? " " + meta : null]),
+      item.caveat ? el("span", { className: "cb-value-caveat", text: "Note: " + item.caveat }) : null
+    ]);
+  }
+
+  function rowScopes(r) {
+    var scopes = {};
+    Object.keys(r.cells).forEach(function (id) { r.cells[id].forEach(function (f) { scopes[f.scope_label] = true; }); });
+    r.refs.forEach(function (ref) { scopes[ref.scope_label] = true; });
+    return Object.keys(scopes).sort();
+  }
+
+  function compareRow(r, chosen, reference, sources) {
+    var scopes = rowScopes(r);
+    var mixed = scopes.length > 1;
+    var info = data.indicators[r.indicator];
+    var head = el("th", { scope: "row" }, [
+      el("span", { className: "cb-indicator", text: r.label }),
+      info && info.unit && info.unit !== "count" ? el("span", { className: "cb-unit", text: "Unit: " + info.unit }) : null,
+      mixed ? el("span", { className: "cb-mixed-note", text: "⚠ Unlike scope: the values describe different things (" + scopes.join("; ") + "). Do not read one against the other." }) : null
+    ]);
+    var cells = chosen.map(function (c) {
+      var figures = r.cells[c.id] || [];
+      return el("td", {}, figures.length ? figures.map(function (f) { return valueBlock(f, sources); }) : [el("span", { className: "cb-muted", text: "no figure" })]);
+    });
+    if (reference) {
+      cells.push(el("td", { className: "cb-ref-cell" }, r.refs.length ? r.refs.map(function (ref) { return valueBlock(ref, sources, ref.label); })
+        : [el("span", { className: "cb-muted", text: "no reference value" })]));
+    }
+    var labels = [""].concat(chosen.map(function (c) { return c.name; }), reference ? ["World reference values"] : []);
+    return labelled(el("tr", { className: mixed ? "cb-mixed" : null, "data-indicator": r.key }, [head].concat(cells)), labels);
+  }
+
+  /* The comparison table, a line on how many indicators the columns share, and the numbered sources. */
+  function comparison(sel, clusters, hrefs) {
+    var chosen = sel.ids.map(function (id) { return clusters[id]; });
+    var sources = new SourceList();
+    var heads = [el("th", { scope: "col", text: "Indicator" })].concat(chosen.map(function (c) {
+      return el("th", { scope: "col", "data-cluster": c.id }, [clusterName(c, hrefs), el("span", { className: "cb-kind", text: c.kind_label })]);
+    }));
+    if (sel.reference) heads.push(el("th", { scope: "col", className: "cb-ref-cell", text: "World reference values" }));
+    var rows = compareRows(chosen, sel.reference);
+    var body = rows.length ? rows.map(function (r) { return compareRow(r, chosen, sel.reference, sources); })
+      : [el("tr", {}, [el("td", { colspan: String(heads.length), text: "No figures are recorded for this choice." })])];
+    var names = chosen.map(function (c) { return c.name; }).concat(sel.reference ? ["the world reference values"] : []);
+    var table = el("table", { className: "cb-compare-table table" }, [
+      el("caption", { className: "visually-hidden", text: "Figures of " + names.join(", ") + ", side by side, each with its unit, year, scope, quality and source." }),
+      el("thead", {}, [el("tr", {}, heads)]),
+      el("tbody", {}, body)
+    ]);
+    var shared = rows.filter(function (r) { return filled(r) > 1; }).length;
+    var mixed = rows.filter(function (r) { return rowScopes(r).length > 1; }).length;
+    var summary = rows.length + (rows.length === 1 ? " indicator; " : " indicators; ") + shared + " with a value in more than one column, listed first"
+      + (mixed ? "; " + mixed + " of unlike scope, marked ⚠." : ".");
+    return [el("p", { className: "cb-status", text: summary }), scrollBox("Comparison, scrolls sideways", table),
+      el("p", { className: "cb-sources-title", text: "Sources" }), sources.list()];
+  }
+
+  function picker(sel, clusters, onChange) {
+    var select = el("select", { id: "cb-compare-add" }, [el("option", { value: "", text: "Choose a cluster" })].concat(
+      data.kinds.map(function (k) {
+        var members = data.clusters.filter(function (c) { return c.kind === k.id && c.figures.length && sel.ids.indexOf(c.id) < 0; });
+        return members.length ? el("optgroup", { label: k.label }, members.map(function (c) {
+          return el("option", { value: c.id, text: c.name + " (" + c.figures.length + (c.figures.length === 1 ? " figure)" : " figures)") });
+        })) : null;
+      })));
+    var full = sel.ids.length >= data.max_compared;
+    var add = el("button", { type: "button", className: "cb-add", text: "Add", disabled: full });
+    select.disabled = full;
+    add.addEventListener("click", function () {
+      if (select.value && sel.ids.length < data.max_compared) { sel.ids.push(select.value); onChange("cb-compare-add"); }
+    });
+    var box = el("input", { type: "checkbox", id: "cb-compare-ref", checked: sel.reference });
+    box.addEventListener("change", function () { sel.reference = box.checked; onChange("cb-compare-ref"); });
+    return el("div", { className: "cb-picker" }, [
+      el("div", { className: "cb-field" }, [el("label", { "for": "cb-compare-add", text: full ? "Four clusters chosen (the most)" : "Add a cluster" }),
+        el("div", { className: "cb-inline" }, [select, add])]),
+      el("div", { className: "cb-check" }, [box, el("label", { "for": "cb-compare-ref", text: "Show the world reference values" })])
+    ]);
+  }
+
+  function chips(sel, clusters, hrefs, onChange) {
+    return el("ul", { className: "cb-chips", "aria-label": "Chosen clusters" }, sel.ids.map(function (id, i) {
+      var remove = el("button", { type: "button", className: "cb-remove", "aria-label": "Remove " + clusters[id].name, text: "×" });
+      remove.addEventListener("click", function () { sel.ids.splice(i, 1); onChange("cb-compare-add"); });
+      return el("li", {}, [clusterName(clusters[id], hrefs), remove]);
+    }));
+  }
+
+  function indicatorsOf(c) {
+    var out = {};
+    c.figures.forEach(function (f) { out[f.indicator + "|" + (f.breakdown || "")] = true; });
+    return out;
+  }
+
+  /* A first comparison to start from: the pilot and the foreign cluster that share the most indicators. */
+  function suggestion(sel, onChange) {
+    var best = null;
+    data.clusters.forEach(function (a) {
+      if (a.kind !== "pilot" || !a.figures.length) return;
+      var mine = indicatorsOf(a);
+      data.clusters.forEach(function (b) {
+        if (b.kind !== "foreign" || !b.figures.length) return;
+        var shared = Object.keys(indicatorsOf(b)).filter(function (k) { return mine[k]; }).length;
+        var score = [shared, a.figures.length + b.figures.length];
+        if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && score[1] > best.score[1])) best = { a: a, b: b, score: score };
+      });
+    });
+    if (!best) return null;
+    var a = best.a, b = best.b;
+    var button = el("button", { type: "button", className: "cb-button cb-suggest", text: "Try " + a.name + " against " + b.name });
+    button.addEventListener("click", function () { sel.ids = [a.id, b.id]; onChange("cb-compare-add"); });
+    return button;
+  }
+
+  function notices(sel) {
+    var out = [];
+    if (sel.unknown.length) out.push("The address names clusters this edition does not have: " + sel.unknown.join(", ") + ".");
+    if (sel.dropped.length) out.push("At most " + data.max_compared + " clusters fit side by side; left out: " + sel.dropped.join(", ") + ".");
+    return out.length ? el("p", { className: "cb-notice", role: "note", text: out.join(" ") }) : null;
+  }
+
+  function initCompare(box, hrefs) {
+    var clusters = byId();
+    var sel = readSelection(clusters);
+    var warn = notices(sel);
+    function render(focusId) {
+      if (focusId) warn = null; /* the reader has changed the choice: the address's problems are gone */
+      box.textContent = "";
+      if (warn) box.appendChild(warn);
+      box.appendChild(picker(sel, clusters, render));
+      box.appendChild(chips(sel, clusters, hrefs, render));
+      var columns = sel.ids.length + (sel.reference ? 1 : 0);
+      if (columns < 2) {
+        box.appendChild(el("p", { className: "cb-status", role: "status", text: sel.ids.length
+          ? "Add another cluster, or show the world reference values, to compare."
+          : "Choose two to four clusters, or one cluster and the world reference values." }));
+        if (!sel.ids.length) box.appendChild(suggestion(sel, render));
+      }
+      if (sel.ids.length) comparison(sel, clusters, hrefs).forEach(function (node) { box.appendChild(node); });
+      writeSelection(sel);
+      var target = focusId && document.getElementById(focusId);
+      if (target && !target.disabled) target.focus();
+    }
+    render(null);
+  }
+
+  /* ================================================================ start */
+
+  ready(function () {
+    var directory = document.getElementById("cb-directory");
+    var compare = document.getElementById("cb-compare");
+    if (!directory && !compare) return;
+    if (!data) {
+      (directory || compare).appendChild(el("p", { className: "cb-notice", text:
+        "The interactive version of this page could not load its data; the table below lists the same clusters." }));
+      return;
+    }
+    var hrefs = profileLinks();
+    var list = document.getElementById(directory ? "cb-directory-list" : "cb-compare-list");
+    if (directory) initDirectory(directory, hrefs);
+    if (compare) initCompare(compare, hrefs);
+    if (list) list.hidden = true;
+    document.documentElement.classList.add("cb-tool-ready");
+  });
+})();

@@ -1,0 +1,355 @@
+"""The cluster directory and the compare tool: their records, their static tables and, in Chromium, the two pages.
+
+The records (`analysis.report.directory.records`) are checked against the data and the scorecard. The
+browser tests open the built site served and from disk: the directory filters and sorts and keeps its
+state in the address across a reload, the compare tool reads and writes its address and shows units and
+scope, values of unlike scope are marked, every row links to an existing profile, and axe-core finds no
+serious or critical problem on either page.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import posixpath
+from pathlib import Path
+
+import pytest
+import sitecheck
+from conftest import NetworkGuard, missing_tool
+
+from analysis import indicators
+from analysis.data import load
+from analysis.paths import DATA, ROOT
+from analysis.report import directory
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+MODES = ("http", "file")
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(DATA)
+
+
+@pytest.fixture(scope="module")
+def data(ds):
+    return directory.records(ds)
+
+
+# --- the records ---------------------------------------------------------------------------------
+
+
+def test_every_cluster_once_in_directory_order(ds, data):
+    ids = [c["id"] for c in data["clusters"]]
+    assert sorted(ids) == sorted(ds["clusters"]["id"]) and len(set(ids)) == len(ids)
+    order = [directory.KIND_ORDER[c["kind"]] for c in data["clusters"]]
+    assert order == sorted(order)
+    assert [k["id"] for k in data["kinds"]] == list(directory.KINDS)
+
+
+def test_scores_and_coverage_are_the_scorecards(ds, data):
+    scores = indicators.scores(ds).set_index("cluster")
+    by_id = {c["id"]: c for c in data["clusters"]}
+    assert set(scores.index) == {c["id"] for c in data["clusters"] if c["assessed"]}
+    for cid, s in scores.iterrows():
+        c = by_id[cid]
+        assert c["coverage"] == pytest.approx(s["coverage"]) and c["known"] == s["known"] and c["signs"] == s["signs"]
+        assert c["scored"] == bool(s["scored"])
+        if c["scored"]:
+            assert c["score"] == pytest.approx(s["score"]) and c["light"] == s["light"] and c["rank"] == s["rank_label"]
+        else:  # too little evidence: grey, no score, no rank
+            assert (c["score"], c["light"], c["rank"]) == (None, indicators.INSUFFICIENT, None)
+            assert c["light_label"] == ds.scorecard.minimum_coverage.label
+    unassessed = [c for c in data["clusters"] if not c["assessed"]]
+    assert unassessed and all(c["kind"] != "pilot" and c["score"] is None and c["coverage"] is None for c in unassessed)
+
+
+def test_figures_are_every_observation_with_unit_scope_quality_and_source(ds, data):
+    obs = ds.observations
+    for c in data["clusters"]:
+        assert len(c["figures"]) == int((obs["entity"] == c["id"]).sum())
+        for f in c["figures"]:
+            assert f["text"] and f["scope_label"] and f["quality_label"] and f["source"]
+            assert "](" not in f["source"] and "\\" not in f["source"]  # plain text, not Markdown
+    row = obs[(obs["indicator"] == "employees") & obs["value"].notna()].iloc[0]
+    figure = next(f for c in data["clusters"] if c["id"] == row["entity"] for f in c["figures"] if f["indicator"] == "employees")
+    assert figure["unit"] == ds.vocab.units[row["unit"]] == "people" and figure["text"].endswith(" people")
+    assert figure["scope"] == row["scope"] and figure["quality"] == row["quality"]
+    work = ds["references"].set_index("id").loc[row["source"], "short_name"]
+    assert figure["source"].startswith(f"{work}, ")  # the work as a reader finds it in the References, then the place
+
+
+def test_participants_are_the_latest_count_and_bounds_sort_beside_their_number(ds, data):
+    rows = indicators.pilot_participants(ds)
+    counted = {c["id"]: c["participants"] for c in data["clusters"] if c["participants"]}
+    assert set(rows["entity"]) <= set(counted)
+    below = next(p for p in counted.values() if p["text"].startswith("less than 20"))
+    assert below["sort"] < 20 and below["year"] == 2013
+    exact = next(p for cid, p in counted.items() if cid == "tomsk-pharma-it")
+    assert (exact["text"], exact["sort"]) == ("61", 61)
+
+
+def test_references_are_the_benchmarks_with_their_scope(ds, data):
+    refs = {r["id"]: r for r in data["references"]}
+    assert set(refs) == set(ds["benchmarks"]["id"])
+    assert refs["critical-mass-minimum"]["text"] == "30-50 organisations"
+    assert refs["critical-mass-minimum"]["scope_label"] == "cluster initiative"
+    assert refs["state-funding-share-floor"]["caveat"]
+    assert set(data["indicators"]) >= {r["indicator"] for r in data["references"]}
+
+
+def test_a_cluster_cannot_take_the_reference_token(ds):
+    copy = pickle.loads(pickle.dumps(ds))
+    clusters = copy["clusters"]
+    clusters.loc[clusters.index[0], "id"] = directory.REFERENCE
+    with pytest.raises(ValueError, match="world reference values"):
+        directory.records(copy)
+
+
+def test_the_data_script_sets_a_global_with_strict_json_and_is_written_into_the_site(ds, data, tmp_path):
+    script = directory.data_script(ds)
+    prefix = f"window.{directory.GLOBAL} = "
+    body = script.split("\n", 1)[1]
+    assert body.startswith(prefix) and body.rstrip().endswith(";")
+    assert json.loads(body[len(prefix):].rstrip().rstrip(";")) == json.loads(json.dumps(data))
+    path = directory.write_site_data(ds, tmp_path)
+    assert path == tmp_path / "assets" / "clusters-data.js" and path.read_text(encoding="utf-8") == script
+
+
+def test_text_from_data_stays_text(ds):
+    copy = pickle.loads(pickle.dumps(ds))
+    clusters = copy["clusters"]
+    clusters.loc[clusters["id"] == "kama", "short_name"] = "<script>alert(1)</script> | *x*"
+    table = directory.pipe_table(directory.directory_table(copy))
+    assert "<script>" not in table and r"\<script\>alert(1)\</script\> \| \*x\*" in table
+    assert "<script>alert(1)</script> | *x*" in directory.data_script(copy)  # a JSON string, set as text by the page
+
+
+def test_the_static_table_links_every_cluster_to_its_profile(ds, data):
+    table = directory.directory_table(ds, data)
+    assert len(table) == len(data["clusters"])
+    for c, cell in zip(data["clusters"], table["Cluster"]):
+        assert cell.endswith(f"(profiles/{c['id']}.md){{data-cluster=\"{c['id']}\"}}")
+    unassessed = table[[not c["assessed"] for c in data["clusters"]]]
+    assert set(unassessed["Score"]) == {"–"}
+    markdown = directory.pipe_table(table)
+    assert markdown.splitlines()[1] == "|" + "|".join(["---"] * len(table.columns)) + "|"
+
+
+def test_the_tool_block_loads_the_data_then_the_script_from_the_site_root():
+    block = directory.tool_markdown("compare")
+    assert block.startswith("```{=html}\n") and '<div id="cb-compare" class="cb-tool" data-tool="compare">' in block
+    assert block.index(directory.DATA_SCRIPT) < block.index(directory.PAGE_SCRIPT) and "quarto:offset" in block
+    with pytest.raises(ValueError):
+        directory.tool_markdown("map")
+
+
+def test_the_pages_counts_add_up(ds, data):
+    p = directory.pages(ds)
+    assert p.n_clusters == p.n_pilots + p.n_components + p.n_other + p.n_foreign == len(data["clusters"])
+    assert p.n_figures == sum(len(c["figures"]) for c in data["clusters"]) >= p.n_initiative + p.n_industry
+    assert p.n_scored == int(indicators.scores(ds)["scored"].sum())
+    assert len(p.compare) == p.n_with_figures and len(p.references) == p.n_references
+
+
+# --- the pages in the browser --------------------------------------------------------------------
+
+
+def _page(site: Path, name: str) -> str:
+    """The page of a tool, wherever the engine put it (the site root or chapters/)."""
+    return next(p for p in sitecheck.pages(site) if posixpath.basename(p) == f"{name}.html")
+
+
+@pytest.fixture(scope="module")
+def built(built_book):
+    root = built_book[0]
+    return directory.records(load(root / "data"))
+
+
+def _base(mode: str, site: Path, site_url: str) -> str:
+    return site_url if mode == "http" else site.resolve().as_uri() + "/"
+
+
+def _open(open_page, base: str, rel: str, query: str = ""):
+    page, guard = open_page(base)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(base + rel + query)
+    page.wait_for_selector(".cb-tool-ready .cb-tool table, .cb-tool-ready .cb-tool .cb-status", timeout=TIMEOUT_MS)
+    return page, guard, errors
+
+
+def _rows(page) -> list[str]:
+    return page.eval_on_selector_all(".cb-directory-table tbody tr[data-cluster]", "rows => rows.map(r => r.dataset.cluster)")
+
+
+def _query(page) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(page.url).query))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_directory_filters_sorts_and_keeps_its_state_across_a_reload(open_page, site, site_url, built, mode):
+    base = _base(mode, site, site_url)
+    rel = _page(site, "directory")
+    page, guard, errors = _open(open_page, base, rel)
+    assert _rows(page) == [c["id"] for c in built["clusters"]]
+    assert page.locator("#cb-directory-list").is_hidden()  # the static table gives way to the tool
+
+    page.select_option("#cb-filter-kind", "foreign")
+    foreign = [c for c in built["clusters"] if c["kind"] == "foreign"]
+    assert sorted(_rows(page)) == sorted(c["id"] for c in foreign)
+    country = foreign[0]["country"]
+    page.select_option("#cb-filter-country", country)
+    wanted = [c for c in foreign if c["country"] == country]
+    assert sorted(_rows(page)) == sorted(c["id"] for c in wanted)
+    assert page.locator(".cb-status").first.inner_text() == f"Showing {len(wanted)} of {len(built['clusters'])} clusters."
+    if 2 <= len(wanted) <= directory.MAX_COMPARED:  # a short list opens on the compare page
+        href = page.get_attribute(".cb-actions a", "href")
+        assert href.endswith("compare.html?c=" + ",".join(_rows(page)))
+        assert not sitecheck.resolve(site, rel, href.split("?")[0])
+
+    page.select_option("#cb-filter-country", "")
+    page.click(".cb-directory-table thead button:has-text('Cluster')")  # names A to Z
+    names = [c["name"] for c in sorted(foreign, key=lambda c: c["name"].lower())]
+    assert [page.locator(f'tr[data-cluster="{cid}"] th a').inner_text() for cid in _rows(page)] == names
+    page.click(".cb-directory-table thead button:has-text('Cluster')")  # then Z to A
+    assert _rows(page)[0] == max(foreign, key=lambda c: c["name"].lower())["id"]
+    assert page.get_attribute(".cb-directory-table thead th[aria-sort]", "aria-sort") == "descending"
+    assert _query(page) == {"kind": "foreign", "sort": "name", "dir": "desc"}
+
+    shown = _rows(page)
+    page.reload()
+    page.wait_for_selector(".cb-directory-table tbody tr", timeout=TIMEOUT_MS)
+    assert _rows(page) == shown and page.input_value("#cb-filter-kind") == "foreign"
+    assert page.get_attribute(".cb-directory-table thead th[aria-sort]", "aria-sort") == "descending"
+    assert errors == [] and guard.blocked == []
+
+
+def _score(data: dict, cid: str):
+    return next(c["score"] for c in data["clusters"] if c["id"] == cid)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_directory_reads_a_shared_address_and_sorts_scores_with_the_unscored_last(open_page, site, site_url, built, mode):
+    base = _base(mode, site, site_url)
+    page, guard, errors = _open(open_page, base, _page(site, "directory"), "?kind=pilot&group=2&sort=score&dir=desc")
+    pilots = [c for c in built["clusters"] if c["kind"] == "pilot" and c["support_group"] == 2]
+    scored = sorted((c for c in pilots if c["scored"]), key=lambda c: -c["score"])
+    rows = _rows(page)
+    assert sorted(rows) == sorted(c["id"] for c in pilots)
+    assert [_score(built, cid) for cid in rows[:len(scored)]] == [c["score"] for c in scored]
+    assert all(page.get_attribute(f'tr[data-cluster="{cid}"] td[data-light]', "data-light") == "insufficient"
+               for cid in rows[len(scored):])
+    assert page.input_value("#cb-filter-group") == "2"
+    # a value the data does not have is ignored, not shown as an empty list
+    page.goto(base + _page(site, "directory") + "?country=nowhere")
+    page.wait_for_selector(".cb-directory-table tbody tr", timeout=TIMEOUT_MS)
+    assert len(_rows(page)) == len(built["clusters"]) and "country" not in _query(page)
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_directory_row_links_to_an_existing_profile(open_page, site, site_url, built):
+    rel = _page(site, "directory")
+    page, guard, errors = _open(open_page, site_url, rel)
+    hrefs = page.eval_on_selector_all(".cb-directory-table tbody th a", "links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) == len(built["clusters"])
+    problems = [f"{href}: {why}" for href in hrefs if (why := sitecheck.resolve(site, rel, href))]
+    assert problems == []
+    assert {posixpath.basename(h) for h in hrefs} == {f"{c['id']}.html" for c in built["clusters"]}
+    assert errors == [] and guard.blocked == []
+
+
+def _mixed_pair(data: dict) -> tuple[str, str, str]:
+    """Two clusters with a figure on the same indicator but of unlike scope, and that indicator's label."""
+    seen: dict[str, tuple[str, str]] = {}
+    for c in data["clusters"]:
+        for f in c["figures"]:
+            if f["breakdown"] is None:
+                other = seen.setdefault(f["indicator"], (c["id"], f["scope"]))
+                if other[0] != c["id"] and other[1] != f["scope"]:
+                    return other[0], c["id"], f["label"]
+    pytest.skip("the data has no indicator that two clusters report with unlike scope")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_compare_round_trips_its_address_and_shows_units_and_scope(open_page, site, site_url, built, mode):
+    base = _base(mode, site, site_url)
+    rel = _page(site, "compare")
+    rich = sorted((c for c in built["clusters"] if c["figures"]), key=lambda c: -len(c["figures"]))
+    a, b, extra = rich[0], rich[1], rich[2]
+    page, guard, errors = _open(open_page, base, rel, f"?c={a['id']},{b['id']},{directory.REFERENCE}")
+    heads = page.eval_on_selector_all(".cb-compare-table thead th[data-cluster]", "ths => ths.map(t => t.dataset.cluster)")
+    assert heads == [a["id"], b["id"]]
+    assert page.locator(".cb-compare-table thead th.cb-ref-cell").inner_text() == "World reference values"
+    assert page.is_checked("#cb-compare-ref")
+    table = page.locator(".cb-compare-table").inner_text()
+    figure = a["figures"][0]
+    assert figure["text"] in table and figure["scope_label"] in table
+    units = page.eval_on_selector_all(".cb-unit", "us => us.map(u => u.textContent)")
+    assert units and all(u.startswith("Unit: ") for u in units)
+    assert page.locator(".cb-compare-table .cb-scope").count() >= len(a["figures"]) + len(b["figures"])
+    assert page.locator(".cb-sources li").count() >= 1
+
+    page.click(f'button[aria-label="Remove {a["name"]}"]')
+    page.select_option("#cb-compare-add", extra["id"])
+    page.click(".cb-add")
+    page.uncheck("#cb-compare-ref")
+    assert _query(page) == {"c": f"{b['id']},{extra['id']}"}
+    page.reload()
+    page.wait_for_selector(".cb-compare-table", timeout=TIMEOUT_MS)
+    heads = page.eval_on_selector_all(".cb-compare-table thead th[data-cluster]", "ths => ths.map(t => t.dataset.cluster)")
+    assert heads == [b["id"], extra["id"]] and not page.is_checked("#cb-compare-ref")
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_compare_marks_values_of_unlike_scope_and_says_what_it_could_not_read(open_page, site, site_url, built):
+    first, second, label = _mixed_pair(built)
+    query = f"?c={first},{second},no-such-cluster"
+    page, guard, errors = _open(open_page, site_url, _page(site, "compare"), query)
+    mixed = page.locator("tr.cb-mixed", has_text=label)
+    assert mixed.count() == 1
+    assert "Unlike scope" in mixed.locator(".cb-mixed-note").inner_text()
+    assert "no-such-cluster" in page.locator(".cb-notice").inner_text()
+    assert _query(page) == {"c": f"{first},{second}"}  # the address keeps only what the page shows
+    links = page.eval_on_selector_all(".cb-compare-table thead th a", "links => links.map(a => a.getAttribute('href'))")
+    assert [posixpath.basename(h) for h in links] == [f"{first}.html", f"{second}.html"]
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["directory", "compare"])
+def test_axe_finds_no_serious_or_critical_violation(chromium, site, site_url, built, name):
+    if not AXE.exists():
+        missing_tool(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (.ci/run does)")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", NetworkGuard(site_url))
+    try:
+        page = context.new_page()
+        rich = [c["id"] for c in built["clusters"] if c["figures"]][:2]
+        query = "?kind=pilot&sort=score&dir=desc" if name == "directory" else f"?c={','.join(rich)},{directory.REFERENCE}"
+        page.goto(site_url + _page(site, name) + query)
+        page.wait_for_selector(".cb-tool-ready .cb-tool table", timeout=TIMEOUT_MS)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    finally:
+        context.close()
+    blocking = [f"{v['id']} [{v['impact']}] {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
+                for v in violations if v["impact"] in ("serious", "critical")]
+    assert blocking == []
+
