@@ -258,3 +258,15 @@ def test_a_column_narrower_than_its_longest_word_gets_room():
     assert widths[3] >= 14  # "Switzerland", eleven letters and the cell padding, out of 100 across the line
     kept = bookparts.typst("| Name | Note |\n|" + "-" * 60 + "|" + "-" * 20 + "|\n| x | a short note |\n")
     assert "columns: (75%, 25%)" in kept  # the dashes' widths stand when they cut no word
+
+
+def test_chapters_marked_compact_share_pages(tmp_path):
+    book, chapters = make_book(tmp_path)
+    short = [Chapter(source=tmp_path / f"p{k}.md", slug=f"p{k}", title=f"Profile {k}", anchor=f"sec-p{k}", number=None,
+                     part="Profiles", ast=bookparts.ast("The sources say little about this cluster.", "typst"),
+                     classes=("cb-compact",)) for k in range(3)]
+    out = render_pdf(book, chapters[:1] + short, tmp_path / "compact.pdf", workdir=tmp_path / "work")
+    main = (tmp_path / "work" / "compact.typ").read_text(encoding="utf-8")
+    assert main.count("supplement: [Compact]") == 3
+    pages = [_flat(p.extract_text()) for p in pypdf.PdfReader(out).pages]
+    assert any(all(f"Profile {k}" in page for k in range(3)) for page in pages)  # three short profiles, one page

@@ -45,7 +45,7 @@ def test_profile_shows_facts_figures_scorecard_and_practices():
     ds = load(DATA)
     text = profiles.profile_markdown(ds, "kama", __import__("analysis.indicators", fromlist=["scores"]).scores(ds).set_index("cluster"))
     assert text.startswith("# Kama (Tatarstan) {#sec-profile-kama .unnumbered}")
-    for section in ("## Key facts", "## Figures", "## Against the benchmarks", "## Scorecard", "## Related best practices"):
+    for section in ("## At a glance", "## Key facts", "## Figures", "## Against the benchmarks", "## Scorecard", "## Related best practices"):
         assert section in text
     assert "| Support group | Group 1 | confirmed in another public source |" in text
     assert "less than 50%" in text

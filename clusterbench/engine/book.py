@@ -51,6 +51,7 @@ class ParsedChapter:
     title_key: int | None = None  # the block the H1 was in (inline values in the title are stored under it)
     title_source: str = ""
     appendix: bool = False
+    classes: tuple[str, ...] = ()  # of the first-level heading
 
 
 def slugify(text: str) -> str:
@@ -73,6 +74,22 @@ def _unnumbered(attrs: str) -> bool:
     return ".unnumbered" in attrs or re.search(r"(^|\s)-(\s|$)", attrs) is not None
 
 
+def _first_heading(doc: Document, first_md: Markdown | None) -> tuple[str | None, str, list]:
+    """The chapter's first-level heading (its text and attributes) and the blocks after it."""
+    if first_md is None:
+        return None, "", list(doc.blocks)
+    lines = first_md.text.split("\n")
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        m = _H1.match(line)
+        if not m:
+            break
+        rest = Markdown("\n".join(lines[k + 1:]), first_md.line + k + 1, origin=first_md.line)
+        return m.group(1).strip(), m.group(3) or "", [rest if b is first_md else b for b in doc.blocks]
+    return None, "", list(doc.blocks)
+
+
 def parse_book(project: Project) -> list[ParsedChapter]:
     """Parse every chapter and number its figures, tables and sections."""
     parsed: list[ParsedChapter] = []
@@ -80,32 +97,19 @@ def parse_book(project: Project) -> list[ParsedChapter]:
     for index, ref in enumerate(project.chapters):
         doc = qmd.parse(ref.path, ref.text, profiles=project.profiles)
         first_md = next((b for b in doc.blocks if isinstance(b, Markdown) and b.text.strip()), None)
-        title, anchor, unnumbered, body = None, None, False, list(doc.blocks)
-        if first_md is not None:
-            lines = first_md.text.split("\n")
-            for k, line in enumerate(lines):
-                if not line.strip():
-                    continue
-                m = _H1.match(line)
-                if m:
-                    title = m.group(1).strip()
-                    attrs = m.group(3) or ""
-                    ids = re.findall(r"#([\w-]+)", attrs)
-                    anchor = ids[0] if ids else None
-                    unnumbered = _unnumbered(attrs)
-                    rest = "\n".join(lines[k + 1:])
-                    body = [Markdown(rest, first_md.line + k + 1, origin=first_md.line) if b is first_md else b for b in doc.blocks]
-                break
+        title, attrs, body = _first_heading(doc, first_md)
         title = title or doc.meta.get("title")
         if not title:
             raise QmdError(ref.path, 1, "a chapter needs a title: a first-level heading '# Title {#sec-id}' or 'title:' in its front matter")
-        slug = "index" if index == 0 else ref.path.stem
-        anchor = anchor or f"sec-{slugify(title)}"
+        ids = re.findall(r"#([\w-]+)", attrs)
+        anchor = ids[0] if ids else f"sec-{slugify(title)}"
+        unnumbered = _unnumbered(attrs)
         if not unnumbered:
             number += 1
-        pc = ParsedChapter(doc, slug, _plain(title), anchor, None if unnumbered else number, ref.part, body,
+        pc = ParsedChapter(doc, "index" if index == 0 else ref.path.stem, _plain(title), anchor,
+                           None if unnumbered else number, ref.part, body,
                            title_key=first_md.line if first_md is not None else None, title_source=title,
-                           appendix=ref.appendix)
+                           appendix=ref.appendix, classes=tuple(re.findall(r"(?<![\w-])\.([\w-]+)", attrs)))
         parsed.append(pc)
     return parsed
 
@@ -346,4 +350,4 @@ def content_hash(*parts: bytes | str) -> str:
 def to_chapter(pc: ParsedChapter, ast: dict[str, str], headings: list[Heading], title: str | None = None) -> Chapter:
     return Chapter(source=pc.doc.path, slug=pc.slug, title=title or pc.title, anchor=pc.anchor, number=pc.number,
                    part=pc.part, ast=ast, headings=headings,
-                   description=str(pc.doc.meta.get("description", "")), appendix=pc.appendix)
+                   description=str(pc.doc.meta.get("description", "")), appendix=pc.appendix, classes=pc.classes)

@@ -37,6 +37,7 @@ class Chapter:
     headings: list[Heading] = field(default_factory=list)
     description: str = ""  # one-line summary for search results and meta tags
     appendix: bool = False  # listed under book.appendices
+    classes: tuple[str, ...] = ()  # classes of the chapter's first-level heading (e.g. "cb-compact")
 
     @property
     def label(self) -> str:

@@ -47,6 +47,8 @@ STYLE_NAME = "cb-book.typ"  # the style's name next to the generated main file
 READER = "markdown-citations-raw_html-raw_tex"
 
 KINDS = ("report", "collection")
+#: A class on a chapter's first-level heading: in the PDF the chapter does not start a new page.
+COMPACT_CLASS = "cb-compact"
 
 _WORDS = {
     "en": {
@@ -291,7 +293,8 @@ def _chapter_lines(ch: Chapter, body: str, *, part_page: bool) -> list[str]:
         lines.append(f"#part-page({typst_string(ch.part)})")
     label = f" #label({typst_string(ch.anchor)})" if ch.anchor else ""
     numbering = f"(..n) => {typst_string(str(ch.number))}" if ch.number is not None else "none"
-    return lines + [f"#heading(level: 1, numbering: {numbering}, {typst_string(ch.title)}){label}", "", body.rstrip("\n")]
+    compact = ", supplement: [Compact]" if COMPACT_CLASS in ch.classes else ""
+    return lines + [f"#heading(level: 1, numbering: {numbering}{compact}, {typst_string(ch.title)}){label}", "", body.rstrip("\n")]
 
 
 def _spans(lines: list[str], starts: list[int], chapters: list[Chapter]) -> list[_Span]:
