@@ -105,7 +105,13 @@ end
 local LINE = 100 -- characters of table text across the text width, cell padding included
 local PAD = 3 -- a cell's padding, in characters
 
-local function len(text) return utf8.len(text) or #text end
+-- Width in average characters: capitals and digits run wider than the lower-case letters the
+-- LINE estimate is based on ("ChemCologne" needs more room than "chemcologne").
+local function len(text)
+  local n = utf8.len(text) or #text
+  local _, wide = text:gsub("[%u%d]", "")
+  return n + 0.35 * wide
+end
 
 local function content_widths(tbl)
   local n = #tbl.colspecs
@@ -222,7 +228,11 @@ local function figure_div(div)
   local attr = pandoc.Attr(div.identifier, {}, { number = div.attributes["number"] })
   if raw then
     local body = { raw }
-    for _, note in ipairs(notes) do table.insert(body, note) end
+    if #notes > 0 then -- set like body text, not centred like the chart
+      table.insert(body, pandoc.RawBlock("typst", "#block(width: 100%, above: 0.9em)[#set align(left)\n#set par(justify: false)"))
+      for _, note in ipairs(notes) do table.insert(body, note) end
+      table.insert(body, pandoc.RawBlock("typst", "]"))
+    end
     return pandoc.Figure(body, caption or {}, attr)
   end
   if not image then return nil end
