@@ -506,3 +506,12 @@ def test_wide_tables_carry_their_column_names_for_the_phone_layout():
     assert '<td data-label="Where">Figure 5</td>' in html and 'data-label="Value"' in html
     narrow = site.chapter_html(bookparts.ast("| a | b |\n|---|---|\n| 1 | 2 |\n", "html")["html"])
     assert "table-stack" not in narrow and "data-label" not in narrow
+
+
+def test_the_search_index_of_a_very_large_book_stays_within_its_budget(monkeypatch):
+    monkeypatch.setattr(site, "SEARCH_BUDGET", 3_000)
+    book, chapters = make_book()
+    pages = chapters + _profiles(40)
+    entries = site.build_search_index(pages)
+    assert len([e for e in entries if e["level"] == 1]) == len(pages)  # every page is still found
+    assert all(len(e["body"]) <= site.SNIPPET_CHARS + 1 for e in entries)  # 3,000 / 43 pages < the snippet length

@@ -49,6 +49,7 @@ PANDOC_ARGS = ("--section-divs", "--wrap=none", f"--lua-filter={LUA_FILTER}")
 
 SNIPPET_CHARS = 200
 BODY_CHARS = 20_000
+SEARCH_BUDGET = 4_000_000
 
 
 # --------------------------------------------------------------------------- conversion
@@ -371,6 +372,9 @@ def build_search_index(chapters: list[Chapter]) -> list[dict]:
     snippet) and body (the section's plain text, for matching).
     """
     entries: list[dict] = []
+    # Every page is indexed, but a very large book gets less body text per page, so the index
+    # (loaded by every page) stays within SEARCH_BUDGET characters: 5,000 profiles give 800 each.
+    body_chars = max(SNIPPET_CHARS, min(BODY_CHARS, SEARCH_BUDGET // max(1, len(chapters))))
     for i, chapter in enumerate(chapters):
         html = _html_of(chapter)
         numbers = section_numbers(html)
@@ -388,7 +392,7 @@ def build_search_index(chapters: list[Chapter]) -> list[dict]:
                 "level": 1,
                 "number": "" if chapter.number is None else str(chapter.number),
                 "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
-                "body": _truncate(" ".join(filter(None, [chapter.description, intro])), BODY_CHARS),
+                "body": _truncate(" ".join(filter(None, [chapter.description, intro])), body_chars),
             }
         )
         for heading in headings:
@@ -401,7 +405,7 @@ def build_search_index(chapters: list[Chapter]) -> list[dict]:
                     "level": heading.level,
                     "number": numbers.get(heading.anchor, ""),
                     "text": _truncate(body, SNIPPET_CHARS),
-                    "body": _truncate(body, BODY_CHARS),
+                    "body": _truncate(body, body_chars),
                 }
             )
     return entries
