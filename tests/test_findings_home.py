@@ -42,3 +42,53 @@ def test_a_practice_title_from_the_data_comes_escaped(data_copy):
     path.write_text(re.sub(r"^title: .*$", 'title: "A <b>*bold*</b> claim"', path.read_text(encoding="utf-8"),
                            count=1, flags=re.M), encoding="utf-8")
     assert home.findings(load(data_copy)).example_title == r"A \<b\>\*bold\*\</b\> claim"
+
+
+# --- the report's key findings ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def k():
+    return home.key_findings(load())
+
+
+def test_the_key_findings_quote_the_chapters_numbers(k):
+    # chapter 3: data/observations (kutsenko-2015) and benchmarks.csv; chapter 4: the global survey of 356
+    # initiatives; chapter 5: 25 pilots x 10 signs, 69 cells known; chapter 6: 43 figures on 9 foreign clusters
+    assert (k.avg_participants, k.share_of_world, k.world_avg, k.groups_below_minimum, k.minimum_range) == (
+        "44", "55%", "80", 2, "30 to 50")
+    assert (k.sme_share, k.sme_share_without_ict, k.business_failing, k.business_rule) == ("34%", "19%", 10, "50%")
+    assert (k.public_only, k.world_members_and_services) == ("71.5%", "34%")
+    assert (k.gap_fields, k.gap_many, k.gap_share) == (11, 10, "46.1%")
+    assert (k.known_pct, k.pilots, k.scored, k.insufficient, k.min_coverage) == ("27.6", 25, 13, 12, "30")
+    assert (k.foreign_figures, k.foreign_clusters, k.foreign_initiative_figures) == (43, 9, 3)
+
+
+def test_the_key_findings_follow_the_chapters_when_the_data_changes(data_copy):
+    import pandas as pd
+
+    from analysis.report.findings import scorecard
+
+    # one known cell of the scorecard becomes unknown
+    path = data_copy / "assessments.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    first_known = table.index[table["status"] != "unknown"][0]
+    table.loc[first_known, ["status", "evidence", "source", "locator", "basis"]] = ["unknown", "", "", "", ""]
+    table.to_csv(path, index=False, lineterminator="\n")
+    ds = load(data_copy)
+    k, s = home.key_findings(ds), scorecard.findings(ds)
+    assert (k.known_pct, k.scored, k.insufficient) == (s.known_pct, s.n_scored, s.n_insufficient)
+    assert k.known_pct == "27.2"  # 68 of 250 cells
+
+
+def test_a_chart_on_the_home_page_links_to_the_references_from_there():
+    from analysis.charts import figures
+
+    ds = load()
+    chart = figures.build(ds, "critical-mass")
+    shown = home.from_home(chart)
+    assert "](chapters/11-references.qmd#ref-kutsenko-2015)" in shown.usermeta["source"]
+    assert "](11-references.qmd#" not in shown.usermeta["source"].replace("](chapters/11-references.qmd#", "")
+    # the catalogue's own chart, which the chapters show, is left as it was
+    assert "](11-references.qmd#ref-kutsenko-2015)" in chart.usermeta["source"]
+    assert shown.to_dict()["usermeta"]["id"] == chart.to_dict()["usermeta"]["id"] == "critical-mass"

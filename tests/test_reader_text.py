@@ -68,8 +68,10 @@ MAINTAINER_TOKENS = [
     ("file path", r"\b(?:data|chapters|analysis|assets|tests)/[\w./-]+|\b[\w-]+\.(?:ya?ml|qmd|py)\b", 0),
     ("command", r"\bclusterbench (?:validate|build|release|publish|new)\b", 0),
 ]
-#: What is removed before the scan: links, DOIs and e-mail addresses are ids, not prose.
-STRIP = re.compile(r"https?://\S+|www\.\S+|\b10\.\d{4,}/\S+|\S+@\S+\.\w+|\bdoi:\S+", re.I)
+#: What is removed before the scan: links, DOIs and e-mail addresses are ids, not prose; so are the
+#: names of the files a reader downloads (the Open data page lists `country_cluster_counts.csv`).
+STRIP = re.compile(r"https?://\S+|www\.\S+|\b10\.\d{4,}/\S+|\S+@\S+\.\w+|\bdoi:\S+|(?<![/\w])[\w-]+(?:/[\w-]+)?\.(?:csv|json)\b",
+                   re.I)
 
 
 @dataclass
@@ -290,6 +292,7 @@ def test_csv_notes_speak_to_readers(site):
     ("spending on r&d by firms", "lower-case acronym"),
     ("the share of smes", "lower-case acronym"),
     ("edit data/scorecard.yml and run it", "file path"),
+    ("see the column source_locator", "snake_case code"),
     ("Run clusterbench validate first", "command"),
 ])
 def test_the_scanner_finds_each_kind_of_slip(text, rule):
