@@ -87,6 +87,33 @@
     renderer: "svg"
   };
 
+  /* A chart mark may link to a cluster profile as "profile:<id>" (the map's dots): the profile's
+   * address depends on the engine's layout, so it is taken from a link to that page, if the page
+   * has one, or else from the site root. */
+  function profileHref(id) {
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      if (href === id + ".html" || href.slice(-(id.length + 6)) === "/" + id + ".html") return links[i].href;
+    }
+    return editionBase ? new URL(id + ".html", editionBase).href : id + ".html";
+  }
+
+  function embedOptions() {
+    var vega = window.vega;
+    if (!vega || typeof vega.loader !== "function") return EMBED_OPTIONS;
+    var loader = vega.loader();
+    var sanitize = loader.sanitize.bind(loader);
+    loader.sanitize = function (uri, options) {
+      var m = /^profile:([A-Za-z0-9_-]+)$/.exec(uri);
+      return m ? Promise.resolve({ href: profileHref(m[1]) }) : sanitize(uri, options);
+    };
+    var options = {};
+    for (var key in EMBED_OPTIONS) options[key] = EMBED_OPTIONS[key];
+    options.loader = loader;
+    return options;
+  }
+
   function chartFallback(el, message, spec) {
     el.textContent = "";
     var p = document.createElement("p");
@@ -186,7 +213,7 @@
       };
       try {
         el.setAttribute("data-chart-status", "loading");
-        var result = window.vegaEmbed(el, spec, EMBED_OPTIONS);
+        var result = window.vegaEmbed(el, spec, embedOptions());
         if (result && typeof result.then === "function") {
           result.then(function () {
             nameActions(el);

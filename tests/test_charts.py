@@ -120,11 +120,11 @@ def test_figure_has_title_alt_text_tooltips_and_source(built, fid):
     meta = spec["usermeta"]
     assert meta["id"] == fid
     assert meta["title"] and meta["source"].startswith(("Source: ", "Sources: "))
+    assert "11-references.qmd#ref-" in meta["source"]  # each work links to its entry in the References
     assert len(spec["description"]) > 80 and "nan" not in spec["description"].lower().split()
     assert spec["description"] == meta["description"]
     assert '"tooltip"' in _without_datasets(spec)
-    bottom = spec["title"]
-    assert bottom["orient"] == "bottom" and " ".join(bottom["text"]) == meta["source"]
+    assert "title" not in spec, "the source line is printed once, under the chart, not inside it"
 
 
 @pytest.mark.parametrize("fid", list(figures.FIGURES))
@@ -202,6 +202,72 @@ def test_scorecard_has_a_cluster_picker(built):
     assert '"pick_cluster"' in spec and '"select"' in spec
 
 
+def _colour_scales(node, field: str):
+    """Every colour scale in a spec that encodes `field`."""
+    if isinstance(node, dict):
+        colour = node.get("color")
+        if isinstance(colour, dict) and colour.get("field") == field and "scale" in colour:
+            yield colour["scale"]
+        for value in node.values():
+            yield from _colour_scales(value, field)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _colour_scales(value, field)
+
+
+def _scorecard_rows(spec: dict) -> list[dict]:
+    """The per-cluster rows beside the grid: the inline table with a rank label."""
+    return next(rows for rows in spec["datasets"].values() if rows and "rank_label" in rows[0])
+
+
+def test_scorecard_greys_clusters_with_too_little_evidence_and_ranks_only_the_scored(built):
+    spec = export.spec(built["scorecard"])
+    rows = _scorecard_rows(spec)
+    thin = [r for r in rows if not r["scored"]]
+    assert len(thin) == 12 and {r["light_label"] for r in thin} == {"Insufficient evidence"}
+    assert all(r["rank_label"] == "" and r["score"] is None for r in thin)
+    assert all(r["rank_label"] for r in rows if r["scored"])
+    scales = list(_colour_scales(spec, "light_label"))
+    assert scales, "the light colour scale is missing"
+    for scale in scales:
+        colours = dict(zip(scale["domain"], scale["range"]))
+        assert colours["Insufficient evidence"] == theme.NEUTRAL and colours["Red"] == theme.LIGHT_COLOURS["red"]
+    assert spec["usermeta"]["title"] == "13 of 25 pilot clusters have enough evidence to be scored"
+
+
+def _tiled(ds, n: int):
+    """The shipped scorecard repeated to `n` pilots, each copy under its own ids and names."""
+    import pandas as pd
+
+    from analysis import indicators
+
+    def copy(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+        return frame.assign(cluster=frame["cluster"] + f"-{k}", cluster_name=frame["cluster_name"] + f" {k}")
+
+    matrix, scores = indicators.scorecard_matrix(ds), indicators.scores(ds)
+    copies = range(-(-n // len(scores)))
+    scores = pd.concat([copy(scores, k) for k in copies], ignore_index=True).head(n)
+    matrix = pd.concat([copy(matrix, k) for k in copies], ignore_index=True)
+    return matrix[matrix["cluster"].isin(scores["cluster"])], scores
+
+
+@pytest.mark.parametrize("n", [charts.SCORECARD_ROWS, charts.SCORECARD_ROWS + 1, 5_000])
+def test_scorecard_builds_small_and_readable_at_any_registry_size(ds, n):
+    matrix, scores = _tiled(ds, n)
+    chart = charts.scorecard_heatmap(matrix, scores, source="Source: test data.")
+    spec = export.spec(chart)  # no MaxRowsError
+    rows = sum(len(v) for v in spec["datasets"].values())
+    if n <= charts.SCORECARD_ROWS:  # one row per cluster: the grid and its side panels
+        assert rows == n * 10 + n and '"pick_cluster"' in _without_datasets(spec)
+    else:  # counts by sign and status, and by light: independent of n
+        assert rows <= 10 * 4 + 4
+        table = export.chart_data(chart)
+        lights = table[table["panel"] == "light"].set_index("category")["clusters"]
+        assert lights.sum() == n and lights["Insufficient evidence"] == int((~scores["scored"]).sum())
+    assert len(json.dumps(spec)) < 400_000  # at most SCORECARD_ROWS clusters of evidence text
+    assert export.to_png(chart, scale=1).startswith(PNG_MAGIC)
+
+
 def test_export_writes_png_svg_csv_and_spec(built, tmp_path):
     paths = export.write(built["critical-mass"], tmp_path, "critical-mass")
     assert paths["png"].read_bytes().startswith(PNG_MAGIC)
@@ -210,6 +276,18 @@ def test_export_writes_png_svg_csv_and_spec(built, tmp_path):
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["usermeta"]["id"] == "critical-mass"
 
 
-def test_long_source_notes_wrap():
-    lines = charts.wrap("word " * 80)
-    assert len(lines) > 1 and all(len(line) <= 120 for line in lines)
+def test_in_print_every_chart_text_is_set_in_the_pdf_family(built):
+    for fid, chart in built.items():
+        svg = export.print_svg(export.spec(chart))
+        families = set(re.findall(r'font-family="([^"]*)"', svg))
+        assert families == {theme.PRINT_FONT}, (fid, families)
+
+
+def test_every_map_dot_links_to_a_cluster_profile(ds, built):
+    ids = set(ds["clusters"]["id"])
+    for fid in ("cluster-map", "russia-map"):
+        spec = export.spec(built[fid])
+        rows = [r for d in spec["datasets"].values() for r in d if "href" in r]
+        assert rows and all(r["href"] == f"profile:{r['id']}" and r["id"] in ids for r in rows), fid
+        # a static image has no links to follow (vl-convert cannot open "profile:")
+        assert '"href": {"field"' not in json.dumps(export.static(spec))

@@ -1,16 +1,19 @@
 """Altair chart functions: DataFrames in, charts out.
 
-Every chart gets a title, a description (used as alt text), tooltips and a source
-note drawn inside the image, so a PNG lifted out of the report still says where its
-numbers come from. Interaction parameters and views carry fixed names so specs are
-identical from run to run. Colours come from `analysis.charts.theme` only.
+Every chart gets a title, a description (used as alt text), tooltips and a source line.
+The source line is Markdown with links to the References, so it is not drawn inside the
+image: the chapter prints it once, under the chart. Interaction parameters and views carry
+fixed names so specs are identical from run to run. Colours come from `analysis.charts.theme` only.
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
+from analysis import text
 from analysis.charts import theme as T
 
 T.register()
@@ -20,7 +23,7 @@ WIDTH = T.SIZES["width"]
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
            description: str, source: str, data: pd.DataFrame) -> alt.VConcatChart:
-    """Wrap a chart with its title, alt text and a source note at the bottom.
+    """Wrap a chart with its title and alt text, and record its source line for the page to print under it.
 
     `data` is the tidy table the chart shows; its columns are recorded so the table can be
     exported as CSV from the chart alone (`analysis.charts.export.chart_data`).
@@ -28,18 +31,9 @@ def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str
     inner = chart.properties(title=alt.Title(title, subtitle=subtitle or ""))
     return alt.vconcat(inner).properties(
         description=description,
-        title=alt.Title(wrap(source), orient="bottom", anchor="start", fontSize=T.SIZES["note"],
-                        fontWeight=400, color=T.MUTED, offset=12),
         usermeta={"id": chart_id, "title": title, "source": source, "description": description,
                   "data_columns": [str(c) for c in data.columns]},
     )
-
-
-def wrap(text: str, width: int = 120) -> list[str]:
-    """Break a long note into lines at word boundaries, so a source note never widens a chart."""
-    import textwrap
-
-    return textwrap.wrap(text, width=width, break_long_words=False) or [""]
 
 
 def _order(d: pd.DataFrame, label: str, by: str) -> list[str]:
@@ -68,7 +62,8 @@ def critical_mass(by_industry: pd.DataFrame, references: pd.DataFrame, *, source
                                     "label": f"Minimum critical mass: {_fmt(band_row['value'])}-{_fmt(band_row['value_high'])}"}])).mark_rect(
         color=T.OKABE_ITO["green"], opacity=0.14
     ).encode(x="low:Q", x2="high:Q", tooltip=[alt.Tooltip("label:N", title="Reference")])
-    band_text = band.mark_text(align="left", dx=2, dy=-8, fontSize=T.SIZES["note"], color=T.MUTED).encode(
+    # a row above the reference lines' labels, so that the band's label never runs into them
+    band_text = band.mark_text(align="left", dx=2, dy=-24, fontSize=T.SIZES["note"], color=T.MUTED).encode(
         x="low:Q", y=alt.value(0), text="label:N")
     bars = alt.Chart(by_industry).mark_bar(color=T.SIDE_COLOURS["Russia"], height={"band": 0.7}).encode(
         x=alt.X("participants_avg:Q", title="Average official participants per cluster", scale=alt.Scale(domain=[0, 110])),
@@ -255,43 +250,75 @@ def specialisation_gap(gap: pd.DataFrame, *, source: str, many: int) -> alt.VCon
 # --- scorecard -------------------------------------------------------------------------
 
 
-def _score_bars(s: pd.DataFrame, order: list[str]) -> alt.LayerChart:
-    """The score bar and rank beside each row of the scorecard grid, highlighted with the grid's cluster pick."""
-    s["light_label"] = s["light"].str.capitalize()
-    light_scale = alt.Scale(domain=[k.capitalize() for k in T.LIGHT_COLOURS], range=list(T.LIGHT_COLOURS.values()))
-    bar = alt.Chart(s).mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("score:Q", title="Score (%)", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("cluster_name:N", sort=order, title=None, axis=None),
-        color=alt.Color("light_label:N", scale=light_scale, legend=alt.Legend(title="Light")),
-        opacity=alt.condition("(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)", alt.value(1), alt.value(0.25)),
-        tooltip=[alt.Tooltip("cluster_name:N", title="Cluster"), alt.Tooltip("rank:Q", title="Rank"),
-                 alt.Tooltip("score:Q", title="Score (%)"), alt.Tooltip("coverage:Q", title="Signs with evidence (%)"),
-                 alt.Tooltip("meets:Q"), alt.Tooltip("partly:Q"), alt.Tooltip("fails:Q"), alt.Tooltip("unknown:Q")],
-    )
-    rank = alt.Chart(s).mark_text(align="left", dx=4, fontSize=T.SIZES["note"], color=T.INK).encode(
-        x="score:Q", y=alt.Y("cluster_name:N", sort=order, axis=None),
-        text=alt.Text("label:N"),
-    ).transform_calculate(label="'#' + datum.rank + '  ' + format(datum.score, '.0f') + '%'")
-    return alt.layer(bar, rank).properties(width=150, height=25 * 19, name="scorecard_scores")
+#: Up to this many clusters the scorecard shows one row per cluster; beyond it, counts (the 2012 pilots are 25).
+SCORECARD_ROWS = 40
+#: Height of one cluster's row in the scorecard grid (px).
+SCORECARD_STEP = 19
+#: Scorecard rows in ranking order, from a `row` column: the order then lives in the data, not in every layer's spec.
+_ROW_SORT = alt.EncodingSortField("row", op="min")
 
 
-def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str) -> alt.VConcatChart:
-    """Cluster x sign matrix of statuses, ordered by rank, with the score bar beside it."""
-    order = list(scores["cluster_name"])
+def _light_scale(s: pd.DataFrame) -> alt.Scale:
+    """Lights in their colours, and the label of a cluster too thinly evidenced to score in grey."""
+    names = [k.capitalize() for k in T.LIGHT_COLOURS] + sorted(set(s.loc[~s["scored"], "light_label"]))
+    return alt.Scale(domain=names, range=list(T.LIGHT_COLOURS.values()) + [T.NEUTRAL] * (len(names) - len(T.LIGHT_COLOURS)))
+
+
+def _score_bars(s: pd.DataFrame, order: list[str]) -> alt.HConcatChart:
+    """Beside each row of the grid: the score over the known signs with its light and rank, then the evidence coverage.
+
+    A cluster below the minimum coverage has no bar and no rank, only a grey mark; the grid's cluster pick highlights.
+    """
+    over = "known signs" if (s["score_over"] == "known").all() else "all signs"
+    s = s.assign(score_text=[f"{_fmt(v)}%" if ok else "not scored" for v, ok in zip(s["score"], s["scored"])],
+                 signs_text=[f"{k} of {n}" for k, n in zip(s["known"], s["signs"])],
+                 text_at=s["score"].fillna(0), rank_text=s["rank_label"].replace("", "–"),
+                 row=s["cluster_name"].map({name: i for i, name in enumerate(order)}))
+    s = s[["row", "cluster_name", "rank_label", "score", "coverage", "scored", "light_label", "score_text", "signs_text",
+           "text_at", "rank_text", "meets", "partly", "fails", "unknown"]]
+    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=None)
+    focus = alt.condition("(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)", alt.value(1), alt.value(0.25))
+    tooltip = [alt.Tooltip("cluster_name:N", title="Cluster"), alt.Tooltip("rank_label:N", title="Rank"),
+               alt.Tooltip("score:Q", title=f"Score over {over} (%)"), alt.Tooltip("signs_text:N", title="Signs with evidence"),
+               alt.Tooltip("light_label:N", title="Light"), alt.Tooltip("meets:Q"), alt.Tooltip("partly:Q"),
+               alt.Tooltip("fails:Q"), alt.Tooltip("unknown:Q")]
+    colour = alt.Color("light_label:N", scale=_light_scale(s), legend=alt.Legend(title="Light"))
+    base = alt.Chart(s).encode(y=y, opacity=focus, tooltip=tooltip)
+    bar = base.transform_filter("datum.scored").mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("score:Q", title=f"Score over {over} (%)", scale=alt.Scale(domain=[0, 100])), color=colour)
+    grey = base.transform_filter("!datum.scored").mark_square(size=90).encode(x=alt.datum(0), color=colour)
+    label = base.mark_text(align="left", dx=6, fontSize=T.SIZES["note"], color=T.INK).encode(x="text_at:Q", text="score_text:N")
+    height = SCORECARD_STEP * len(order)
+    rank = base.mark_text(align="right", fontSize=T.SIZES["label"], color=T.INK).encode(x=alt.value(30), text="rank_text:N").properties(
+        width=34, height=height, name="scorecard_ranks",
+        title=alt.Title("Rank", orient="bottom", fontSize=T.SIZES["axis_title"], fontWeight=500, anchor="end"))
+    score = alt.layer(bar, grey, label).properties(width=150, height=height, name="scorecard_scores")
+    covered = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("coverage:Q", title="Signs with evidence (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.condition("datum.scored", alt.value(T.MUTED), alt.value(T.NEUTRAL)))
+    count = base.mark_text(align="left", dx=4, fontSize=T.SIZES["note"], color=T.INK).encode(x="coverage:Q", text="signs_text:N")
+    coverage = alt.layer(covered, count).properties(width=110, height=height, name="scorecard_coverage")
+    return alt.hconcat(rank, score, coverage, spacing=8)
+
+
+def _scorecard_grid(matrix: pd.DataFrame, order: list[str]) -> alt.LayerChart:
+    """Cluster x sign matrix of statuses, rows in `order`, with a cluster picker and the evidence in each tooltip."""
     d = matrix.copy()
     d["status_label"] = d["status"].map(T.STATUS_LABELS)
     d["symbol"] = d["status"].map(T.STATUS_SYMBOLS)
     d["evidence"] = d["evidence"].fillna("No evidence in the sources")
     d["where"] = d["locator"].fillna("")
-    sign_order = list(d.sort_values("order")["label"].drop_duplicates())
+    d["row"] = d["cluster_name"].map({name: i for i, name in enumerate(order)})
+    n_signs = d["sign"].nunique()
+    by_sign = alt.EncodingSortField("order", op="min")
     pick = alt.param(name="pick_cluster", value="All clusters",
                      bind=alt.binding_select(options=["All clusters"] + sorted(order), name="Highlight a cluster: "))
     hover = alt.selection_point(name="hover_cell", on="pointerover", fields=["cluster_name"], empty=False)
     focus = "(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)"
-    y = alt.Y("cluster_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=420))
+    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=alt.Axis(labelLimit=420))
     status_scale = alt.Scale(domain=list(T.STATUS_LABELS.values()), range=[T.STATUS_COLOURS[k] for k in T.STATUS_LABELS])
     cells = alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("label:N", sort=sign_order, title=None, axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=260)),
+        x=alt.X("label:N", sort=by_sign, title=None, axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=260)),
         y=y,
         color=alt.Color("status_label:N", scale=status_scale, legend=alt.Legend(title="Status")),
         opacity=alt.condition(focus, alt.value(1), alt.value(0.25)),
@@ -300,26 +327,76 @@ def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str
                  alt.Tooltip("where:N", title="Where")],
     ).add_params(pick, hover)
     symbols = alt.Chart(d).mark_text(fontSize=12, color=T.INK).encode(
-        x=alt.X("label:N", sort=sign_order), y=y, text="symbol:N",
+        x=alt.X("label:N", sort=by_sign), y=y, text="symbol:N",
         opacity=alt.condition(focus, alt.value(1), alt.value(0.3)))
     outline = alt.Chart(d).mark_rect(fill=None, stroke=T.INK, strokeWidth=1.5).encode(
-        x=alt.X("label:N", sort=sign_order), y=y, opacity=alt.condition(hover, alt.value(1), alt.value(0)))
-    grid = alt.layer(cells, symbols, outline).properties(width=10 * 34, height=25 * 19, name="scorecard_grid")
+        x=alt.X("label:N", sort=by_sign), y=y, opacity=alt.condition(hover, alt.value(1), alt.value(0)))
+    return alt.layer(cells, symbols, outline).properties(width=34 * n_signs, height=SCORECARD_STEP * len(order),
+                                                         name="scorecard_grid")
 
-    s = scores.copy()
-    side = _score_bars(s, order)
-    chart = alt.hconcat(grid, side, spacing=8).resolve_scale(color="independent")
+
+def _scorecard_counts(matrix: pd.DataFrame, scores: pd.DataFrame) -> tuple[alt.HConcatChart, pd.DataFrame]:
+    """For a registry too large for one row per cluster: clusters by status on each sign, and clusters by light.
+
+    Its size depends on the signs and lights only, never on the number of clusters.
+    """
+    by_sign = matrix.groupby(["order", "label", "status"]).size().rename("clusters").reset_index()
+    by_sign = by_sign.assign(panel="sign", category=by_sign["status"].map(T.STATUS_LABELS),
+                             stack=by_sign["status"].map({k: i for i, k in enumerate(T.STATUS_LABELS)}))
+    by_light = scores.groupby("light_label").size().rename("clusters").reset_index()
+    by_light = by_light.assign(panel="light", label="Pilot clusters", category=by_light["light_label"], order=0, stack=0)
+    counts = pd.concat([by_sign, by_light])[["panel", "order", "label", "category", "stack", "clusters"]].reset_index(drop=True)
+    sign_order = list(by_sign.sort_values("order")["label"].drop_duplicates())
+    status_scale = alt.Scale(domain=list(T.STATUS_LABELS.values()), range=[T.STATUS_COLOURS[k] for k in T.STATUS_LABELS])
+    tooltip = [alt.Tooltip("label:N", title="Sign"), alt.Tooltip("category:N", title="Status"), alt.Tooltip("clusters:Q", format=",")]
+    signs = alt.Chart(counts).transform_filter("datum.panel === 'sign'").mark_bar().encode(
+        x=alt.X("clusters:Q", stack="normalize", title="Share of pilot clusters", axis=alt.Axis(format="%")),
+        y=alt.Y("label:N", sort=sign_order, title=None, axis=alt.Axis(labelLimit=300)),
+        color=alt.Color("category:N", scale=status_scale, legend=alt.Legend(title="Status")),
+        order=alt.Order("stack:Q"), tooltip=tooltip,
+    ).properties(width=340, height=SCORECARD_STEP * len(sign_order), name="scorecard_signs")
+    light_scale = _light_scale(scores)
+    lights = alt.Chart(counts).transform_filter("datum.panel === 'light'").mark_bar().encode(
+        x=alt.X("clusters:Q", title="Pilot clusters"), y=alt.Y("category:N", sort=light_scale.domain, title=None),
+        color=alt.Color("category:N", scale=light_scale, legend=alt.Legend(title="Light")),
+        tooltip=[alt.Tooltip("category:N", title="Light"), alt.Tooltip("clusters:Q", format=",")],
+    ).properties(width=200, height=SCORECARD_STEP * len(light_scale.domain), name="scorecard_lights")
+    return alt.hconcat(signs, lights, spacing=24).resolve_scale(color="independent"), counts
+
+
+def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """Cluster x sign matrix of statuses beside the score over the known signs and the evidence coverage.
+
+    Clusters too thinly evidenced to score are grey and unranked. Beyond SCORECARD_ROWS clusters the chart
+    shows counts instead of one row per cluster, so it stays readable and small at any registry size.
+    """
+    n, n_signs = scores["cluster"].nunique(), matrix["sign"].nunique()
+    n_scored = int(scores["scored"].sum())
+    unknown = (matrix["status"] == "unknown").mean() * 100
+    top = scores[scores["rank_label"].isin(["1", "=1"])]
+    leader = (f"the highest score is {_fmt(top['score'].iloc[0])}% ({', '.join(top['cluster_name'])})"
+              if len(top) else "no cluster is scored")
+    if n <= SCORECARD_ROWS:
+        order = list(scores["cluster_name"])
+        chart = alt.hconcat(_scorecard_grid(matrix, order), _score_bars(scores, order), spacing=8).resolve_scale(color="independent")
+        data, shape = matrix, f"A grid of {n} pilot clusters by {n_signs} signs of sustainable cluster development"
+        beside = "Beside each row, a bar shows the cluster's score, its light and rank, and another its evidence coverage"
+        over = "the known signs" if (scores["score_over"] == "known").all() else "all signs"
+        shown = f"Status of each pilot on the {n_signs} signs of Kutsenko's model, score over {over} and evidence coverage"
+    else:
+        chart, data = _scorecard_counts(matrix, scores)
+        shape = f"For each of {n_signs} signs of sustainable cluster development, the share of {n:,} pilot clusters by status"
+        beside = "A second panel counts the clusters by light"
+        shown = f"Share of the pilots by status on each of the {n_signs} signs of Kutsenko's model, and pilots by light"
     return finish(
         chart, chart_id="scorecard",
-        title="No pilot cluster shows most signs of sustainable development",
-        subtitle="Status of each pilot on the ten signs of Kutsenko's model; grey cells have no evidence and score nothing",
+        title=f"{n_scored:,} of {n:,} pilot clusters have enough evidence to be scored",
+        subtitle=f"{shown}; grey: too little evidence to score, so no light and no rank",
         description=(
-            f"A grid of {d['cluster'].nunique()} pilot clusters by {d['sign'].nunique()} signs of sustainable cluster development. "
-            "Each cell is coloured and marked by status: meets, partly, fails or unknown. "
-            f"{(d['status'] == 'unknown').mean() * 100:.0f}% of cells are unknown because the sources do not assess them. "
-            f"A bar beside each row shows the cluster's score and rank; the highest score is {_fmt(s['score'].max())}% ({', '.join(s.loc[s['rank'] == 1, 'cluster_name'])})."
+            f"{shape}: meets, partly, fails or unknown. {unknown:.0f}% of cells are unknown because the sources do not assess them. "
+            f"{beside}; {n - n_scored:,} clusters have too little evidence to be scored and are grey, without a rank; {leader}."
         ),
-        source=source, data=matrix,
+        source=source, data=data,
     )
 
 
@@ -327,20 +404,32 @@ def scorecard_heatmap(matrix: pd.DataFrame, scores: pd.DataFrame, *, source: str
 
 
 def foreign_figures(figures: pd.DataFrame, *, source: str) -> alt.VConcatChart:
-    """Normalised key figures of foreign clusters, one panel per measure."""
+    """Normalised key figures of foreign clusters: one panel per measure that several clusters have.
+
+    A measure with a single value makes a one-bar panel that compares nothing; such values are
+    left to the table beside the chart. Colour shows the scope only when the figures differ in it.
+    """
     d = figures.copy()
-    d["value_text"] = d.apply(lambda r: ("~" if r["approximate"] else "") + _fmt(r["value"]) + (" ?" if r["quality"] == "ambiguous" else ""), axis=1)
-    measures = list(dict.fromkeys(d["measure_label"]))
+    d["value_text"] = d.apply(lambda r: text.derived(r["value"], approximate=bool(r["approximate"]))
+                              + (" ?" if r["quality"] == "ambiguous" else ""), axis=1)
+    counts = d["measure_label"].value_counts()
+    measures = [m for m in dict.fromkeys(d["measure_label"]) if counts[m] > 1]
+    left_out = [m for m in dict.fromkeys(d["measure_label"]) if counts[m] == 1]
+    d = d[d["measure_label"].isin(measures)]
     first = d[d["measure_label"] == measures[0]].sort_values("value", ascending=False)
+    scopes = [s for s in T.SCOPE_COLOURS if s in set(d["scope_label"])]
+    if len(scopes) > 1:
+        colour = alt.Color("scope_label:N", scale=alt.Scale(domain=scopes, range=[T.SCOPE_COLOURS[s] for s in scopes]),
+                           legend=alt.Legend(title="What the figures describe"))
+    else:
+        colour = alt.value(T.SCOPE_COLOURS[scopes[0]])
     hover = alt.selection_point(name="hover_foreign", on="pointerover", fields=["name"], empty=False)
     panels = []
     for i, measure in enumerate(measures):
         part = d[d["measure_label"] == measure]
         base = alt.Chart(part).encode(y=alt.Y("name:N", sort=_order(part, "name", "value"), title=None, axis=alt.Axis(labelLimit=300)))
         bars = base.mark_bar(height={"band": 0.7}).encode(
-            x=alt.X("value:Q", title=measure),
-            color=alt.Color("scope_label:N", scale=alt.Scale(domain=list(T.SCOPE_COLOURS), range=list(T.SCOPE_COLOURS.values())),
-                            legend=alt.Legend(title="What the figures describe")),
+            x=alt.X("value:Q", title=measure), color=colour,
             opacity=alt.condition(hover, alt.value(1), alt.value(0.85)),
             tooltip=[alt.Tooltip("name:N", title="Cluster"), alt.Tooltip("measure_label:N", title="Measure"),
                      alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("formula:N", title="How it is computed"),
@@ -348,18 +437,21 @@ def foreign_figures(figures: pd.DataFrame, *, source: str) -> alt.VConcatChart:
         )
         if i == 0:
             bars = bars.add_params(hover)
-        text = base.mark_text(align="left", dx=3, fontSize=T.SIZES["note"], color=T.INK).encode(x="value:Q", text="value_text:N")
-        panels.append(alt.layer(bars, text).properties(width=WIDTH - 220, height=28 * len(part), name=f"foreign_{i}"))
-    chart = alt.vconcat(*panels, spacing=18)
+        labels = base.mark_text(align="left", dx=3, fontSize=T.SIZES["note"], color=T.INK).encode(x="value:Q", text="value_text:N")
+        panels.append(alt.layer(bars, labels).properties(width=WIDTH - 180, height=28 * len(part), name=f"foreign_{i}"))
+    scope_note = (f"Every figure describes a {scopes[0].lower()}, not comparable with the participants of Russian initiatives"
+                  if len(scopes) == 1 else "Figures for whole industries or parks are not comparable with the participants of Russian initiatives")
+    named = text.listing([text.lower(m) for m in left_out])
+    single = (f". {named[:1].upper()}{named[1:]}: {'one cluster each' if len(left_out) > 1 else 'one cluster'}, in the table below"
+              if left_out else "")
     return finish(
-        chart, chart_id="foreign-figures",
-        title="Foreign reference clusters: size and intensity",
-        subtitle="Figures for whole industries or parks are not comparable with the participant counts of Russian initiatives. '~' marks approximate inputs",
+        alt.vconcat(*panels, spacing=18), chart_id="foreign-figures",
+        title="Foreign reference clusters: " + text.listing([m.lower() for m in measures]),
+        subtitle=textwrap.wrap(scope_note + single, 110),
         description=(
-            f"Bars compare foreign reference clusters on {len(measures)} measures: " + "; ".join(measures).lower() + ". "
+            f"Bars compare foreign reference clusters on {text.listing([m.lower() for m in measures])}. "
             + f"{measures[0]} ranges from {first.iloc[0]['value_text']} in {first.iloc[0]['name']} "
-            + f"to {first.iloc[-1]['value_text']} in {first.iloc[-1]['name']}. "
-            + "Colour says whether a figure describes a cluster initiative or a whole regional industry."
+            + f"to {first.iloc[-1]['value_text']} in {first.iloc[-1]['name']}. " + scope_note + "."
         ),
         source=source, data=figures,
     )
@@ -469,30 +561,88 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
 
 # --- maps ------------------------------------------------------------------------------
 
+#: A map draws one dot per cluster up to this many clusters. Beyond, thousands of dots would hide
+#: one another and inline megabytes into the page (Vega-Lite embeds every row), so clusters of one
+#: kind are counted per square of `MAP_CELL` degrees and each square gets one dot, sized by its count.
+MAP_DOTS = 300
+MAP_CELL = 2.0
+
+
+def map_squares(locations: pd.DataFrame) -> pd.DataFrame:
+    """Clusters counted per kind and square of `MAP_CELL` degrees, each square at its clusters' mean position."""
+    d = locations.assign(square_lat=(locations["lat"] // MAP_CELL) * MAP_CELL,
+                         square_lon=(locations["lon"] // MAP_CELL) * MAP_CELL)
+    squares = d.groupby(["kind", "kind_label", "square_lat", "square_lon"], sort=True).agg(
+        clusters=("id", "size"), lat=("lat", "mean"), lon=("lon", "mean"),
+        places=("place", lambda s: _some(sorted(set(s)))))
+    return squares.reset_index().round({"lat": 2, "lon": 2})
+
+
+def _some(names: list[str], shown: int = 3) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
 
 def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection: dict, width: int, height: int,
          title: str, subtitle: str, description: str, source: str) -> alt.VConcatChart:
-    # Pilots last, so a dot for part of a pilot, placed at the same city, never hides the pilot's dot.
-    d = pd.concat([locations[locations["kind"] != "pilot"], locations[locations["kind"] == "pilot"]])
-    d["support_text"] = d["support_group"].map(lambda g: "" if pd.isna(g) else f"Group {int(g)}")
+    name = chart_id.replace("-", "_")
+    grouped = len(locations) > MAP_DOTS
+    if grouped:
+        d = map_squares(locations)
+    else:
+        # Pilots last, so a dot for part of a pilot, placed at the same city, never hides the pilot's dot.
+        d = pd.concat([locations[locations["kind"] != "pilot"], locations[locations["kind"] == "pilot"]])
+        d["support_text"] = d["support_group"].map(lambda g: "" if pd.isna(g) else f"Group {int(g)}")
+        d["href"] = "profile:" + d["id"]  # the page script sends a click to the cluster's profile
     kinds = [k for k in T.KIND_COLOURS if k in set(d["kind_label"])]
-    legend_pick = alt.selection_point(name=f"{chart_id.replace('-', '_')}_kind", fields=["kind_label"], bind="legend")
-    hover = alt.selection_point(name=f"{chart_id.replace('-', '_')}_hover", on="pointerover", fields=["id"], empty=False)
-    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(stroke=T.BORDER, strokeWidth=0.5).encode(
-        fill=alt.condition("datum.properties.iso_a3 === 'RUS'", alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
+    legend_pick = alt.selection_point(name=f"{name}_kind", fields=["kind_label"], bind="legend")
+    hover = alt.selection_point(name=f"{name}_hover", on="pointerover", fields=["id"], empty=False)
+    russia = "datum.properties.iso_a3 === 'RUS'"
+    # Russia's outline in its own fill colour: its polygons are cut at 180 degrees, and a stroke
+    # would draw that cut as a straight edge through Chukotka.
+    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(strokeWidth=0.5).encode(
+        fill=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
+        stroke=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.BORDER)),
     ).project(**projection)
     points = alt.Chart(d).mark_circle(stroke="white", strokeWidth=0.8).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("kind_label:N", scale=alt.Scale(domain=kinds, range=[T.KIND_COLOURS[k] for k in kinds]),
                         legend=alt.Legend(title=None)),
-        size=alt.condition(hover, alt.value(220), alt.value(80)),
-        opacity=alt.condition(legend_pick, alt.value(0.95), alt.value(0.12)),
-        tooltip=[alt.Tooltip("name:N", title="Cluster"), alt.Tooltip("kind_label:N", title="Kind"),
-                 alt.Tooltip("place:N", title="Place"), alt.Tooltip("region:N", title="Region"),
-                 alt.Tooltip("industry:N", title="Industry"), alt.Tooltip("support_text:N", title="Support group")],
-    ).project(**projection).add_params(legend_pick, hover)
-    chart = alt.layer(countries, points).properties(width=width, height=height, name=chart_id.replace("-", "_"))
+        size=(alt.Size("clusters:Q", scale=alt.Scale(range=[40, 900]), legend=alt.Legend(title="Clusters")) if grouped
+              else alt.condition(hover, alt.value(220), alt.value(80))),
+        opacity=alt.condition(legend_pick, alt.value(0.95 if not grouped else 0.7), alt.value(0.12)),
+        tooltip=_map_tooltip(grouped),
+        **({} if grouped else {"href": "href:N"}),
+    ).project(**projection).add_params(legend_pick, *([] if grouped else [hover]))
+    chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
     return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d)
+
+
+def _outline_points(boundaries: dict, iso_a3: str, every: int = 5) -> dict:
+    """Points along a country's outline, for a projection to fit. Points, not the polygon: a
+    polygon's winding tells d3 which side is inside, and read the other way round it is the rest
+    of the globe."""
+    feature = next(f for f in boundaries["features"] if f["properties"].get("iso_a3") == iso_a3)
+    rings = [poly[0] for poly in feature["geometry"]["coordinates"]] if feature["geometry"]["type"] == "MultiPolygon" \
+        else [feature["geometry"]["coordinates"][0]]
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": "MultiPoint", "coordinates": [pt for ring in rings for pt in ring[::every]]}}
+
+
+def _map_tooltip(grouped: bool) -> list:
+    if grouped:
+        return [alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("clusters:Q", title="Clusters"),
+                alt.Tooltip("places:N", title="Places")]
+    return [alt.Tooltip("name:N", title="Cluster"), alt.Tooltip("kind_label:N", title="Kind"),
+            alt.Tooltip("place:N", title="Place"), alt.Tooltip("region:N", title="Region"),
+            alt.Tooltip("industry:N", title="Industry"), alt.Tooltip("support_text:N", title="Support group")]
+
+
+def _dots(locations: pd.DataFrame) -> str:
+    """How the map's dots read, for its alt text."""
+    if len(locations) > MAP_DOTS:
+        return (f"a dot for each square of {MAP_CELL:g} by {MAP_CELL:g} degrees holding clusters of one kind, "
+                f"sized by how many ({len(map_squares(locations))} dots for {len(locations):,} clusters)")
+    return "a dot for each cluster"
 
 
 def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
@@ -503,8 +653,8 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
         title="Where the clusters are",
         subtitle="Russian pilot clusters, other Russian clusters and the foreign clusters the sources describe; click the legend to filter",
         description=(
-            "A world map with a dot for each cluster: "
-            + "; ".join(f"{n} {k.lower()}s" for k, n in locations["kind_label"].value_counts().items())
+            f"A world map with {_dots(locations)}: "
+            + "; ".join(f"{n:,} {k.lower()}s" for k, n in locations["kind_label"].value_counts().items())
             + ". Foreign clusters are in " + ", ".join(sorted(locations.loc[locations["kind"] == "foreign", "country"].unique())) + " (ISO country codes)."
         ),
         source=source,
@@ -514,18 +664,23 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
 def russia_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
     """Map of Russia with the pilot clusters and other Russian clusters."""
     ru = locations[locations["country"] == "RU"]
+    places = sorted(ru["place"].unique())
     return _map(
         ru, boundaries, chart_id="russia-map",
-        projection={"type": "conicEqualArea", "rotate": [-104, 0], "center": [0, 63], "parallels": [50, 70],
-                    "scale": 400, "translate": [(WIDTH + 80) / 2, 200]},
+        # conic, centred near 100 degrees east and fitted to the whole country, Kaliningrad to Chukotka
+        # clipExtent rather than a clipped mark: the shapes are cut by the projection, so the SVG holds
+        # no clip-path (whose generated id would differ between renders)
+        projection={"type": "conicEqualArea", "rotate": [-100, 0], "parallels": [52, 68], "fit": _outline_points(boundaries, "RUS"),
+                    "clipExtent": [[0, 0], [WIDTH + 80, 380]]},
         width=WIDTH + 80, height=380,
         title="Russian pilot clusters across the country",
-        subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East. Hover for details",
+        subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East. Hover for details; click a dot for its profile",
         description=(
-            f"A map of Russia with a dot for each of the {int((ru['kind'] == 'pilot').sum())} pilot clusters, the "
+            "A map of Russia with " + ("a dot for each of the" if len(ru) <= MAP_DOTS else f"{_dots(ru)}, for the")
+            + f" {int((ru['kind'] == 'pilot').sum()):,} pilot clusters, the "
             f"{int((ru['kind'] == 'pilot_component').sum())} parts of pilots that the sources name on their own, and the "
-            f"{int((ru['kind'] == 'russian_other').sum())} other Russian clusters in the sources, placed at: "
-            + ", ".join(sorted(ru["place"].unique())) + "."
+            f"{int((ru['kind'] == 'russian_other').sum())} other Russian clusters in the sources, placed at"
+            + (": " + ", ".join(places) if len(places) <= 40 else f" {len(places):,} places") + "."
         ),
         source=source,
     )

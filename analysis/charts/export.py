@@ -15,12 +15,29 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict(validate=True)
 
 
+def static(spec: dict) -> dict:
+    """The spec for a static image: without the links a mark follows when clicked on a page
+    ("profile:<id>", which only the page script knows how to open)."""
+    if isinstance(spec, dict):
+        return {k: static(v) for k, v in spec.items() if not (k == "href" and isinstance(v, dict) and "field" in v)}
+    if isinstance(spec, list):
+        return [static(v) for v in spec]
+    return spec
+
+
 def to_svg(chart: alt.TopLevelMixin) -> str:
-    return vlc.vegalite_to_svg(spec(chart))
+    return vlc.vegalite_to_svg(static(spec(chart)))
+
+
+def print_svg(spec: dict) -> str:
+    """The chart as an SVG for the PDF, in the PDF's type family."""
+    from analysis.charts import theme
+
+    return vlc.vegalite_to_svg(theme.for_print(static(spec)))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    return vlc.vegalite_to_png(spec(chart), scale=scale)
+    return vlc.vegalite_to_png(static(spec(chart)), scale=scale)
 
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:

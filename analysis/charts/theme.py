@@ -58,14 +58,18 @@ EVENT_COLOURS = {
     "Milestone": OKABE_ITO["orange"],
 }
 
+#: Sizes in pixels; no chart text is set below 11 px.
 SIZES = {
     "width": 560,
     "title": 16,
     "subtitle": 12,
     "label": 11,
     "axis_title": 12,
-    "note": 10,
+    "note": 11,
 }
+
+#: In print, charts are set in the PDF's body family (the Typst template's), so text and charts match.
+PRINT_FONT = "Libertinus Serif"
 
 
 def theme() -> dict:
@@ -99,6 +103,19 @@ def theme() -> dict:
             "range": {"category": list(OKABE_ITO.values())},
         }
     }
+
+
+def _print_fonts(node):
+    if isinstance(node, dict):
+        return {k: PRINT_FONT if k.endswith(("font", "Font")) and v == FONT else _print_fonts(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_print_fonts(v) for v in node]
+    return node
+
+
+def for_print(spec: dict) -> dict:
+    """The spec as the PDF sets it: every chart text in the print family instead of the screen's."""
+    return _print_fonts(spec)
 
 
 def register() -> None:
