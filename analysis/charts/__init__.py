@@ -597,9 +597,10 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
     legend_pick = alt.selection_point(name=f"{name}_kind", fields=["kind_label"], bind="legend")
     hover = alt.selection_point(name=f"{name}_hover", on="pointerover", fields=["id"], empty=False)
     russia = "datum.properties.iso_a3 === 'RUS'"
-    # Russia's outline in its own fill colour: its polygons are cut at 180 degrees, and a stroke
+    # The outlines are decoration (aria=False: no unnamed graphics for screen readers). Russia is drawn
+    # in its own fill colour: its polygons are cut at 180 degrees, and a stroke
     # would draw that cut as a straight edge through Chukotka.
-    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(strokeWidth=0.5).encode(
+    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(strokeWidth=0.5, aria=False).encode(
         fill=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
         stroke=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.BORDER)),
     ).project(**projection)
