@@ -29,7 +29,9 @@ SHORT = "Sarov <script>alert(1)</script> #*$@<"
 NAME = "Sarov <script>alert(1)</script> #1 *not bold* $x$ @sec-scorecard <b>not bold</b> {{< var edition >}}"
 PRACTICE = "BP-001"
 TITLE = "Hostile <script>alert(1)</script> #1 *not bold* $x$ @fig-scorecard <i>not italic</i>"
-CHAPTERS = ["index.qmd", "chapters/05-scorecard.qmd", "chapters/09-best-practices.qmd"]
+# with the methodology and the references, which the scorecard links to
+CHAPTERS = ["index.qmd", "chapters/05-scorecard.qmd", "chapters/09-best-practices.qmd", "chapters/10-methodology.qmd",
+            "chapters/11-references.qmd"]
 SCRIPT = "<script>alert(1)</script>"
 
 

@@ -163,7 +163,7 @@ def cff(f: Facts, *, commit: str = "") -> str:
         "date-released": f.date,
         "authors": [{"name": a} for a in f.authors],
     }
-    doc["license"] = f.licence or LICENCE["name"]  # the open data's licence unless the book names another
+    doc["license"] = _spdx(f.licence) or LICENCE["name"]  # the open data's licence unless the book names another
     if f.url:
         doc["url"] = f.url
     if f.doi:
@@ -189,11 +189,16 @@ def write(root: Path, entry) -> Path:
     return path
 
 
+def _spdx(licence: str) -> str:
+    """A licence as its SPDX identifier, which CITATION.cff and Zenodo require: 'CC BY 4.0' -> 'CC-BY-4.0'."""
+    return "-".join(licence.split())
+
+
 def zenodo(f: Facts, *, description: str = "", previous_doi: str = "") -> dict:
     """Deposit metadata for an edition's PDFs in Zenodo's `.zenodo.json` format, so an editor can mint a DOI."""
     from analysis.data.datapackage import LICENCE
 
-    licence = (f.licence or LICENCE["name"]).lower()
+    licence = (_spdx(f.licence) or LICENCE["name"]).lower()
     doc = {
         "title": f"{f.title}: {f.subtitle}" if f.subtitle else f.title,
         "upload_type": "publication",
