@@ -21,6 +21,7 @@ import pickle
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,9 @@ CACHE_VERSION = "3"
 COLLECTION_PROFILE = "practices"
 #: The one target chapters are executed for; their outputs serve every format.
 EXECUTION_TARGET = "html"
+#: Run chapters in each worker's warm kernel (a fresh namespace per chapter) rather than one kernel each;
+#: the outputs are the same (tests/test_build.py), only the time differs.
+WARM_KERNELS = True
 
 
 class BuildError(Exception):
@@ -49,6 +53,17 @@ class BuildResult:
     executed: int = 0
     reused: int = 0
     downloads: int = 0
+    #: Seconds per step (checking the data, executing, writing...), kept in .cache/last-build.json for the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = round(time.perf_counter() - start, 3)
 
 
 # --- fingerprints ------------------------------------------------------------------------
@@ -97,12 +112,16 @@ def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
 
 
 def _execute_job(args: tuple) -> tuple:
-    """Run one chapter for one target in a worker process."""
+    """Run one chapter for one target in a worker process, in the worker's warm kernel (`WARM_KERNELS`).
+
+    pandas, Altair and the analysis package are then imported once per worker, not once per chapter;
+    each chapter still starts from an empty namespace (`execute.WarmKernel`).
+    """
     from clusterbench.engine import execute
 
-    doc, target, project_dir, env = args
+    doc, target, project_dir, env, warm = args
     start = time.perf_counter()
-    result = execute.run(doc, target=target, project_dir=project_dir, extra_env=env)
+    result = execute.run(doc, target=target, project_dir=project_dir, extra_env=env, warm=warm)
     return result, time.perf_counter() - start
 
 
@@ -247,38 +266,57 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
-def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int) -> tuple[dict, int, int]:
-    """Run or reuse every (chapter, target) job; returns results keyed by (source, target)."""
-    results, todo = {}, []
-    docs = {}
+def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int,
+                 timings: dict | None = None) -> tuple[dict, int, int]:
+    """Run or reuse every (chapter, target) job; returns results keyed by (source, target).
+
+    A page with nothing to run (a cluster profile) is settled here, with no kernel, worker or cache
+    entry: thousands of them cost a few milliseconds each.
+    """
+    from clusterbench.engine import execute
+
+    results, todo, seen = {}, [], set()
+    plain = 0
     for doc, target, project_dir, env in jobs:
         key = job_key(doc, target)
-        docs[key] = doc
-        if key in results or any(k == key for k, *_ in todo):
+        if key in seen:
+            continue
+        seen.add(key)
+        if not execute.needs_kernel(doc):
+            results[key] = execute.run(doc, target=target, project_dir=project_dir, extra_env=env)
+            plain += 1
             continue
         hit = cache.get(doc, target)
         if hit is not None:
             results[key] = hit
         else:
             todo.append((key, doc, target, project_dir, env))
-    reused = len(results)
-    task = progress.add_task("Executing chapters", total=len(todo)) if todo else None
+    reused = len(results) - plain
     if todo:
-        # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_execute_job, (doc, target, project_dir, env)): key for key, doc, target, project_dir, env in todo}
-            try:
-                for future in cf.as_completed(futures):
-                    key = futures[future]
-                    result, seconds = future.result()
-                    results[key] = result
-                    cache.put(docs[key], key[1], result)
-                    progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
-            except BaseException:
-                for f in futures:
-                    f.cancel()
-                raise
+        _run_in_pool(todo, results, cache, progress, workers, timings)
     return results, len(todo), reused
+
+
+def _run_in_pool(todo: list[tuple], results: dict, cache: ExecutionCache, progress, workers: int, timings: dict | None) -> None:
+    """Execute the chapters in `todo` in worker processes, each with its warm kernel; results go into `results`."""
+    task = progress.add_task("Executing chapters", total=len(todo))
+    # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_execute_job, (doc, target, project_dir, env, WARM_KERNELS)): (key, doc)
+                   for key, doc, target, project_dir, env in todo}
+        try:
+            for future in cf.as_completed(futures):
+                key, doc = futures[future]
+                result, seconds = future.result()
+                results[key] = result
+                cache.put(doc, key[1], result)
+                progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
+                if timings is not None:
+                    timings[f"run {key[0].name}"] = round(seconds, 3)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
@@ -306,13 +344,9 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         if state.get("fingerprint") == fp:
             return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
 
-    from analysis import data as data_mod
+    from analysis.report import directory
 
-    try:
-        ds = data_mod.load(data_dir)
-    except data_mod.DataError as exc:
-        raise BuildError(exc.report()) from None
-
+    ds, checked = _checked_data(data_dir, cache_dir)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -323,6 +357,8 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
             result = _build_quarto(root, tmp, to, data_dir, card)
         else:
             result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
+        if "html" in to:
+            directory.write_site_data(ds, tmp)  # assets/clusters-data.js, read by the directory and compare pages
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
         if refusal:
             raise BuildError(refusal)
@@ -331,11 +367,28 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    result.timings = {"check data": round(checked, 3), **result.timings}
     cache_dir.mkdir(exist_ok=True)
-    state_file.write_text(json.dumps({"fingerprint": fp}), encoding="utf-8")
+    state_file.write_text(json.dumps({"fingerprint": fp, "timings": result.timings}), encoding="utf-8")
     result.out = out
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _checked_data(data_dir: Path, cache_dir: Path) -> tuple:
+    """The validated dataset and the seconds it took; bad data is a BuildError listing every problem.
+
+    It is validated once for the whole build: the plan and every chapter's kernel read this copy.
+    """
+    from analysis.data import DataError
+    from analysis.report.chapter import load_cached
+
+    start = time.perf_counter()
+    try:
+        ds = load_cached(data_dir, cache_dir / "datasets")
+    except DataError as exc:
+        raise BuildError(exc.report()) from None
+    return ds, time.perf_counter() - start
 
 
 def _where(exc, root: Path) -> str:
@@ -349,14 +402,14 @@ def _where(exc, root: Path) -> str:
 
 def _load_books(root: Path, data_dir: Path, to: tuple[str, ...]):
     """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory."""
-    from analysis import data as data_mod
     from analysis import project as P
+    from analysis.report.chapter import load_cached
     from clusterbench import prerender as profiles
     from clusterbench.engine import book as E
 
-    ds = data_mod.load(data_dir)
+    ds = load_cached(data_dir, root / ".cache" / "datasets")
     default = P.active_profiles(P.read_config(root))
-    generated = profiles.pre_render(ds, root, default)
+    generated = profiles.pre_render(ds, root, default, cache_dir=root / ".cache" / "profiles")
     project = P.load(root, default, generated)
     book = E.Book(project, E.parse_book(project))
     collection = None
@@ -455,17 +508,20 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
                  card: dict | None = None) -> BuildResult:
     from analysis.report.chapter import DATA_ENV
 
-    plan = _plan_wheel(root, data_dir, to, card)
+    timings: dict[str, float] = {}
+    with _timed(timings, "plan the books"):
+        plan = _plan_wheel(root, data_dir, to, card)
     env = {DATA_ENV: str(data_dir)}
     # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
     # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
     jobs = [(pc.doc, EXECUTION_TARGET, root, env) for b in plan.books() for pc in b.chapters]
     cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
-    result = BuildResult(site, "wheel", 0.0)
+    result = BuildResult(site, "wheel", 0.0, timings=timings)
     progress = _progress()
     progress.disable = quiet
     with progress:
-        results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root)
+        with _timed(timings, "execute chapters"):
+            results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
     return result
 
@@ -490,7 +546,9 @@ def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | No
         downloads.append(("Full report (PDF)", report_pdf))
         if collection is not None:
             downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
-    downloads += [("Open data (CSV, datapackage.json)", "data/datapackage.json")]
+    # the page that explains the open data files, where the book has one; else the data package itself
+    downloads += [("Open data", "open-data.html") if (root / "open-data.qmd").exists()
+                  else ("Open data (CSV, datapackage.json)", "data/datapackage.json")]
     declared = _declared(project, generated)
     if card:
         declared.update(image=card["path"], image_alt=card["alt"], image_size=card["size"])
@@ -498,13 +556,14 @@ def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | No
     return _WheelPlan(book, collection, info, downloads, report_pdf, collection_pdf)
 
 
-def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, workers: int, root: Path) -> tuple[dict, int, int]:
+def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, workers: int, root: Path,
+                        timings: dict | None = None) -> tuple[dict, int, int]:
     """`_execute_all`, with a failing chapter, a dead kernel or a source problem turned into a BuildError."""
     from clusterbench.engine.execute import CellError, KernelError
     from clusterbench.engine.parse import QmdError
 
     try:
-        return _execute_all(jobs, cache, progress, workers)
+        return _execute_all(jobs, cache, progress, workers, timings)
     except CellError as exc:
         raise BuildError("A chapter failed to run:\n" + exc.report()) from None
     except KernelError as exc:
@@ -528,10 +587,12 @@ def _write_outputs(plan: _WheelPlan, results: dict, root: Path, site: Path, to: 
         pandoc.CACHE_DIR = cache_dir / "pandoc"
         _copy_resources(plan.book.project, site)
         _write_card(site, card)
-        result.pages = _render_formats(plan, assembler, to, progress, task)
+        with _timed(result.timings, "write site and PDFs"):
+            result.pages = _render_formats(plan, assembler, to, progress, task)
         if "pdf" in to:
             result.pdfs += [site / plan.report_pdf] + ([site / plan.collection_pdf] if plan.collection is not None else [])
-        result.downloads = _write_downloads(data_dir, site, assembler.figure_tables)
+        with _timed(result.timings, "write data downloads"):
+            result.downloads = _write_downloads(data_dir, site, assembler.figure_tables)
         _write_empty_versions(site)
         progress.update(task, advance=1, description="Wrote the data downloads")
     except QmdError as exc:

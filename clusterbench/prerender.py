@@ -12,12 +12,20 @@ the project again. It writes files that are not kept in git:
 
 The wheel-only engine calls `pre_render` for the same files but keeps them in memory, so a
 build never changes a file in the working tree.
+
+Profile pages at scale: a registry of thousands of clusters must not cost a table scan per page
+(`_cluster_views` hands each page only its own rows, grouped once), nor a page regenerated when
+nothing it shows has changed (`_ProfileCache`, keyed by the page's own rows, everything else in the
+data and the analysis code).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -36,15 +44,123 @@ VEGA_BUNDLE = "assets/vega-bundle.js"
 COLLECTION_PROFILE = "practices"
 
 
-def pages(ds: Dataset, *, scorecard_link: bool) -> dict[str, str]:
-    """The profile pages and their index, by project-relative path."""
+#: The tables a profile page reads only its own cluster's rows of, by the column naming the cluster.
+OWN_ROWS = {"observations": "entity", "assessments.csv": "cluster", "cluster_attributes.csv": "entity"}
+
+
+def pages(ds: Dataset, *, scorecard_link: bool, cache_dir: Path | None = None) -> dict[str, str]:
+    """The profile pages and their index, by project-relative path.
+
+    With `cache_dir`, a page whose inputs are unchanged since the last call is taken from there.
+    """
     from analysis import indicators
 
     ranks = indicators.scores(ds).set_index("cluster")
+    cache = _ProfileCache(ds, ranks, scorecard_link, cache_dir)
+    texts = {}
+    for cid, view in _cluster_views(ds, skip=cache.valid()):
+        texts[cid] = profile_markdown(view, cid, ranks, scorecard_link=scorecard_link)
+    texts = cache.update(texts)
     out = {PROFILES_INDEX: index_markdown(ds)}
     for cid in ds["clusters"]["id"]:
-        out[f"{PROFILE_DIR.as_posix()}/{cid}.md"] = profile_markdown(ds, cid, ranks, scorecard_link=scorecard_link)
+        out[f"{PROFILE_DIR.as_posix()}/{cid}.md"] = texts[cid]
     return out
+
+
+def _cluster_views(ds: Dataset, skip: set[str] = frozenset()):
+    """(cluster id, the dataset with only that cluster's rows of `OWN_ROWS` and of clusters.csv) per cluster.
+
+    A page then filters a handful of rows instead of the whole registry; the rows it needs from
+    clusters.csv are its own and those of the pilot it merged into.
+    """
+    frames, rows_of = _own_rows(ds)
+    for cid, cluster_rows in rows_of.items():
+        if cid in skip:
+            continue
+        own = {name: frames[name].iloc[rows] for name, rows in cluster_rows.items()}
+        yield cid, dataclasses.replace(ds, tables={**ds.tables, **{n: f for n, f in own.items() if n != "observations"}},
+                                       observations=own["observations"])
+
+
+def _own_rows(ds: Dataset) -> tuple[dict, dict[str, dict[str, list[int]]]]:
+    """clusters.csv and the tables of `OWN_ROWS`, and per cluster the positions of its rows in each.
+
+    A cluster's clusters.csv rows are its own and that of the pilot it merged into (its page names it).
+    """
+    clusters = ds.tables["clusters.csv"]
+    frames = {"clusters.csv": clusters, **{name: ds.observations if name == "observations" else ds.tables[name] for name in OWN_ROWS}}
+    groups = {name: frames[name].groupby(key, sort=False).indices for name, key in OWN_ROWS.items()}
+    position = {cid: i for i, cid in enumerate(clusters["id"])}
+    rows_of = {}
+    for i, (cid, merged) in enumerate(zip(clusters["id"], clusters["merged_into"])):
+        rows_of[cid] = {"clusters.csv": [i] + ([position[merged]] if merged in position else []),
+                        **{name: list(groups[name].get(cid, [])) for name in OWN_ROWS}}
+    return frames, rows_of
+
+
+class _ProfileCache:
+    """Profile pages kept between builds, each under a key of everything it is made from.
+
+    The key joins the page's own rows (`OWN_ROWS` and its clusters.csv rows), every other data file,
+    the scorecard ranks and the analysis code, so editing one cluster's figure re-makes one page.
+    """
+
+    def __init__(self, ds: Dataset, ranks, scorecard_link: bool, folder: Path | None):
+        self.path = folder / "profiles.pickle" if folder else None
+        self.keys = _page_keys(ds, ranks, scorecard_link) if folder else {}
+        stored = {}
+        if self.path is not None and self.path.exists():
+            try:
+                stored = pickle.loads(self.path.read_bytes())
+            except Exception:  # an unreadable cache is rebuilt
+                stored = {}
+        self.stored = {cid: text for cid, (key, text) in stored.items() if self.keys.get(cid) == key}
+
+    def valid(self) -> set[str]:
+        return set(self.stored)
+
+    def update(self, fresh: dict[str, str]) -> dict[str, str]:
+        """Every page: the fresh ones and the still valid ones, all written back."""
+        texts = {**self.stored, **fresh}
+        if self.path is not None and fresh:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # atomic: a parallel build may read it
+            tmp.write_bytes(pickle.dumps({cid: (self.keys[cid], text) for cid, text in texts.items()}))
+            tmp.replace(self.path)
+        return texts
+
+
+def _page_keys(ds: Dataset, ranks, scorecard_link: bool) -> dict[str, str]:
+    """A key per cluster that changes whenever anything its page shows may change."""
+    import analysis
+    import pandas as pd
+
+    from analysis.data.files import files, hash_files
+
+    own = {"clusters.csv", *OWN_ROWS} - {"observations"}
+    others = [p for p in files(ds.root, ("**/*",))
+              if (rel := p.relative_to(ds.root).as_posix()) not in own and not rel.startswith("observations/")]
+    code = Path(analysis.__file__).resolve().parent
+    common = hashlib.sha256("|".join([
+        hash_files(others, ds.root), hash_files(files(code, ("**/*.py",)), code), str(scorecard_link),
+        str(pd.util.hash_pandas_object(ranks, index=True).sum()),
+    ]).encode()).hexdigest()
+    frames, rows_of = _own_rows(ds)
+    hashes = {name: _row_hashes(frame) for name, frame in frames.items()}
+    keys = {}
+    for cid, cluster_rows in rows_of.items():
+        h = hashlib.sha256(common.encode())
+        for name, rows in cluster_rows.items():
+            h.update(name.encode() + hashes[name][rows].tobytes())
+        keys[cid] = h.hexdigest()
+    return keys
+
+
+def _row_hashes(frame):
+    """One 64-bit hash per row of a table's content (not its line numbers), in order."""
+    import pandas as pd
+
+    return pd.util.hash_pandas_object(frame.drop(columns=["_file", "_line"], errors="ignore"), index=False).to_numpy()
 
 
 def _yaml_string(text: str) -> str:
@@ -87,13 +203,16 @@ def head_html(root: Path, profiles: list[str]) -> str:
     return "\n".join(tags) + "\n"
 
 
-def pre_render(ds: Dataset, root: Path, profiles: list[str]) -> dict[str, str]:
-    """Every file the pre-render step makes for the active profiles, by project-relative path."""
+def pre_render(ds: Dataset, root: Path, profiles: list[str], cache_dir: Path | None = None) -> dict[str, str]:
+    """Every file the pre-render step makes for the active profiles, by project-relative path.
+
+    `cache_dir` keeps the profile pages between runs (see `pages`).
+    """
     from analysis import project as P
 
     listed = {ref.path.resolve() for ref in P.load(root, profiles).chapters}
     files = {} if COLLECTION_PROFILE in profiles else pages(
-        ds, scorecard_link=(root / "chapters" / "05-scorecard.qmd").resolve() in listed)
+        ds, scorecard_link=(root / "chapters" / "05-scorecard.qmd").resolve() in listed, cache_dir=cache_dir)
     files[METADATA] = metadata(ds, root, profiles)
     files[HEAD] = head_html(root, profiles)
     return files
@@ -143,7 +262,7 @@ def main(argv: list[str]) -> int:
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    changed = write(pre_render(ds, root, profiles), root)
+    changed = write(pre_render(ds, root, profiles, cache_dir=root / ".cache" / "profiles"), root)
     bundle = vega_bundle(root)
     print(f"Pre-render ({', '.join(profiles) or 'no profile'}): {len(changed) + bool(bundle)} file(s) updated.")
     return 0

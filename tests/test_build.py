@@ -115,15 +115,15 @@ def test_noop_rebuild_is_up_to_date(built_once):
 
 def test_only_chapters_reading_a_changed_file_run_again(built):
     root, first = built
-    assert first.executed == 4  # four chapters, each run once for the site and the PDF
+    assert first.executed == 3  # three chapters, each run once for the site and the PDF; index.qmd has no code
     practice = sorted((root / "data" / "practices").glob("BP-*.md"))[0]
     practice.write_text(practice.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = build(root, quiet=True)
-    assert (result.executed, result.reused) == (0, 4)  # no chapter read the practices
+    assert (result.executed, result.reused) == (0, 3)  # no chapter read the practices
     clusters = root / "data" / "clusters.csv"
     clusters.write_text(clusters.read_text(encoding="utf-8").replace("Sarov innovation cluster", "Sarov cluster"), encoding="utf-8")
     result = build(root, quiet=True)
-    assert (result.executed, result.reused) == (1, 3)  # the data chapter, once for both formats
+    assert (result.executed, result.reused) == (1, 2)  # the data chapter, once for both formats
 
 
 def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
@@ -208,3 +208,44 @@ def test_quarto_renders_the_whole_product_offline_and_leaves_the_tree_clean(tmp_
     assert list(result.out.rglob("figures/*.csv")) and (result.out / "data" / "datapackage.json").exists()
     leftovers = sorted(p.name for p in root.iterdir() if p.name not in before and not p.name.startswith(("_", ".")))
     assert leftovers == [], leftovers  # no stray index.typ or notebook after a render
+
+
+# --- speed levers must not change what is built -------------------------------------------------
+
+KALUGA_ROW = "kaluga-pharma,employees,,{},"
+KALUGA_SENTENCE = ("\n\nKaluga pharma employs `{python} str(int(ctx.ds.observations.query("
+                   "\"entity == 'kaluga-pharma' and indicator == 'employees'\")['value'].iloc[0]))` people.\n")
+
+
+def _set_kaluga_employees(data: Path, old: str, new: str) -> None:
+    path = data / "observations" / "anon-2020-success-factors.csv"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(KALUGA_ROW.format(old)) == 1
+    path.write_text(text.replace(KALUGA_ROW.format(old), KALUGA_ROW.format(new)), encoding="utf-8")
+
+
+def test_warm_and_cold_kernels_build_byte_identical_pages_and_pdfs(book, monkeypatch):
+    import clusterbench.build as build_mod
+
+    warm = build(book, out=book / "_warm", quiet=True)
+    shutil.rmtree(book / ".cache" / "executions")
+    monkeypatch.setattr(build_mod, "WARM_KERNELS", False)
+    cold = build(book, out=book / "_cold", quiet=True)
+    assert (warm.executed, cold.executed) == (3, 3)
+    assert _tree_hash(book / "_warm") == _tree_hash(book / "_cold")
+    assert any(name.endswith(".pdf") for name in _tree_hash(book / "_warm"))
+
+
+def test_a_one_value_rebuild_equals_a_clean_build_of_the_edited_data(book, tmp_path):
+    chapter = book / "03-data.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + KALUGA_SENTENCE, encoding="utf-8")
+    build(book, quiet=True)
+    assert "Kaluga pharma employs 12400 people." in _page(book, "03-data.html")
+    _set_kaluga_employees(book / "data", "12400", "12500")
+    rebuilt = build(book, quiet=True)
+    assert (rebuilt.executed, rebuilt.reused) == (1, 2)  # only the chapter that reads the observations
+    clean = tmp_path / "clean"
+    shutil.copytree(book, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
+    build(clean, quiet=True)
+    assert "Kaluga pharma employs 12500 people." in _page(book, "03-data.html")
+    assert _tree_hash(book / "_site") == _tree_hash(clean / "_site")

@@ -100,3 +100,90 @@ def test_the_kernel_is_told_the_target_format_as_quarto_tells_it(tmp_path):
                     "Format `{python} target_format()`.\n", encoding="utf-8")
     executed = execute.run(parse(path), target="typst", project_dir=tmp_path)
     assert list(executed.inline.values()) == [{"target_format()": "typst"}]
+
+
+# --- warm kernels: one kernel per worker, a fresh namespace per chapter -------------------------
+
+FIRST = """# First {#sec-first}
+
+```{python}
+import os
+from IPython.display import Markdown
+secret = 41
+os.chdir("elsewhere")
+os.environ["CB_LEFT_BEHIND"] = "yes"
+Markdown(f"**{secret + 1}** from {os.environ['CB_CHAPTER']}")
+```
+
+Kernel `{python} str(os.getpid())`.
+"""
+
+SECOND = """# Second {#sec-second}
+
+```{python}
+import os
+from IPython.display import Markdown
+defined = "secret" in dir()
+Markdown(f"secret defined: {defined}; folder {os.path.basename(os.getcwd())}; chapter {os.environ['CB_CHAPTER']}")
+```
+
+Kernel `{python} str(os.getpid())`.
+"""
+
+
+@pytest.fixture
+def chapters(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    docs = []
+    for name, text in (("01-first.qmd", FIRST), ("02-second.qmd", SECOND)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        docs.append(parse(tmp_path / name))
+    yield docs
+    if execute.WarmKernel._current is not None:
+        execute.WarmKernel._current.close()
+
+
+def _run(doc, root, chapter, warm):
+    return execute.run(doc, target="html", project_dir=root, extra_env={"CB_CHAPTER": chapter}, warm=warm)
+
+
+def _shown(result) -> list:
+    return [item["data"]["text/markdown"] for output in result.outputs for item in output.items]
+
+
+def test_a_warm_kernel_gives_each_chapter_a_fresh_namespace(chapters, tmp_path):
+    first = _run(chapters[0], tmp_path, "one", warm=True)
+    second = _run(chapters[1], tmp_path, "two", warm=True)
+    pid = list(first.inline.values())[0]["str(os.getpid())"]
+    assert list(second.inline.values())[0]["str(os.getpid())"] == pid  # the same kernel ran both
+    # ... yet the second chapter sees neither the first one's names nor its working folder, only its own environment
+    assert _shown(second) == [f"secret defined: False; folder {tmp_path.name}; chapter two"]
+
+
+def test_a_name_from_the_last_chapter_is_an_error_in_the_next(chapters, tmp_path):
+    leaky = tmp_path / "03-leaky.qmd"
+    leaky.write_text("# Leaky {#sec-leaky}\n\n```{python}\n#| label: uses-secret\nsecret + 1\n```\n", encoding="utf-8")
+    _run(chapters[0], tmp_path, "one", warm=True)
+    with pytest.raises(execute.CellError) as info:
+        _run(parse(leaky), tmp_path, "three", warm=True)
+    assert info.value.ename == "NameError" and "secret" in info.value.evalue
+
+
+def test_warm_and_cold_kernels_give_the_same_outputs(chapters, tmp_path):
+    cold = [_run(doc, tmp_path, "same", warm=False) for doc in chapters]
+    warm = [_run(doc, tmp_path, "same", warm=True) for doc in chapters]
+    for c, w in zip(cold, warm):
+        assert c.outputs == w.outputs and c.data_files == w.data_files
+        assert {k: {e: v for e, v in vals.items() if "getpid" not in e} for k, vals in c.inline.items()} == \
+               {k: {e: v for e, v in vals.items() if "getpid" not in e} for k, vals in w.inline.items()}
+    assert _shown(warm[0]) == ["**42** from same"]
+
+
+def test_a_page_with_nothing_to_run_starts_no_kernel(tmp_path, monkeypatch):
+    page = tmp_path / "profile.md"
+    page.write_text("# A cluster {#sec-a-cluster}\n\nPlain text, no code.\n", encoding="utf-8")
+    monkeypatch.setattr(execute, "NotebookClient", None)  # any kernel start would fail
+    doc = parse(page)
+    assert not execute.needs_kernel(doc)
+    result = execute.run(doc, target="html", project_dir=tmp_path, warm=True)
+    assert result.data_files == [] and all(not o.items for o in result.outputs)

@@ -12,20 +12,41 @@ pandera / pydantic schemas, then run the cross-file checks, and last the data co
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import pandas as pd
-import pandera.pandas as pa
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from analysis.data import schemas
 from analysis.paths import data_dir
+
+
+class _OnFirstUse(types.ModuleType):
+    """A module imported when it is first used, then put in this module's globals in its own right.
+
+    The build imports this package for its file hashes and the editions register, and a rebuild with
+    nothing to do stops there: it must not pay half a second for pandas, pandera and pydantic.
+    """
+
+    def __init__(self, name: str, alias: str):
+        super().__init__(name)
+        self._alias = alias
+
+    def __getattr__(self, attr: str) -> Any:
+        module = importlib.import_module(self.__name__)
+        globals()[self._alias] = module
+        return getattr(module, attr)
+
+
+pd = _OnFirstUse("pandas", "pd")
+pa = _OnFirstUse("pandera.pandas", "pa")
+pydantic = _OnFirstUse("pydantic", "pydantic")
+schemas = _OnFirstUse("analysis.data.schemas", "schemas")
 
 #: Units that count things: their values can never be negative.
 COUNT_UNITS = {
@@ -246,11 +267,12 @@ def _read_csv(path: Path, rel: str, problems: list[Problem]) -> tuple[pd.DataFra
     start = reader.line_num + 1
     try:
         for rec in reader:
-            if rec and any(c.strip() for c in rec):
-                if len(rec) != len(header):
+            cells = [c.strip() for c in rec]
+            if any(cells):
+                if len(cells) != len(header):
                     problems.append(Problem(rel, str(start), "-", f"row has {len(rec)} fields but the header has {len(header)}; check for unquoted commas"))
                 else:
-                    records.append([c.strip() for c in rec])
+                    records.append(cells)
                     lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -309,13 +331,15 @@ def _coerce(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, lines
     return out
 
 
-_HINTS = {
-    schemas.SLUG: "use lower-case letters, digits and hyphens",
-    schemas.SNAKE: "use lower-case letters, digits and underscores",
-    schemas.TERM: "use lower-case letters, digits, hyphens and underscores",
-    schemas.SOURCE_LIST: "source ids separated by ';'",
-    schemas.LOCATOR: "start with the document number (000, 001, 002, 003 or 004), e.g. '002 Figure 7'",
-}
+def _hints() -> dict[str, str]:
+    """What to do about a value that does not match a pattern of the schemas, by pattern."""
+    return {
+        schemas.SLUG: "use lower-case letters, digits and hyphens",
+        schemas.SNAKE: "use lower-case letters, digits and underscores",
+        schemas.TERM: "use lower-case letters, digits, hyphens and underscores",
+        schemas.SOURCE_LIST: "source ids separated by ';'",
+        schemas.LOCATOR: "name places in the reader's terms, e.g. 'Figure 7', 'footnote 12', 'p. 5' or \"section 'Critical mass'\", several joined by '; '",
+    }
 
 
 def _check_message(check: str, value: Any) -> str:
@@ -323,7 +347,7 @@ def _check_message(check: str, value: Any) -> str:
         return "required value is missing"
     if check.startswith("str_matches"):
         pattern = check[len("str_matches('"):-2].replace("\\\\", "\\")
-        return "not in the expected form: " + _HINTS.get(pattern, f"must match {pattern}")
+        return "not in the expected form: " + _hints().get(pattern, f"must match {pattern}")
     if check.startswith("str_length"):
         limit = re.findall(r"\d+", check)[-1]
         return f"text is too long ({len(str(value)):,} characters; at most {limit})"
@@ -386,7 +410,7 @@ def _yaml_line_index(text: str) -> dict[str, int]:
     return {m.group(1): text[: m.start()].count("\n") + 1 for m in re.finditer(r"^([A-Za-z_]+):", text, re.M)}
 
 
-def _pydantic_problems(exc: ValidationError, rel: str, lines: dict[str, int] | None = None, offset: int = 0) -> list[Problem]:
+def _pydantic_problems(exc: pydantic.ValidationError, rel: str, lines: dict[str, int] | None = None, offset: int = 0) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = err["loc"]
@@ -429,14 +453,14 @@ def read_yaml_doc(path: Path, rel: str, problems: list[Problem]) -> Any:
         return None
 
 
-def _read_yaml(root: Path, rel: str, model: type[BaseModel], problems: list[Problem]) -> BaseModel | None:
+def _read_yaml(root: Path, rel: str, model: type[pydantic.BaseModel], problems: list[Problem]) -> pydantic.BaseModel | None:
     before = len(problems)
     doc = read_yaml_doc(root / rel, rel, problems)
     if len(problems) > before:
         return None
     try:
         return model.model_validate(doc)
-    except ValidationError as exc:
+    except pydantic.ValidationError as exc:
         problems.extend(_pydantic_problems(exc, rel))
         return None
 
@@ -456,10 +480,10 @@ def _read_distribution_meta(root: Path, problems: list[Problem], broken: set[str
     lines = _yaml_line_index(text)
     for key, value in doc.items():
         if not re.match(schemas.SLUG, str(key)):
-            problems.append(Problem(rel, str(lines.get(str(key), "-")), "id", "not in the expected form: " + _HINTS[schemas.SLUG], key))
+            problems.append(Problem(rel, str(lines.get(str(key), "-")), "id", "not in the expected form: " + _hints()[schemas.SLUG], key))
         try:
             out[str(key)] = schemas.DistributionMeta.model_validate(value)
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:
             for p in _pydantic_problems(exc, rel):
                 problems.append(Problem(rel, str(lines.get(str(key), "-")), f"{key}.{p.field}", p.message, p.value))
     return out
@@ -504,7 +528,7 @@ def _read_practices(root: Path, problems: list[Problem]) -> list[Practice]:
             continue
         try:
             meta = schemas.PracticeFrontMatter.model_validate(doc)
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:
             problems.extend(_pydantic_problems(exc, rel, _yaml_line_index(head), offset=1))
             continue
         if meta.id != m.group(1):
@@ -546,20 +570,23 @@ def _where(frame: pd.DataFrame, mask: pd.Series) -> Iterable[tuple[str, str, pd.
 
 def _key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """One string per row joining the given columns, with empty cells as ''."""
-    return frame[columns].apply(lambda row: "|".join("" if pd.isna(x) else str(x) for x in row), axis=1)
+    # Column by column, not row by row: a registry of thousands of clusters has a hundred thousand rows.
+    key = pd.Series("", index=frame.index, dtype=object)
+    for i, column in enumerate(columns):
+        values = frame[column].astype(object)
+        text = values.where(values.notna(), "").astype(str)
+        key = text if i == 0 else key + "|" + text
+    return key
 
 
 def _check_in(frame: pd.DataFrame, column: str, allowed: set[str], message: str, problems: list[Problem], *, split: str | None = None) -> None:
     if column not in frame.columns or frame.empty:
         return
-    for _, row in frame.iterrows():
-        value = row[column]
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            continue
-        items = str(value).split(split) if split else [str(value)]
-        for item in items:
-            if item not in allowed:
-                problems.append(Problem(row["_file"], str(row["_line"]), column, message, item))
+    values = frame[column].dropna().astype(str)
+    if split:
+        values = values.str.split(split).explode()
+    for i, item in values[~values.isin(allowed)].items():
+        problems.append(Problem(frame.at[i, "_file"], str(frame.at[i, "_line"]), column, message, item))
 
 
 _SOURCE_MESSAGE = "unknown source id; add it to sources.csv"
@@ -649,11 +676,11 @@ def _check_clusters(ds: Dataset, known: _Known, problems: list[Problem]) -> None
     for col in ("location_confidence", "industry_group_confidence", "support_group_confidence", "confidence"):
         _check_in(clusters, col, set(v.confidence), "not a confidence code (S, P or M)", problems)
     _check_in(clusters, "merged_into", known.cluster_ids, "unknown cluster id", problems)
-    for _, row in clusters.iterrows():
-        if row["kind"] == "pilot" and pd.isna(row["support_group"]):
-            problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "a pilot cluster needs its support group (1 or 2)"))
-        if row["kind"] != "pilot" and pd.notna(row["support_group"]):
-            problems.append(Problem(row["_file"], str(row["_line"]), "support_group", "only pilot clusters have a support group", row["support_group"]))
+    pilot = clusters["kind"] == "pilot"
+    for f, line, _ in _where(clusters, pilot & clusters["support_group"].isna()):
+        problems.append(Problem(f, line, "support_group", "a pilot cluster needs its support group (1 or 2)"))
+    for f, line, row in _where(clusters, ~pilot & clusters["support_group"].notna()):
+        problems.append(Problem(f, line, "support_group", "only pilot clusters have a support group", row["support_group"]))
 
 
 def _check_indicators_and_benchmarks(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
@@ -689,11 +716,11 @@ def _check_observation_codes(ds: Dataset, known: _Known, problems: list[Problem]
 def _check_observation_values(ds: Dataset, known: _Known, unreadable: set[tuple[str, str, str]], problems: list[Problem]) -> None:
     """Units match their indicator, empty values are marked ambiguous, and each figure appears once per source."""
     obs = ds.observations
-    for f, line, row in _where(obs, pd.Series(True, index=obs.index)):
-        expected = known.indicator_unit.get(row["indicator"])
-        if expected and row["unit"] in known.units and row["unit"] != expected:
-            problems.append(Problem(f, line, "unit", f"unit differs from the indicator's unit ({expected})", row["unit"]))
-        if pd.isna(row["value"]) and row["quality"] != "ambiguous" and (f, line, "value") not in unreadable:
+    expected = obs["indicator"].map(known.indicator_unit)
+    for f, line, row in _where(obs, expected.notna() & obs["unit"].isin(known.units) & (obs["unit"] != expected)):
+        problems.append(Problem(f, line, "unit", f"unit differs from the indicator's unit ({expected[row.name]})", row["unit"]))
+    for f, line, _ in _where(obs, obs["value"].isna() & (obs["quality"] != "ambiguous")):
+        if (f, line, "value") not in unreadable:
             problems.append(Problem(f, line, "value", "value is empty; mark the row quality 'ambiguous' and say why in the note"))
     _check_values(obs, problems)
     keys = _key(obs, ["entity", "indicator", "breakdown", "year", "source"])
@@ -764,10 +791,10 @@ def _check_assessments(ds: Dataset, known: _Known, problems: list[Problem]) -> N
     _check_in(ass, "sign", known.sign_ids, "unknown sign id; see signs.yml", problems)
     _check_in(ass, "status", set(v.status), "not a status (meets, partly, fails, unknown)", problems)
     _check_in(ass, "basis", set(v.basis), "not a basis (stated, inferred)", problems)
-    for f, line, row in _where(ass, ass["status"].isin(["meets", "partly", "fails"])):
-        for col in ("evidence", "source", "locator", "basis"):
-            if pd.isna(row[col]):
-                problems.append(Problem(f, line, col, f"a '{row['status']}' status needs its {col}"))
+    verdict = ass["status"].isin(["meets", "partly", "fails"])
+    for col in ("evidence", "source", "locator", "basis"):
+        for f, line, row in _where(ass, verdict & ass[col].isna()):
+            problems.append(Problem(f, line, col, f"a '{row['status']}' status needs its {col}"))
     have = set(zip(ass["cluster"], ass["sign"]))
     for cid in sorted(known.pilot_ids):
         for sid in sorted(known.sign_ids):
@@ -804,12 +831,11 @@ def _check_success_factors(ds: Dataset, known: _Known, problems: list[Problem]) 
     _check_in(pre, "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
     _check_in(t["factor_lists.csv"], "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
     _check_in(t["stakeholders.csv"], "factor", known.factor_ids, _FACTOR_MESSAGE, problems)
-    for f, line, row in _where(pre, pre["side"] == "russian"):
-        if row["subject"] not in known.cluster_ids:
-            problems.append(Problem(f, line, "subject", "unknown cluster id", row["subject"]))
-    for f, line, row in _where(pre, pre["side"] == "foreign"):
-        if not re.match(r"^[A-Z]{2}$", str(row["subject"])):
-            problems.append(Problem(f, line, "subject", "use an ISO 3166 alpha-2 country code", row["subject"]))
+    for f, line, row in _where(pre, (pre["side"] == "russian") & ~pre["subject"].isin(known.cluster_ids)):
+        problems.append(Problem(f, line, "subject", "unknown cluster id", row["subject"]))
+    country = pre["subject"].astype(str).str.match(r"^[A-Z]{2}$")
+    for f, line, row in _where(pre, (pre["side"] == "foreign") & ~country):
+        problems.append(Problem(f, line, "subject", "use an ISO 3166 alpha-2 country code", row["subject"]))
 
 
 def _check_programme_sources(ds: Dataset, known: _Known, problems: list[Problem]) -> None:
@@ -903,9 +929,9 @@ def _check_values(frame: pd.DataFrame, problems: list[Problem], value_col: str =
     """Quality notes, and values that cannot be negative or above 100%."""
     if frame.empty:
         return
-    for f, line, row in _where(frame, frame["quality"].isin(["derived", "ambiguous"])):
-        if pd.isna(row.get("note")):
-            problems.append(Problem(f, line, "note", f"a '{row['quality']}' value needs a note saying why"))
+    no_note = frame["note"].isna() if "note" in frame.columns else pd.Series(True, index=frame.index)
+    for f, line, row in _where(frame, frame["quality"].isin(["derived", "ambiguous"]) & no_note):
+        problems.append(Problem(f, line, "note", f"a '{row['quality']}' value needs a note saying why"))
     if value_col not in frame.columns or "unit" not in frame.columns and value_col != "clusters":
         return
     units = frame["unit"] if "unit" in frame.columns else pd.Series("clusters", index=frame.index)
@@ -1097,20 +1123,29 @@ def _check_contract(ds: Dataset, contract: Contract, problems: list[Problem]) ->
     """Every row the report needs is there with its value, and every closed column holds only values the code handles."""
     tables = _contract_tables(ds)
     reported = _reported_cells(problems)
+    cell_texts: dict[tuple[str, str], pd.Series] = {}
+
+    def text_of(name: str, column: str) -> pd.Series:
+        # Each column read as text once, however many rules name it; as categories, so matching a
+        # rule compares small integer codes rather than a hundred thousand strings.
+        if (name, column) not in cell_texts:
+            cells = tables[name][column]
+            texts = [x if type(x) is str else _cell_text(x) for x in cells.tolist()]  # most cells are text already
+            cell_texts[(name, column)] = pd.Series(texts, index=cells.index, dtype=object).astype("category")
+        return cell_texts[(name, column)]
 
     for (name, column), (allowed, line) in contract.allowed.items():
-        frame = tables[name]
-        for _, row in frame.iterrows():
-            value = _cell_text(row[column])
-            where = (row["_file"], str(row["_line"]), column)
-            if value is not None and value not in allowed and where not in reported:
+        frame, values = tables[name], text_of(name, column)
+        for f, row_line, row in _where(frame, values.notna() & ~values.isin(allowed)):
+            where = (f, row_line, column)
+            if where not in reported:
                 problems.append(Problem(*where, f"the report handles only {', '.join(allowed)} "
-                                        f"(declared in {CONTRACT}:{line}); change the code before adding a value", value))
+                                        f"(declared in {CONTRACT}:{line}); change the code before adding a value", values[row.name]))
 
     obs = schemas.OBSERVATIONS_DIR
     for req in contract.requirements:
         frame = tables[req.file]
-        texts = {column: frame[column].map(_cell_text) for column, _ in req.match}
+        texts = {column: text_of(req.file, column) for column, _ in req.match}
         hits = frame[_matches(texts, req.match, frame.index)]
         declared = f"(declared in {CONTRACT}:{req.line})"
         if hits.empty:

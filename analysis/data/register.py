@@ -46,13 +46,14 @@ def key(edition: str) -> tuple[int, int]:
 
 def load_register(root: Path) -> list[Entry]:
     """Released editions, oldest first; an invalid register raises EditionError naming entry and field."""
+    path = Path(root) / REGISTER
+    if not path.exists():
+        return []
+    # Only now: the schemas import pandera and pandas, which a project without editions never needs here.
     from pydantic import ValidationError
 
     from analysis.data.schemas import Editions
 
-    path = Path(root) / REGISTER
-    if not path.exists():
-        return []
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     try:
         model = Editions.model_validate(raw)

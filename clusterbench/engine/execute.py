@@ -6,11 +6,17 @@ chapter cannot tell the engines apart. Inline expressions (`` `{python} expr` ``
 evaluated as Quarto does: when their Markdown block is reached, as the kernel's
 `user_expressions`, and their values are shown by Quarto's rules (`inline_text`).
 Each value is kept under its block and its own expression text, never by position.
+
+A page with nothing to run (no cells, no inline expressions) starts no kernel. With `warm=True` a
+process keeps one kernel across chapters (`WarmKernel`): pandas, Altair and the analysis package are
+then imported once per build worker instead of once per page, and each chapter still starts from an
+empty namespace, its own environment and the project folder as working directory.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing.util
 import os
 import re
 import subprocess
@@ -21,6 +27,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbclient.util import run_sync
 
 from clusterbench.engine.parse import INLINE_CODE, Cell, Document, Markdown
 
@@ -28,8 +35,19 @@ KERNEL_STARTUP_TIMEOUT = 180  # seconds; parallel kernels on a small CI machine 
 KERNEL_START_ATTEMPTS = 3
 _DEPS_CODE = (
     "import json as _cb_json, analysis.report.chapter as _cb_chapter\n"
-    "print(_cb_json.dumps(_cb_chapter.accessed_files()))"
+    "print(_cb_json.dumps(_cb_chapter.accessed_files()))\n"
+    "_cb_chapter._contexts.clear()  # a warm kernel's next chapter reports only what it reads itself"
 )
+#: Run silently in a warm kernel before each chapter: no name, environment or folder of the last one survives.
+_RESET_CODE = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _cb_os
+_cb_os.environ.update({env!r})
+_cb_os.chdir({cwd!r})
+get_ipython().execution_count = 1
+del _cb_os
+"""
+KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
 
 class CellError(Exception):
@@ -130,9 +148,9 @@ def _cell_error(doc: Document, block: Cell, cell, exc: CellExecutionError) -> Ce
     return CellError(doc.path, block.line, block.label, error.get("ename", "Error"), error.get("evalue", str(exc)), trace)
 
 
-def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 300) -> Executed:
-    """Execute every cell and inline expression of a chapter for one target format."""
-    steps: list[tuple[str, object, list[str]]] = []  # ("cell" | "inline" | "skipped", block, expressions)
+def _plan(doc: Document) -> tuple[list[tuple[str, object, list[str]]], list]:
+    """The chapter's steps in order, ("cell" | "inline" | "skipped", block, expressions), and its code cells."""
+    steps: list[tuple[str, object, list[str]]] = []
     cells = []
     for block in doc.blocks:
         if isinstance(block, Markdown):
@@ -144,34 +162,127 @@ def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, s
             steps.append(("cell", block, []))
         else:
             steps.append(("skipped", block, []))
-    if not any(kind != "skipped" for kind, _, _ in steps):  # nothing to run: a plain Markdown page needs no kernel
+    return steps, cells
+
+
+def needs_kernel(doc: Document) -> bool:
+    """Whether the chapter has anything to run; a plain Markdown page (a cluster profile) has not."""
+    return _has_work(_plan(doc)[0])
+
+
+def _has_work(steps: list) -> bool:
+    return any(kind != "skipped" for kind, _, _ in steps)
+
+
+def run(doc: Document, *, target: str, project_dir: Path, extra_env: dict[str, str] | None = None, timeout: int = 300,
+        warm: bool = False) -> Executed:
+    """Execute every cell and inline expression of a chapter for one target format.
+
+    `warm` runs it in this process's warm kernel (started on first use) instead of a kernel of its own.
+    """
+    steps, cells = _plan(doc)
+    if not _has_work(steps):  # nothing to run: a plain Markdown page needs no kernel
         return Executed([Output(b) for _, b, _ in steps], {}, [])
     cells.append(nbformat.v4.new_code_cell(_DEPS_CODE))
-    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=KERNELSPEC)
     with tempfile.TemporaryDirectory(prefix="cb-exec-") as tmp:
         env = {"QUARTO_PROJECT_DIR": str(project_dir), "QUARTO_EXECUTE_INFO": str(execute_info(target, Path(tmp)))}
         env.update(extra_env or {})
+        if warm:
+            return WarmKernel.get(doc, project_dir, env, timeout).run(doc, nb, steps, env)
+        return _run_cold(doc, nb, steps, project_dir, env, timeout)
+
+
+def _new_client(nb, project_dir: Path, timeout: int) -> NotebookClient:
+    return NotebookClient(nb, kernel_name="python3", timeout=timeout, startup_timeout=KERNEL_STARTUP_TIMEOUT,
+                          allow_errors=False, resources={"metadata": {"path": str(project_dir)}})
+
+
+def _run_cold(doc: Document, nb, steps: list, project_dir: Path, env: dict[str, str], timeout: int) -> Executed:
+    """The chapter in a kernel of its own, started for it and shut down after it."""
+    kernel_env = {**os.environ, **env}
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        client = _new_client(nb, project_dir, timeout)
+        started = False
+        try:
+            client.reset_execution_trackers()
+            # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
+            # its stderr (connection notices) is dropped: errors come back through the protocol.
+            with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
+                client.wait_for_reply(client.kc.kernel_info())
+                started = True
+                return _run_steps(client, doc, nb, steps)
+        except CellError:
+            raise
+        except Exception as exc:
+            # A kernel that fails to start (a slow, loaded machine; a port taken by a parallel kernel) is
+            # retried with a fresh one; a failure after it started is the chapter's and is not.
+            if started or attempt == KERNEL_START_ATTEMPTS:
+                raise KernelError(doc.path, attempt, f"{type(exc).__name__}: {exc}") from exc
+    raise AssertionError("unreachable: the last attempt either returns or raises")
+
+
+class WarmKernel:
+    """One kernel per process, kept across chapters of one project; shut down when the process exits."""
+
+    _current: WarmKernel | None = None
+
+    def __init__(self, doc: Document, project_dir: Path, env: dict[str, str], timeout: int):
+        self.project_dir = project_dir
         kernel_env = {**os.environ, **env}
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            client = NotebookClient(nb, kernel_name="python3", timeout=timeout, startup_timeout=KERNEL_STARTUP_TIMEOUT,
-                                    allow_errors=False, resources={"metadata": {"path": str(project_dir)}})
-            started = False
+            self.client = _new_client(nbformat.v4.new_notebook(metadata=KERNELSPEC), project_dir, timeout)
             try:
-                client.reset_execution_trackers()
-                # The kernel gets Quarto's variables through its own environment, so chapters can run in parallel;
-                # its stderr (connection notices) is dropped: errors come back through the protocol.
-                with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
-                    client.wait_for_reply(client.kc.kernel_info())
-                    started = True
-                    return _run_steps(client, doc, nb, steps)
-            except CellError:
-                raise
-            except Exception as exc:
-                # A kernel that fails to start (a slow, loaded machine; a port taken by a parallel kernel) is
-                # retried with a fresh one; a failure after it started is the chapter's and is not.
-                if started or attempt == KERNEL_START_ATTEMPTS:
+                self.client.km = self.client.create_kernel_manager()
+                self.client.start_new_kernel(env=kernel_env, stderr=subprocess.DEVNULL)
+                self.client.start_new_kernel_client()
+                self.client.wait_for_reply(self.client.kc.kernel_info())
+                return
+            except Exception as exc:  # retried as a cold kernel's start is
+                self.close()
+                if attempt == KERNEL_START_ATTEMPTS:
                     raise KernelError(doc.path, attempt, f"{type(exc).__name__}: {exc}") from exc
-    raise AssertionError("unreachable: the last attempt either returns or raises")
+
+    @classmethod
+    def get(cls, doc: Document, project_dir: Path, env: dict[str, str], timeout: int) -> WarmKernel:
+        """This process's kernel for the project, started on first use (or after the last one died)."""
+        current = cls._current
+        if current is not None and (current.project_dir != project_dir or not current.alive()):
+            current.close()
+            current = None
+        if current is None:
+            current = cls._current = WarmKernel(doc, project_dir, env, timeout)
+            # Pool workers leave through multiprocessing, which skips atexit but runs its finalizers.
+            multiprocessing.util.Finalize(current, current.close, exitpriority=10)
+        return current
+
+    def alive(self) -> bool:
+        return self.client.km is not None and bool(run_sync(self.client.km.is_alive)())
+
+    def run(self, doc: Document, nb, steps: list, env: dict[str, str]) -> Executed:
+        client = self.client
+        client.nb = nb
+        client.reset_execution_trackers()
+        reply = client.wait_for_reply(client.kc.execute(_RESET_CODE.format(env=env, cwd=str(self.project_dir)),
+                                                        silent=True, store_history=False))
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            self.close()
+            raise KernelError(doc.path, 1, f"the kernel could not be reset: {content.get('evalue', 'no reply')}")
+        try:
+            return _run_steps(client, doc, nb, steps)
+        except CellError:
+            raise
+        except Exception as exc:  # the kernel died mid-chapter: the next chapter gets a new one
+            self.close()
+            raise KernelError(doc.path, 1, f"{type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        if self.client.km is not None:
+            self.client._cleanup_kernel()
+            self.client.km = self.client.kc = None
+        if WarmKernel._current is self:
+            WarmKernel._current = None
 
 
 def _run_steps(client: NotebookClient, doc: Document, nb, steps: list) -> Executed:
