@@ -552,11 +552,16 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
     scope of the inputs (so an industry is never silently compared with an initiative) and a
     quality flag (derived, or ambiguous when an input is).
     """
-    obs = ds.observations
+    inputs = ("employees", "organisations", "companies", "participants", "residents", "export_share_of_sales", "patents_granted")
+    used = ds.observations[ds.observations["indicator"].isin(inputs)]
+    # Each cluster's own rows, split once: filtering every observation for every cluster grows with
+    # the square of the registry (492 s at 5,000 clusters).
+    by_entity = dict(tuple(used.groupby("entity", sort=False)))
     clusters = ds["clusters"]
     names = clusters.set_index("id")["short_name"]
     rows = []
     for cid in clusters.loc[clusters["kind"] != "pilot", "id"].tolist() + _pilots(ds)["id"].tolist():
+        obs = by_entity.get(cid, used.iloc[0:0])
         pair = _pair(obs, cid, "employees", ("organisations", "companies", "participants", "residents"))
         if pair is not None:
             emp, orgs = pair
