@@ -111,15 +111,19 @@ def _md(text: str) -> str:
     return md_escape(text)
 
 
-def how_to_cite(f: Facts, *, pdf: str = "") -> str:
-    """One Markdown paragraph naming the edition, its date and its permanent address (of `pdf`, if given)."""
+def how_to_cite(f: Facts, *, pdf: str = "", data: str = "") -> str:
+    """One Markdown paragraph naming the edition, its date and its permanent address (of `pdf`, if given).
+
+    With `data` (the open data's folder in the edition, "data/"), it cites the edition's data set instead.
+    """
     work = f"{f.title}: {f.subtitle}" if f.subtitle else f.title
+    kind = " \\[data set\\]" if data else ""
     if not f.released:
-        return (f"{_md(f.author_text)} ({f.year}). *{_md(work)}*. Draft of {f.long_date}, not a released edition: "
-                "please cite a released edition.")
-    where = f" <{f.url}{pdf}>" if f.url else ""
+        return (f"{_md(f.author_text)} ({f.year}). *{_md(work)}*{kind}. Draft of {f.long_date}, not a released edition: "
+                f"please cite {'the data of ' if data else ''}a released edition.")
+    where = f" <{f.url}{data or pdf}>" if f.url else ""
     doi = f" <{f.doi_url}>" if f.doi else ""
-    return f"{_md(f.author_text)} ({f.year}). *{_md(work)}*, edition {f.edition}, {f.long_date}.{doi}{where}"
+    return f"{_md(f.author_text)} ({f.year}). *{_md(work)}*{kind}, edition {f.edition}, {f.long_date}.{doi}{where}"
 
 
 def practice_citation(f: Facts, practice_id: str, title: str) -> tuple[str, str]:

@@ -71,13 +71,7 @@ def descriptor_summary(descriptor: dict) -> str:
 
 def data_citation(f: citation.Facts) -> str:
     """The data set as the edition it belongs to: authors, year, title, edition and where its data is."""
-    work = f"{f.title}: {f.subtitle}" if f.subtitle else f.title
-    if not f.released:
-        return (f"{md_escape(f.author_text)} ({f.year}). *{md_escape(work)}* \\[data set\\]. Draft of {f.long_date}, "
-                "not a released edition: please cite the data of a released edition.")
-    where = f" <{f.url}{DATA_FOLDER}>" if f.url else ""
-    doi = f" <{f.doi_url}>" if f.doi else ""
-    return f"{md_escape(f.author_text)} ({f.year}). *{md_escape(work)}* \\[data set\\], edition {f.edition}, {f.long_date}.{doi}{where}"
+    return citation.how_to_cite(f, data=DATA_FOLDER)
 
 
 def open_data(ds: Dataset, facts: citation.Facts | None = None) -> OpenData:
