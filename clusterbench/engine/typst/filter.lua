@@ -27,8 +27,12 @@ local function typst_string(s)
   return '"' .. s:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", "\\n") .. '"'
 end
 
--- An element with the number crossref gave it: a scope whose figures show that number.
-local function numbered(block, number)
+-- An element with the number crossref gave it (its `number` attribute): a scope whose figures show
+-- that number. nil for an element without one.
+local function numbered(block)
+  local number = block.attributes["number"]
+  if not number then return nil end
+  block.attributes["number"] = nil
   return {
     pandoc.RawBlock("typst", "#[#set figure(numbering: (..n) => " .. typst_string(number) .. ")"),
     block,
@@ -164,18 +168,12 @@ end
 -- figures and tables ------------------------------------------------------------
 
 local function Figure(el)
-  local number = el.attributes["number"]
-  if not number then return nil end
-  el.attributes["number"] = nil
-  return numbered(el, number)
+  return numbered(el)
 end
 
 local function Table(el)
   el = content_widths(align_numbers(el))
-  local number = el.attributes["number"]
-  if not number then return el end
-  el.attributes["number"] = nil
-  return numbered(el, number)
+  return numbered(el) or el
 end
 
 -- A paragraph that is only a bold lead-in ("**Evidence.**") introduces what follows: keep them together.
