@@ -283,6 +283,33 @@ def test_in_print_every_chart_text_is_set_in_the_pdf_family(built):
         assert families == {theme.PRINT_FONT}, (fid, families)
 
 
+#: The scorecard is a matrix of 25 clusters by 10 signs beside three columns of numbers; at the
+#: text width its labels print at about 6 pt. Its numbers are also in the ranking table beside it.
+PRINT_SMALL_TEXT_ALLOWED = {"scorecard"}
+
+
+def test_in_print_chart_text_is_at_least_8_pt(built):
+    small = {}
+    for fid, chart in built.items():
+        svg = export.print_svg(export.spec(chart))
+        width = float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1))
+        height = float(re.search(r'<svg[^>]*?\sheight="([\d.]+)"', svg).group(1))
+        scale = min(theme.PRINT_TEXT_WIDTH_PT / width, theme.PRINT_MAX_HEIGHT_PT / height)
+        smallest = min(float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)) * scale
+        if smallest < theme.PRINT_MIN_PT - 0.05:
+            small[fid] = round(smallest, 1)
+    assert set(small) <= PRINT_SMALL_TEXT_ALLOWED, small
+
+
+def test_in_print_long_labels_wrap_and_slanted_labels_stand_upright():
+    spec = {"config": {}, "hconcat": [{"encoding": {"x": {"axis": {"labelAngle": -45}}}, "width": 100}],
+            "title": {"text": "A title long enough that it must wrap onto a second line in the printed report"}}
+    printed = theme.for_print(spec)
+    assert printed["hconcat"][0]["encoding"]["x"]["axis"]["labelAngle"] == -90
+    assert len(printed["title"]["text"]) == 2
+    assert "split(" in printed["config"]["axisYBand"]["labelExpr"]
+
+
 def test_every_map_dot_links_to_a_cluster_profile(ds, built):
     ids = set(ds["clusters"]["id"])
     for fid in ("cluster-map", "russia-map"):

@@ -315,7 +315,8 @@ def _scorecard_grid(matrix: pd.DataFrame, order: list[str]) -> alt.LayerChart:
                      bind=alt.binding_select(options=["All clusters"] + sorted(order), name="Highlight a cluster: "))
     hover = alt.selection_point(name="hover_cell", on="pointerover", fields=["cluster_name"], empty=False)
     focus = "(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)"
-    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=alt.Axis(labelLimit=420))
+    # one line per row: the rows are too close for wrapped names (the print theme wraps long labels)
+    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=alt.Axis(labelLimit=420, labelExpr="datum.label"))
     status_scale = alt.Scale(domain=list(T.STATUS_LABELS.values()), range=[T.STATUS_COLOURS[k] for k in T.STATUS_LABELS])
     cells = alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
         x=alt.X("label:N", sort=by_sign, title=None, axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=260)),
@@ -331,7 +332,7 @@ def _scorecard_grid(matrix: pd.DataFrame, order: list[str]) -> alt.LayerChart:
         opacity=alt.condition(focus, alt.value(1), alt.value(0.3)))
     outline = alt.Chart(d).mark_rect(fill=None, stroke=T.INK, strokeWidth=1.5).encode(
         x=alt.X("label:N", sort=by_sign), y=y, opacity=alt.condition(hover, alt.value(1), alt.value(0)))
-    return alt.layer(cells, symbols, outline).properties(width=34 * n_signs, height=SCORECARD_STEP * len(order),
+    return alt.layer(cells, symbols, outline).properties(width=alt.Step(34), height=SCORECARD_STEP * len(order),
                                                          name="scorecard_grid")
 
 
@@ -543,7 +544,8 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
         size=alt.condition(hover, alt.value(180), alt.value(90)),
         tooltip=tooltip,
     ).add_params(hover)
-    chart = alt.layer(stems, spans, dots).properties(width=WIDTH - 160, height=24 * len(d), name="policy_timeline")
+    # rows tall enough for a title on three lines, as the print theme wraps long labels
+    chart = alt.layer(stems, spans, dots).properties(width=WIDTH - 160, height=36 * len(d), name="policy_timeline")
     rough = events[events["date_precision"] != "day"]
     return finish(
         chart, chart_id="policy-timeline",

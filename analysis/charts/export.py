@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -30,10 +31,83 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def print_svg(spec: dict) -> str:
-    """The chart as an SVG for the PDF, in the PDF's type family."""
+    """The chart as an SVG for the PDF: in the PDF's type family, and narrow enough that its
+    smallest text prints at `theme.PRINT_MIN_PT` once the page scales it to the text width."""
     from analysis.charts import theme
 
-    return vlc.vegalite_to_svg(theme.for_print(static(spec)))
+    spec = theme.for_print(static(spec))
+    svg = vlc.vegalite_to_svg(spec)
+    width, smallest = _svg_width(svg), _smallest_text(svg)
+    target = theme.PRINT_TEXT_WIDTH_PT * smallest / theme.PRINT_MIN_PT
+    if width <= target:
+        return svg
+    return _fit(spec, width, target)
+
+
+def _fit(spec: dict, width: float, target: float) -> str:
+    """The SVG of `spec` with its views narrowed until the whole is at most `target` wide.
+
+    The plots shrink and the labels do not, so the width falls with the views' scale until
+    something else (a title, a legend) sets it. The scale is found by interpolation inside a
+    bracket that always holds the answer; where even the narrowest scale is too wide, that is used.
+    """
+    narrowest = vlc.vegalite_to_svg(_scale_views(spec, _MIN_SCALE))
+    fits, too_wide = (_MIN_SCALE, _svg_width(narrowest), narrowest), (1.0, width)
+    if fits[1] > target:
+        return narrowest
+    for _ in range(5):
+        (lo, lo_w, _svg), (hi, hi_w) = fits, too_wide
+        guess = lo + (hi - lo) * (target - 2 - lo_w) / (hi_w - lo_w)
+        factor = min(max(guess, lo + (hi - lo) * 0.1), hi - (hi - lo) * 0.1)
+        svg = vlc.vegalite_to_svg(_scale_views(spec, factor))
+        if _svg_width(svg) <= target:
+            fits = (factor, _svg_width(svg), svg)
+            if target - fits[1] < 6:
+                break
+        else:
+            too_wide = (factor, _svg_width(svg))
+    return fits[2]
+
+
+def _svg_width(svg: str) -> float:
+    return float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1))
+
+
+def _smallest_text(svg: str) -> float:
+    return min((float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)), default=11.0)
+
+
+#: Views narrower than this are columns of symbols or ranks, laid out in pixels; they keep their width.
+_FIXED_VIEW = 60
+#: The narrowest a view is drawn in print, as a share of its screen width.
+_MIN_SCALE = 0.25
+#: ...and a band (a matrix cell, say) no narrower than this, so its symbol still fits.
+_MIN_STEP = 20
+
+
+def _scale_views(node, factor: float):
+    """The spec with every view's width (and, for a map, its height and clip) times `factor`."""
+    if isinstance(node, list):
+        return [_scale_views(v, factor) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _scale_views(v, factor) for k, v in node.items() if k != "datasets"}
+    if "datasets" in node:
+        out["datasets"] = node["datasets"]
+    width = node.get("width")
+    if isinstance(width, dict) and isinstance(width.get("step"), (int, float)):
+        out["width"] = {**width, "step": max(_MIN_STEP, round(width["step"] * factor))}
+    if isinstance(width, (int, float)) and width >= _FIXED_VIEW:
+        out["width"] = round(width * factor)
+        if _projects(node) and isinstance(node.get("height"), (int, float)):
+            out["height"] = round(node["height"] * factor)
+    if isinstance(node.get("clipExtent"), list):
+        out["clipExtent"] = [[c * factor for c in corner] for corner in node["clipExtent"]]
+    return out
+
+
+def _projects(view: dict) -> bool:
+    return "projection" in view or any(_projects(v) for v in view.get("layer", []) if isinstance(v, dict))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -7,6 +7,8 @@ colours are always paired with a symbol as well, so colour is never the only cue
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 
 THEME_NAME = "clusterbench"
@@ -70,6 +72,20 @@ SIZES = {
 
 #: In print, charts are set in the PDF's body family (the Typst template's), so text and charts match.
 PRINT_FONT = "Libertinus Serif"
+#: The width a chart is set at in the PDF (A4 less the template's margins), and the smallest
+#: size its text may print at there.
+PRINT_TEXT_WIDTH_PT = 431
+PRINT_MIN_PT = 8
+#: The tallest a chart is set in the PDF (205 mm, as the Typst template's figure rule says);
+#: a taller one is scaled down to it.
+PRINT_MAX_HEIGHT_PT = 581
+#: In print, long category labels wrap onto lines of about this many characters instead of
+#: taking half the width (Vega draws a label given as a list of strings as lines).
+PRINT_LABEL_CHARS = 46
+#: ...and titles and subtitles wrap at about these lengths, so they never set the chart's width.
+PRINT_TITLE_CHARS = {"text": 54, "subtitle": 80}
+#: ...and the x-axis title of a view narrower than this (in screen pixels) wraps as well.
+NARROW_VIEW = 200
 
 
 def theme() -> dict:
@@ -113,9 +129,62 @@ def _print_fonts(node):
     return node
 
 
+def _wrap_titles(node):
+    if isinstance(node, list):
+        return [_wrap_titles(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _wrap_titles(v) for k, v in node.items() if k != "datasets"}
+    if "datasets" in node:
+        out["datasets"] = node["datasets"]
+    width = node.get("width")
+    if isinstance(width, (int, float)) and width < NARROW_VIEW:
+        out["encoding"] = _wrap_axis_titles(out.get("encoding"))
+        if "layer" in out:
+            out["layer"] = [{**v, "encoding": _wrap_axis_titles(v.get("encoding"))} for v in out["layer"]]
+    title = node.get("title")
+    if isinstance(title, dict):
+        out["title"] = {**title, **{key: _lines(title[key], chars) for key, chars in PRINT_TITLE_CHARS.items() if key in title}}
+    return out
+
+
+def _wrap_axis_titles(encoding):
+    if not isinstance(encoding, dict) or not isinstance(encoding.get("x"), dict) or not isinstance(encoding["x"].get("title"), str):
+        return encoding
+    return {**encoding, "x": {**encoding["x"], "title": _lines(encoding["x"]["title"], 20)}}
+
+
+def _upright_labels(node):
+    """Slanted axis labels stand upright, and legends hold at most two items a row: slanted
+    labels and long legends reach sideways past the plot and widen the chart, which the PDF
+    then prints smaller."""
+    if isinstance(node, list):
+        return [_upright_labels(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (_upright_labels(v) if k != "datasets" else v) for k, v in node.items()}
+    if isinstance(node.get("labelAngle"), (int, float)) and node["labelAngle"] % 90:
+        out["labelAngle"] = -90
+    if isinstance(node.get("legend"), dict) and node["legend"].get("columns", 0) > 2:
+        out["legend"] = {**out["legend"], "columns": 2}
+    return out
+
+
+def _lines(text, chars: int) -> list[str]:
+    lines = [text] if isinstance(text, str) else list(text)
+    return [part for line in lines for part in (textwrap.wrap(line, chars) or [""])]
+
+
 def for_print(spec: dict) -> dict:
-    """The spec as the PDF sets it: every chart text in the print family instead of the screen's."""
-    return _print_fonts(spec)
+    """The spec as the PDF sets it: every chart text in the print family instead of the
+    screen's, and long axis labels wrapped."""
+    spec = _upright_labels(_wrap_titles(_print_fonts(spec)))
+    config = dict(spec.get("config", {}))
+    wrap = (f"split(trim(replace(datum.label, regexp('(.{{1,{PRINT_LABEL_CHARS}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')")
+    config["axisYBand"] = {**config.get("axisYBand", {}), "labelExpr": wrap}
+    # a legend's items in rows of two, so a legend is never wider than its chart
+    config["legend"] = {**config.get("legend", {}), "columns": 2}
+    return {**spec, "config": config}
 
 
 def register() -> None:
