@@ -269,6 +269,25 @@
     return el("a", { className: "cb-button", href: href, text: "Compare these " + shown.length + " clusters" });
   }
 
+  /* The directory's map (drawn by site.js) shows the clusters the list shows: its dots follow
+     the map's `directory_shown` parameter, null for all. The map may be drawn before or after
+     the list, so the latest list is kept and applied when the chart reports it is ready. */
+  var MAP_PARAM = "directory_shown";
+  var mapShown = null;
+  function applyMap() {
+    var chart = document.querySelector('.cb-chart[data-spec="spec-directory-map"]');
+    if (!chart || !chart.cbView || mapShown === null) return;
+    var ids = mapShown.length === data.clusters.length ? null : mapShown.map(function (c) { return c.id; });
+    chart.cbView.signal(MAP_PARAM, ids).runAsync().then(function () {
+      chart.setAttribute("data-shown", ids === null ? "all" : String(ids.length));
+    });
+  }
+  function showOnMap(shown) {
+    mapShown = shown;
+    applyMap();
+  }
+  document.addEventListener("cb:chart-rendered", applyMap);
+
   function initDirectory(box, hrefs) {
     var choices = {};
     FILTERS.forEach(function (f) { choices[f.key] = options(f); });
@@ -290,6 +309,7 @@
       table.appendChild(el("thead", {}, [head]));
       table.appendChild(el("tbody", {}, body));
       writeDirectoryState(state);
+      showOnMap(shown);
     }
     function onSort(col) {
       if (state.sort === col.key) state.dir = state.dir === "asc" ? "desc" : "asc";

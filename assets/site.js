@@ -99,19 +99,16 @@
     return editionBase ? new URL(id + ".html", editionBase).href : id + ".html";
   }
 
-  function embedOptions() {
-    var vega = window.vega;
-    if (!vega || typeof vega.loader !== "function") return EMBED_OPTIONS;
-    var loader = vega.loader();
-    var sanitize = loader.sanitize.bind(loader);
-    loader.sanitize = function (uri, options) {
-      var m = /^profile:([A-Za-z0-9_-]+)$/.exec(uri);
-      return m ? Promise.resolve({ href: profileHref(m[1]) }) : sanitize(uri, options);
-    };
-    var options = {};
-    for (var key in EMBED_OPTIONS) options[key] = EMBED_OPTIONS[key];
-    options.loader = loader;
-    return options;
+  // A chart whose spec names a `profile_field` opens the profile of the cluster a clicked mark
+  // holds in that field (the map's dots). Vega's own `href` channel would need a URL at build
+  // time, and a profile's address depends on the edition and on where the page sits.
+  function linkProfiles(view, spec) {
+    var field = spec && spec.usermeta && spec.usermeta.profile_field;
+    if (!field) return;
+    view.addEventListener("click", function (event, item) {
+      var id = item && item.datum && item.datum[field];
+      if (typeof id === "string" && /^[A-Za-z0-9_-]+$/.test(id)) window.location.href = profileHref(id);
+    });
   }
 
   function chartFallback(el, message, spec) {
@@ -213,12 +210,16 @@
       };
       try {
         el.setAttribute("data-chart-status", "loading");
-        var result = window.vegaEmbed(el, spec, embedOptions());
+        var result = window.vegaEmbed(el, spec, EMBED_OPTIONS);
         if (result && typeof result.then === "function") {
-          result.then(function () {
+          result.then(function (embedded) {
             nameActions(el);
+            // other page scripts (the directory's map) reach the chart's view through its container
+            el.cbView = embedded.view;
+            linkProfiles(embedded.view, spec);
             el.setAttribute("data-chart-status", "rendered");
             fitControl(el);
+            el.dispatchEvent(new CustomEvent("cb:chart-rendered", { bubbles: true }));
           }, failed);
         } else {
           nameActions(el);

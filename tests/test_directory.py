@@ -259,6 +259,37 @@ def test_directory_reads_a_shared_address_and_sorts_scores_with_the_unscored_las
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+def test_the_directory_map_shows_the_listed_clusters_and_a_dot_opens_its_profile(open_page, site, site_url, built, mode):
+    base = _base(mode, site, site_url)
+    page, guard, errors = _open(open_page, base, _page(site, "directory"), "?kind=foreign")
+    chart = '.cb-chart[data-spec="spec-directory-map"]'
+    dots = f"{chart} .mark-symbol.role-mark path"
+    page.wait_for_selector(f'{chart}[data-shown="{len(_rows(page))}"]', timeout=TIMEOUT_MS)
+    named = page.eval_on_selector_all(dots, "ps => ps.map(p => p.getAttribute('aria-label'))")
+    foreign = [c for c in built["clusters"] if c["kind"] == "foreign"]
+    assert len(named) == len(foreign) and all(label.startswith(tuple(c["full_name"] + "," for c in foreign)) for label in named)
+
+    page.select_option("#cb-filter-kind", "")  # all clusters again: the map shows every dot
+    page.wait_for_selector(f'{chart}[data-shown="all"]', timeout=TIMEOUT_MS)
+    assert page.locator(dots).count() == len(built["clusters"])
+
+    page.select_option("#cb-filter-kind", "foreign")
+    page.wait_for_selector(f'{chart}[data-shown="{len(foreign)}"]', timeout=TIMEOUT_MS)
+    dot = page.locator(dots).first
+    label = dot.get_attribute("aria-label")
+    cluster = next(c for c in foreign if label.startswith(c["full_name"] + ","))
+    dot.scroll_into_view_if_needed()
+    box = dot.bounding_box()
+    with page.expect_navigation(timeout=TIMEOUT_MS):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.url.split("?")[0].endswith(f"/{cluster['id']}.html")
+    assert page.locator("h1").first.inner_text().strip() != ""
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_directory_row_links_to_an_existing_profile(open_page, site, site_url, built):
     rel = _page(site, "directory")
     page, guard, errors = _open(open_page, site_url, rel)

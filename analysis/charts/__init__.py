@@ -22,18 +22,20 @@ WIDTH = T.SIZES["width"]
 
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
-           description: str, source: str, data: pd.DataFrame) -> alt.VConcatChart:
+           description: str, source: str, data: pd.DataFrame, profile_field: str | None = None) -> alt.VConcatChart:
     """Wrap a chart with its title and alt text, and record its source line for the page to print under it.
 
     `data` is the tidy table the chart shows; its columns are recorded so the table can be
-    exported as CSV from the chart alone (`analysis.charts.export.chart_data`).
+    exported as CSV from the chart alone (`analysis.charts.export.chart_data`). With
+    `profile_field`, the site's script opens the profile of the cluster whose id a clicked
+    mark holds in that field.
     """
     inner = chart.properties(title=alt.Title(title, subtitle=subtitle or ""))
-    return alt.vconcat(inner).properties(
-        description=description,
-        usermeta={"id": chart_id, "title": title, "source": source, "description": description,
-                  "data_columns": [str(c) for c in data.columns]},
-    )
+    usermeta = {"id": chart_id, "title": title, "source": source, "description": description,
+                "data_columns": [str(c) for c in data.columns]}
+    if profile_field:
+        usermeta["profile_field"] = profile_field
+    return alt.vconcat(inner).properties(description=description, usermeta=usermeta)
 
 
 def _order(d: pd.DataFrame, label: str, by: str) -> list[str]:
@@ -584,8 +586,12 @@ def _some(names: list[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
+#: The directory map's parameter: the ids of the clusters the directory lists, or null for all.
+DIRECTORY_SHOWN = "directory_shown"
+
+
 def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection: dict, width: int, height: int,
-         title: str, subtitle: str, description: str, source: str) -> alt.VConcatChart:
+         title: str, subtitle: str, description: str, source: str, shown_param: str | None = None) -> alt.VConcatChart:
     name = chart_id.replace("-", "_")
     grouped = len(locations) > MAP_DOTS
     if grouped:
@@ -594,7 +600,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
         # Pilots last, so a dot for part of a pilot, placed at the same city, never hides the pilot's dot.
         d = pd.concat([locations[locations["kind"] != "pilot"], locations[locations["kind"] == "pilot"]])
         d["support_text"] = d["support_group"].map(lambda g: "" if pd.isna(g) else f"Group {int(g)}")
-        d["href"] = "profile:" + d["id"]  # the page script sends a click to the cluster's profile
+        d["dot_text"] = d["name"] + ", " + d["place"] + ": " + d["kind_label"].str.lower()
     kinds = [k for k in T.KIND_COLOURS if k in set(d["kind_label"])]
     legend_pick = alt.selection_point(name=f"{name}_kind", fields=["kind_label"], bind="legend")
     hover = alt.selection_point(name=f"{name}_hover", on="pointerover", fields=["id"], empty=False)
@@ -606,7 +612,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
         fill=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
         stroke=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.BORDER)),
     ).project(**projection)
-    points = alt.Chart(d).mark_circle(stroke="white", strokeWidth=0.8).encode(
+    points = alt.Chart(d).mark_circle(stroke="white", strokeWidth=0.8, **({} if grouped else {"cursor": "pointer"})).encode(
         longitude="lon:Q", latitude="lat:Q",
         color=alt.Color("kind_label:N", scale=alt.Scale(domain=kinds, range=[T.KIND_COLOURS[k] for k in kinds]),
                         legend=alt.Legend(title=None)),
@@ -614,10 +620,16 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
               else alt.condition(hover, alt.value(220), alt.value(80))),
         opacity=alt.condition(legend_pick, alt.value(0.95 if not grouped else 0.7), alt.value(0.12)),
         tooltip=_map_tooltip(grouped),
-        **({} if grouped else {"href": "href:N"}),
+        # what a screen reader says for a dot (by default, every field with its name)
+        **({} if grouped else {"description": "dot_text:N"}),
     ).project(**projection).add_params(legend_pick, *([] if grouped else [hover]))
+    if shown_param and not grouped:
+        # a page script narrows the dots to a list of cluster ids by setting this parameter; null shows all
+        points = points.add_params(alt.param(name=shown_param, value=None)).transform_filter(
+            f"{shown_param} === null || indexof({shown_param}, datum.id) >= 0")
     chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
-    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d)
+    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
+                  profile_field=None if grouped else "id")
 
 
 def _outline_points(boundaries: dict, iso_a3: str, every: int = 5) -> dict:
@@ -660,6 +672,18 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
             + "; ".join(f"{n:,} {k.lower()}s" for k, n in locations["kind_label"].value_counts().items())
             + ". Foreign clusters are in " + ", ".join(sorted(locations.loc[locations["kind"] == "foreign", "country"].unique())) + " (ISO country codes)."
         ),
+        source=source,
+    )
+
+
+def directory_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
+    """The world map of the cluster directory, whose dots follow the directory's filters."""
+    return _map(
+        locations, boundaries, chart_id="directory-map", shown_param=DIRECTORY_SHOWN,
+        projection={"type": "equalEarth"}, width=WIDTH + 80, height=340,
+        title="The clusters in the list, on the map",
+        subtitle="The dots follow the filters below; hover for details and click a dot for the cluster's profile",
+        description=(f"A world map with {_dots(locations)}, narrowed to the clusters that the directory's filters leave in the list."),
         source=source,
     )
 

@@ -16,18 +16,8 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     return chart.to_dict(validate=True)
 
 
-def static(spec: dict) -> dict:
-    """The spec for a static image: without the links a mark follows when clicked on a page
-    ("profile:<id>", which only the page script knows how to open)."""
-    if isinstance(spec, dict):
-        return {k: static(v) for k, v in spec.items() if not (k == "href" and isinstance(v, dict) and "field" in v)}
-    if isinstance(spec, list):
-        return [static(v) for v in spec]
-    return spec
-
-
 def to_svg(chart: alt.TopLevelMixin) -> str:
-    return vlc.vegalite_to_svg(static(spec(chart)))
+    return vlc.vegalite_to_svg(spec(chart))
 
 
 def print_svg(spec: dict) -> str:
@@ -35,7 +25,7 @@ def print_svg(spec: dict) -> str:
     smallest text prints at `theme.PRINT_MIN_PT` once the page scales it to the text width."""
     from analysis.charts import theme
 
-    spec = theme.for_print(static(spec))
+    spec = theme.for_print(spec)
     svg = vlc.vegalite_to_svg(spec)
     width, smallest = _svg_width(svg), _smallest_text(svg)
     target = theme.PRINT_TEXT_WIDTH_PT * smallest / theme.PRINT_MIN_PT
@@ -111,7 +101,7 @@ def _projects(view: dict) -> bool:
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    return vlc.vegalite_to_png(static(spec(chart)), scale=scale)
+    return vlc.vegalite_to_png(spec(chart), scale=scale)
 
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:

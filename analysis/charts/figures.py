@@ -165,6 +165,10 @@ def _map(ds):
     return C.cluster_map(I.cluster_locations(ds), ds.boundaries, source=_map_source(ds))
 
 
+def _directory_map(ds):
+    return C.directory_map(I.cluster_locations(ds), ds.boundaries, source=_map_source(ds))
+
+
 def _russia_map(ds):
     return C.russia_map(I.cluster_locations(ds), ds.boundaries, source=_map_source(ds))
 
@@ -183,6 +187,7 @@ FIGURES: dict[str, Callable[[Dataset], alt.TopLevelMixin]] = {
     "policy-timeline": _timeline,
     "cluster-map": _map,
     "russia-map": _russia_map,
+    "directory-map": _directory_map,
 }
 
 
