@@ -85,11 +85,17 @@ def test_a_whole_industry_is_not_set_against_benchmarks_for_initiatives(ds, rank
     assert "Meets" not in section and "Below" not in section
 
 
+def test_the_verdicts_are_counted_in_a_sentence():
+    assert profiles._verdict_summary(pd.Series({verdicts.BELOW: 1})) == "The cluster's figure falls short of the benchmark."
+    mixed = pd.Series({verdicts.CANT_TELL: 3, verdicts.MEETS: 2, verdicts.BELOW: 1})
+    assert profiles._verdict_summary(mixed) == "Of the 6 comparisons in the table, 2 meet the benchmark, 1 falls short and 3 can't be told."
+
+
 def test_benchmark_lines_carry_units_and_verdicts(ds, ranks):
     text = profiles.profile_markdown(ds, "zheleznogorsk", ranks)
     assert "| more than 50% | Share of companies among participants: less than 50% (2013) | both: cluster initiative | ▼ Below |" in text
     assert "| 30-50 organisations | Official participants: less than 20 organisations (2013) |" in text
-    assert "Below: 6." in text
+    assert "All 6 comparisons in the table fall short." in text
     assert "share of companies, 50" not in text
 
 

@@ -229,6 +229,33 @@ def _benchmark_rows(ds: Dataset, compared: list) -> list[list[str]]:
     return rows
 
 
+#: How a count of verdicts reads in a sentence, for one and for more than one...
+_VERDICT_PHRASES = {
+    verdicts.MEETS: ("meets the benchmark", "meet the benchmark"),
+    verdicts.BELOW: ("falls short", "fall short"),
+    verdicts.ABOVE: ("lies above the benchmark", "lie above the benchmark"),
+    verdicts.CANT_TELL: ("can't be told", "can't be told"),
+}
+#: ...and when the table has a single comparison.
+_ONE_VERDICT = {
+    verdicts.MEETS: "The cluster's figure meets the benchmark.",
+    verdicts.BELOW: "The cluster's figure falls short of the benchmark.",
+    verdicts.ABOVE: "The cluster's figure lies above the benchmark.",
+    verdicts.CANT_TELL: "The cluster's figure can't be set against the benchmark.",
+}
+
+
+def _verdict_summary(counts: pd.Series) -> str:
+    """'Of the 3 comparisons in the table, 1 meets the benchmark, 1 falls short and 1 can't be told.'"""
+    total = int(counts.sum())
+    if total == 1:
+        return _ONE_VERDICT[counts.index[0]]
+    if len(counts) == 1:
+        return f"All {num(total)} comparisons in the table {_VERDICT_PHRASES[counts.index[0]][1]}."
+    parts = [f"{num(counts[k])} {_VERDICT_PHRASES[k][int(counts[k] > 1)]}" for k in _VERDICT_PHRASES if k in counts]
+    return f"Of the {num(total)} comparisons in the table, {', '.join(parts[:-1])} and {parts[-1]}."
+
+
 def _benchmarks(ds: Dataset, obs: pd.DataFrame) -> list[str]:
     """Each of the cluster's figures against the benchmarks for its measure, with a verdict and the scope checked;
     a count that only looks like a benchmark's measure is listed too, as "can't tell", so no one sets them side by side."""
@@ -236,9 +263,8 @@ def _benchmarks(ds: Dataset, obs: pd.DataFrame) -> list[str]:
     if not compared:
         return []
     counts = pd.Series([v.verdict for _, _, v in compared]).value_counts()
-    summary = "; ".join(f"{verdicts.VERDICT_LABELS[k]}: {num(counts[k])}" for k in verdicts.VERDICT_LABELS if k in counts)
     out = ["## Against the benchmarks", "",
-           f"{summary}. A benchmark is set only against a figure of the same scope, measure and unit; "
+           f"{_verdict_summary(counts)} A benchmark is set only against a figure of the same scope, measure and unit; "
            "any other pairing reads \"can't tell\".", "",
            _table(["Benchmark", "Reference", "This cluster", "Scope checked", "Verdict"], _benchmark_rows(ds, compared)), ""]
     caveats = {b["label"]: b["caveat"] for _, b, v in compared if pd.notna(b["caveat"]) and v.reason not in UNLIKE}
