@@ -87,9 +87,8 @@
     renderer: "svg"
   };
 
-  /* A chart mark may link to a cluster profile as "profile:<id>" (the map's dots): the profile's
-   * address depends on the engine's layout, so it is taken from a link to that page, if the page
-   * has one, or else from the site root. */
+  /* A profile's address depends on the engine's layout, so it is taken from a link to that
+   * page, if the page has one, or else from the site root. */
   function profileHref(id) {
     var links = document.querySelectorAll("a[href]");
     for (var i = 0; i < links.length; i++) {
@@ -169,14 +168,19 @@
     button.setAttribute("aria-pressed", "false");
     button.textContent = "Show at full size";
     if (el.id) button.setAttribute("aria-controls", el.id);
-    button.addEventListener("click", function () {
-      var full = el.classList.toggle("is-full");
+    var show = function (full) {
+      el.classList.toggle("is-full", full);
       button.setAttribute("aria-pressed", full ? "true" : "false");
       button.textContent = full ? "Fit to the page" : "Show at full size";
-    });
+    };
+    button.addEventListener("click", function () { show(!el.classList.contains("is-full")); });
     el.parentNode.insertBefore(button, el.nextSibling);
     zoomable.push([el, button]);
     updateFit(el, button);
+    // Scaled below 80%, chart text would fall under 9 px (on a phone, say): show the chart at its
+    // size, to scroll sideways, and let the reader choose to fit it.
+    var natural = drawnWidth(el);
+    if (natural && el.clientWidth / natural < FIT.smallest) show(true);
   }
 
   var fitTimer = null;
@@ -188,6 +192,74 @@
       });
     }, 150);
   });
+
+  /* A chart wider than its column has its plots narrowed until it fits, so its text keeps its
+   * size (11 px and up) rather than the whole drawing being scaled down. The same rules as the
+   * PDF's (analysis.charts.export): narrow views keep their width, bands keep 20 px. Where even
+   * the narrowest plots do not fit, the drawing is scaled and "Show at full size" is offered. */
+  var FIT = { minScale: 0.35, fixedView: 60, minStep: 20, tries: 3, smallest: 0.8 };
+
+  function scaleViews(node, factor) {
+    if (Array.isArray(node)) return node.map(function (v) { return scaleViews(v, factor); });
+    if (!node || typeof node !== "object") return node;
+    var out = {};
+    for (var key in node) out[key] = key === "datasets" ? node[key] : scaleViews(node[key], factor);
+    var width = node.width;
+    if (width && typeof width === "object" && typeof width.step === "number") {
+      out.width = Object.assign({}, width, { step: Math.max(FIT.minStep, Math.round(width.step * factor)) });
+    }
+    if (typeof width === "number" && width >= FIT.fixedView) {
+      out.width = Math.round(width * factor);
+      if (projects(node) && typeof node.height === "number") out.height = Math.round(node.height * factor);
+    }
+    if (Array.isArray(node.clipExtent)) {
+      out.clipExtent = node.clipExtent.map(function (corner) { return corner.map(function (c) { return c * factor; }); });
+    }
+    return out;
+  }
+
+  function projects(view) {
+    return Boolean(view.projection) || (view.layer || []).some(function (v) { return v && typeof v === "object" && projects(v); });
+  }
+
+  function drawnWidth(el) {
+    var svg = el.querySelector("svg");
+    return svg ? parseFloat(svg.getAttribute("width")) : 0;
+  }
+
+  // Embeds `spec` narrowed by `factor`; resolves to the drawn width.
+  function draw(el, spec, factor) {
+    if (el.cbEmbedded) el.cbEmbedded.finalize();
+    return window.vegaEmbed(el, factor === 1 ? spec : scaleViews(spec, factor), EMBED_OPTIONS).then(function (embedded) {
+      el.cbEmbedded = embedded;
+      el.cbView = embedded.view;
+      return drawnWidth(el);
+    });
+  }
+
+  function fitted(el, spec) {
+    return draw(el, spec, 1).then(function (width) {
+      var room = el.clientWidth;
+      if (!room || width <= room) return width;
+      var tooWide = [1, width];
+      return draw(el, spec, FIT.minScale).then(function (narrowest) {
+        if (narrowest > room) return narrowest;
+        var fits = [FIT.minScale, narrowest];
+        var tries = 0;
+        var step = function () {
+          var guess = fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]);
+          var factor = Math.min(Math.max(guess, fits[0] + 0.05), tooWide[0] - 0.02);
+          return draw(el, spec, factor).then(function (w) {
+            tries += 1;
+            if (w <= room) fits = [factor, w]; else tooWide = [factor, w];
+            if (tries < FIT.tries && room - fits[1] > 12) return step();
+            return fits[0] === factor ? w : draw(el, spec, fits[0]);
+          });
+        };
+        return step();
+      });
+    });
+  }
 
   function initCharts() {
     each(document.querySelectorAll(".cb-chart"), function (el) {
@@ -208,24 +280,16 @@
         if (window.console) window.console.error("Chart " + el.getAttribute("data-spec") + ":", err);
         chartFallback(el, "This chart could not be drawn.", spec);
       };
+      el.setAttribute("data-chart-status", "loading");
       try {
-        el.setAttribute("data-chart-status", "loading");
-        var result = window.vegaEmbed(el, spec, EMBED_OPTIONS);
-        if (result && typeof result.then === "function") {
-          result.then(function (embedded) {
-            nameActions(el);
-            // other page scripts (the directory's map) reach the chart's view through its container
-            el.cbView = embedded.view;
-            linkProfiles(embedded.view, spec);
-            el.setAttribute("data-chart-status", "rendered");
-            fitControl(el);
-            el.dispatchEvent(new CustomEvent("cb:chart-rendered", { bubbles: true }));
-          }, failed);
-        } else {
+        fitted(el, spec).then(function () {
           nameActions(el);
+          // other page scripts (the directory's map) reach the chart's view through its container
+          linkProfiles(el.cbView, spec);
           el.setAttribute("data-chart-status", "rendered");
           fitControl(el);
-        }
+          el.dispatchEvent(new CustomEvent("cb:chart-rendered", { bubbles: true }));
+        }, failed);
       } catch (err) {
         failed(err);
       }

@@ -106,11 +106,30 @@ def sidebar_links_resolve(page, visit: Visit) -> list[str]:
     return problems + [f"sidebar does not list {p}" for p in missing]
 
 
+#: The smallest chart text a reader sees on screen, in CSS pixels (the chart theme sets none smaller).
+SCREEN_MIN_PX = 11
+
+_CHART_TEXT = """() => Array.from(document.querySelectorAll('.cb-chart svg.marks')).map(svg => {
+  const natural = parseFloat(svg.getAttribute('width'));
+  const shown = svg.getBoundingClientRect().width;
+  const sizes = Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize));
+  return {spec: svg.closest('.cb-chart').dataset.spec, smallest: Math.min(...sizes) * shown / natural};
+})"""
+
+
+def chart_text_is_readable(page, visit: Visit) -> list[str]:
+    """Chart text is drawn at 11 px or more as shown: a chart wider than its column is narrowed
+    to fit, not shrunk, or else shown at its size to scroll sideways."""
+    return [f"chart {c['spec']} shows text at {c['smallest']:.1f} px" for c in page.evaluate(_CHART_TEXT)
+            if c["smallest"] < SCREEN_MIN_PX - 0.05]
+
+
 PAGE_CHECKS: list[Callable] = [
     no_console_errors,
     no_request_leaves_localhost,
     declared_charts_render,
     charts_carry_alt_text,
+    chart_text_is_readable,
     sidebar_links_resolve,
 ]
 
@@ -181,6 +200,22 @@ def test_every_page(tour, check):
     assert len(tour["_pages"]) >= 12
     problems = tour[check.__name__]
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+def test_on_a_phone_a_wide_chart_keeps_its_text_size_and_scrolls_sideways(open_page, site, site_url):
+    page, guard = open_page(site_url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + next(p for p in sitecheck.pages(site) if posixpath.basename(p) == "05-scorecard.html"))
+    page.wait_for_function("() => [...document.querySelectorAll('.cb-chart')].every(e => e.dataset.chartStatus === 'rendered')",
+                           timeout=20_000)
+    shown = page.evaluate(_CHART_TEXT)
+    assert shown and all(c["smallest"] >= SCREEN_MIN_PX - 0.05 for c in shown), shown
+    chart = page.locator('.cb-chart[data-spec="spec-scorecard"]')
+    assert "is-full" in chart.get_attribute("class")
+    assert page.evaluate("el => el.scrollWidth > el.clientWidth", chart.element_handle())  # it scrolls sideways
+    page.click(".cb-chart-zoom")  # the reader may still fit it to the page
+    assert "is-full" not in chart.get_attribute("class")
+    assert guard.blocked == []
 
 
 def test_every_chart_with_data_is_drawn(tour, site):

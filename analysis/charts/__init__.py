@@ -30,7 +30,8 @@ def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str
     `profile_field`, the site's script opens the profile of the cluster whose id a clicked
     mark holds in that field.
     """
-    inner = chart.properties(title=alt.Title(title, subtitle=subtitle or ""))
+    # titles wrap, so they never make a chart wider than its plots (print wraps them tighter still)
+    inner = chart.properties(title=alt.Title(T.wrap(title, T.TITLE_CHARS["text"]), subtitle=T.wrap(subtitle or "", T.TITLE_CHARS["subtitle"])))
     usermeta = {"id": chart_id, "title": title, "source": source, "description": description,
                 "data_columns": [str(c) for c in data.columns]}
     if profile_field:
@@ -287,7 +288,7 @@ def _score_bars(s: pd.DataFrame, order: list[str]) -> alt.HConcatChart:
     colour = alt.Color("light_label:N", scale=_light_scale(s), legend=alt.Legend(title="Light"))
     base = alt.Chart(s).encode(y=y, opacity=focus, tooltip=tooltip)
     bar = base.transform_filter("datum.scored").mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("score:Q", title=f"Score over {over} (%)", scale=alt.Scale(domain=[0, 100])), color=colour)
+        x=alt.X("score:Q", title=["Score over", f"{over} (%)"], scale=alt.Scale(domain=[0, 100])), color=colour)
     grey = base.transform_filter("!datum.scored").mark_square(size=90).encode(x=alt.datum(0), color=colour)
     label = base.mark_text(align="left", dx=6, fontSize=T.SIZES["note"], color=T.INK).encode(x="text_at:Q", text="score_text:N")
     height = SCORECARD_STEP * len(order)
@@ -296,7 +297,7 @@ def _score_bars(s: pd.DataFrame, order: list[str]) -> alt.HConcatChart:
         title=alt.Title("Rank", orient="bottom", fontSize=T.SIZES["axis_title"], fontWeight=500, anchor="end"))
     score = alt.layer(bar, grey, label).properties(width=150, height=height, name="scorecard_scores")
     covered = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("coverage:Q", title="Signs with evidence (%)", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("coverage:Q", title=["Signs with", "evidence (%)"], scale=alt.Scale(domain=[0, 100])),
         color=alt.condition("datum.scored", alt.value(T.MUTED), alt.value(T.NEUTRAL)))
     count = base.mark_text(align="left", dx=4, fontSize=T.SIZES["note"], color=T.INK).encode(x="coverage:Q", text="signs_text:N")
     coverage = alt.layer(covered, count).properties(width=110, height=height, name="scorecard_coverage")
@@ -317,13 +318,13 @@ def _scorecard_grid(matrix: pd.DataFrame, order: list[str]) -> alt.LayerChart:
                      bind=alt.binding_select(options=["All clusters"] + sorted(order), name="Highlight a cluster: "))
     hover = alt.selection_point(name="hover_cell", on="pointerover", fields=["cluster_name"], empty=False)
     focus = "(pick_cluster === 'All clusters' || datum.cluster_name === pick_cluster)"
-    # one line per row: the rows are too close for wrapped names (the print theme wraps long labels)
-    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=alt.Axis(labelLimit=420, labelExpr="datum.label"))
+    # one line per row: the rows are too close for wrapped names (the theme wraps long labels)
+    y = alt.Y("cluster_name:N", sort=_ROW_SORT, title=None, axis=alt.Axis(labelLimit=420, labelExpr="datum.label", labelOffset=0))
     status_scale = alt.Scale(domain=list(T.STATUS_LABELS.values()), range=[T.STATUS_COLOURS[k] for k in T.STATUS_LABELS])
     cells = alt.Chart(d).mark_rect(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("label:N", sort=by_sign, title=None, axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=260)),
+        x=alt.X("label:N", sort=by_sign, title=None, axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=260)),
         y=y,
-        color=alt.Color("status_label:N", scale=status_scale, legend=alt.Legend(title="Status")),
+        color=alt.Color("status_label:N", scale=status_scale, legend=alt.Legend(title="Status", columns=2)),
         opacity=alt.condition(focus, alt.value(1), alt.value(0.25)),
         tooltip=[alt.Tooltip("cluster_name:N", title="Cluster"), alt.Tooltip("label:N", title="Sign"),
                  alt.Tooltip("status_label:N", title="Status"), alt.Tooltip("evidence:N", title="Evidence"),
@@ -546,8 +547,8 @@ def policy_timeline(events: pd.DataFrame, *, source: str) -> alt.VConcatChart:
         size=alt.condition(hover, alt.value(180), alt.value(90)),
         tooltip=tooltip,
     ).add_params(hover)
-    # rows tall enough for a title on three lines, as the print theme wraps long labels
-    chart = alt.layer(stems, spans, dots).properties(width=WIDTH - 160, height=36 * len(d), name="policy_timeline")
+    # rows tall enough for titles on two and three lines side by side, as the theme wraps long labels
+    chart = alt.layer(stems, spans, dots).properties(width=WIDTH - 160, height=34 * len(d), name="policy_timeline")
     rough = events[events["date_precision"] != "day"]
     return finish(
         chart, chart_id="policy-timeline",

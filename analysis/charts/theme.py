@@ -79,13 +79,19 @@ PRINT_MIN_PT = 8
 #: The tallest a chart is set in the PDF (205 mm, as the Typst template's figure rule says);
 #: a taller one is scaled down to it.
 PRINT_MAX_HEIGHT_PT = 581
-#: In print, long category labels wrap onto lines of about this many characters instead of
-#: taking half the width (Vega draws a label given as a list of strings as lines).
-PRINT_LABEL_CHARS = 46
-#: ...and titles and subtitles wrap at about these lengths, so they never set the chart's width.
+#: Long category labels wrap onto lines of about this many characters instead of taking half the width.
+LABEL_CHARS = 46
+#: On screen, titles and subtitles wrap at about these lengths...
+TITLE_CHARS = {"text": 70, "subtitle": 100}
+#: ...and in print at these, so they never set the chart's width.
 PRINT_TITLE_CHARS = {"text": 54, "subtitle": 80}
 #: ...and the x-axis title of a view narrower than this (in screen pixels) wraps as well.
 NARROW_VIEW = 200
+
+
+_WRAP_LABEL = f"split(trim(replace(datum.label, regexp('(.{{1,{LABEL_CHARS}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+#: A wrapped label is moved up by half its extra lines, so its lines sit centred on the band.
+_CENTRE_LABEL = {"expr": f"-{round(SIZES['label'] * 0.6, 1)} * (length({_WRAP_LABEL}) - 1)"}
 
 
 def theme() -> dict:
@@ -112,6 +118,8 @@ def theme() -> dict:
                 "titleFontSize": SIZES["label"], "titleFontWeight": 600, "labelColor": INK,
                 "titleColor": INK, "orient": "bottom", "direction": "horizontal", "labelLimit": 260,
             },
+            # long category labels wrap onto lines (Vega draws a label given as a list of strings as lines)
+            "axisYBand": {"labelExpr": _WRAP_LABEL, "labelOffset": _CENTRE_LABEL},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": SIZES["label"], "titleFontSize": SIZES["axis_title"]},
             "text": {"font": FONT, "fontSize": SIZES["label"], "color": INK},
             "bar": {"color": OKABE_ITO["blue"]},
@@ -171,17 +179,29 @@ def _upright_labels(node):
 
 
 def _lines(text, chars: int) -> list[str]:
+    """`text` (a string, or lines) as lines of at most about `chars` characters. Lines that were
+    wrapped before (they end mid-sentence) are joined first, so a narrower wrap reads evenly."""
     lines = [text] if isinstance(text, str) else list(text)
-    return [part for line in lines for part in (textwrap.wrap(line, chars) or [""])]
+    sentences: list[str] = []
+    for line in lines:
+        if sentences and not sentences[-1].rstrip().endswith((".", "!", "?")):
+            sentences[-1] = f"{sentences[-1]} {line}"
+        else:
+            sentences.append(line)
+    return [part for sentence in sentences for part in (textwrap.wrap(sentence, chars) or [""])]
+
+
+def wrap(text: str | list[str], chars: int) -> str | list[str]:
+    """A title as lines of at most about `chars` characters; a short one stays a string."""
+    lines = _lines(text, chars)
+    return lines[0] if len(lines) == 1 else lines
 
 
 def for_print(spec: dict) -> dict:
     """The spec as the PDF sets it: every chart text in the print family instead of the
-    screen's, and long axis labels wrapped."""
+    screen's, titles wrapped and slanted labels upright."""
     spec = _upright_labels(_wrap_titles(_print_fonts(spec)))
     config = dict(spec.get("config", {}))
-    wrap = (f"split(trim(replace(datum.label, regexp('(.{{1,{PRINT_LABEL_CHARS}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')")
-    config["axisYBand"] = {**config.get("axisYBand", {}), "labelExpr": wrap}
     # a legend's items in rows of two, so a legend is never wider than its chart
     config["legend"] = {**config.get("legend", {}), "columns": 2}
     return {**spec, "config": config}
