@@ -75,7 +75,7 @@ def test_thirteen_pilots_are_scored_and_tomsk_leads_on_three_signs(f):
     assert (f.leaders, f.leader_score, f.leader_light, f.leader_known) == ("Tomsk pharma and IT", "66.7", "green", "3")
     assert (f.ranks_first, f.leads) == ("ranks first", "leads")
     assert f.lights_sentence == "1 is green, 5 are amber and 7 are red"
-    assert f.green_sentence == "1 cluster reaches green."
+    assert f.green_sentence == "One cluster reaches green."
     assert f.ties_sentence == "8 of the 13 ranked clusters share their rank with another (=2, =4 and =8)."
     assert f.zero_sentence == "Arkhangelsk shipbuilding scores zero: all the evidence recorded for it is a failure."
     assert f.no_evidence_sentence == "Altai biopharma has no evidence on any sign."
@@ -134,7 +134,7 @@ def test_lights_and_their_sentence_follow_the_rules_file(data_copy):
     f = scorecard.findings(load(data_copy))
     # 66.7, 37.5, 37.5: green; 33.3, 33.3, 30, 20: amber; 16.7 x 4, 12.5, 0: red
     assert f.lights_sentence == "3 are green, 4 are amber and 6 are red"
-    assert f.green_sentence == "3 clusters reach green."
+    assert f.green_sentence == "Green is reached by 3 clusters."
     assert f.green_min == "35" and f.lights_table["When"].iloc[1] == "score of 20% to under 35%"
 
 

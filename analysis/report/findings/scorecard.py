@@ -231,8 +231,8 @@ def _ranking(ds: Dataset, scores: pd.DataFrame, matrix: pd.DataFrame) -> dict:
         leader_light=md_escape(leaders["light"].iloc[0]) if len(leaders) else "n/a",
         leader_known=listing(dict.fromkeys(num(k) for k in leaders["known"])),
         lights_sentence=lights_sentence({light.light: int(lights.get(light.light, 0)) for light in ds.scorecard.lights}),
-        green_sentence=("No cluster reaches green." if n_green == 0 else
-                        f"{n_green} {'cluster reaches' if n_green == 1 else 'clusters reach'} green."),
+        green_sentence=("No cluster reaches green." if n_green == 0 else "One cluster reaches green." if n_green == 1 else
+                        f"Green is reached by {num(n_green)} clusters."),
         ties_sentence=ties_sentence(scored["rank_label"]),
         zero_sentence=_zero_sentence(scored),
         ranking_table=_ranking_table(scores.head(TABLE_ROWS)),
