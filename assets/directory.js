@@ -390,23 +390,50 @@
   /* The sources of one comparison, numbered in order of first use, so a long locator is written once. */
   function SourceList() {
     this.texts = [];
+    this.links = [];
   }
-  SourceList.prototype.mark = function (text) {
-    var n = this.texts.indexOf(text) + 1;
-    if (!n) n = this.texts.push(text);
+  SourceList.prototype.mark = function (item) {
+    var n = this.texts.indexOf(item.source) + 1;
+    if (!n) {
+      n = this.texts.push(item.source);
+      this.links.push(item.source_links || []);
+    }
     return el("a", { className: "cb-source-mark", href: "#cb-source-" + n, "aria-label": "Source " + n, text: "[" + n + "]" });
   };
   SourceList.prototype.list = function () {
+    var links = this.links;
     return el("ol", { className: "cb-sources", "aria-label": "Sources of the comparison" }, this.texts.map(function (text, i) {
-      return el("li", { id: "cb-source-" + (i + 1), text: text });
+      return el("li", { id: "cb-source-" + (i + 1) }, linkedSource(text, links[i]));
     }));
   };
+
+  /* The References page, as the sidebar links to it (its address depends on the engine's layout). */
+  function referencesPage() {
+    var link = document.querySelector('a[href$="11-references.html"]');
+    return link ? link.href.split("#")[0] : null;
+  }
+
+  /* A source line with each work it names linked to that work's entry in the References. */
+  function linkedSource(text, links) {
+    var page = referencesPage();
+    var parts = [];
+    var at = 0;
+    (page ? links : []).forEach(function (pair) {
+      var found = text.indexOf(pair[0], at);
+      if (found < 0) return;
+      if (found > at) parts.push(text.slice(at, found));
+      parts.push(el("a", { href: page + "#" + pair[1], text: pair[0] }));
+      at = found + pair[0].length;
+    });
+    if (at < text.length) parts.push(text.slice(at));
+    return parts;
+  }
 
   function valueBlock(item, sources, heading) {
     var meta = [item.year ? String(item.year) : null, item.quality_label].filter(Boolean).join(" · ");
     return el("div", { className: "cb-value" }, [
       heading ? el("span", { className: "cb-ref-label", text: heading }) : null,
-      el("span", { className: "cb-value-text" }, [item.text, " ", sources.mark(item.source)]),
+      el("span", { className: "cb-value-text" }, [item.text, " ", sources.mark(item)]),
       el("span", { className: "cb-value-meta" }, [scopeBadge(item), meta ? " " + meta : null]),
       item.caveat ? el("span", { className: "cb-value-caveat", text: "Note: " + item.caveat }) : null
     ]);

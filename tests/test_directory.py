@@ -91,6 +91,15 @@ def test_participants_are_the_latest_count_and_bounds_sort_beside_their_number(d
     assert (exact["text"], exact["sort"]) == ("61", 61)
 
 
+def test_source_lines_name_their_works_with_their_references_anchors(ds, data):
+    refs = set(ds["references"]["id"])
+    items = [f for c in data["clusters"] for f in c["figures"]] + data["references"]
+    assert items and all(item["source_links"] for item in items)
+    for item in items:
+        for label, anchor in item["source_links"]:
+            assert label in item["source"] and anchor.removeprefix("ref-") in refs, (item["source"], anchor)
+
+
 def test_references_are_the_benchmarks_with_their_scope(ds, data):
     refs = {r["id"]: r for r in data["references"]}
     assert set(refs) == set(ds["benchmarks"]["id"])
@@ -333,6 +342,12 @@ def test_compare_round_trips_its_address_and_shows_units_and_scope(open_page, si
     assert units and all(u.startswith("Unit: ") for u in units)
     assert page.locator(".cb-compare-table .cb-scope").count() >= len(a["figures"]) + len(b["figures"])
     assert page.locator(".cb-sources li").count() >= 1
+    # every work a source line names leads to its entry in the References
+    items = page.eval_on_selector_all(".cb-sources li", "lis => lis.map(li => [li.textContent, [...li.querySelectorAll('a')].map(a => a.getAttribute('href'))])")
+    assert all(links for _, links in items), items
+    hrefs = [href.removeprefix(base) for _, links in items for href in links]  # absolute, as the script builds them
+    problems = [f"{href}: {why}" for href in hrefs if (why := sitecheck.resolve(site, "index.html", href))]
+    assert problems == [] and all("#ref-" in href and "://" not in href for href in hrefs)
 
     page.click(f'button[aria-label="Remove {a["name"]}"]')
     page.select_option("#cb-compare-add", extra["id"])
