@@ -318,3 +318,26 @@ def test_every_map_dot_links_to_a_cluster_profile(ds, built):
         rows = [r for d in spec["datasets"].values() for r in d if "dot_text" in r]
         assert rows and all(r["id"] in ids for r in rows), fid
         assert '"href"' not in json.dumps(spec)  # no link a static image or vl-convert would try to follow
+
+
+def test_a_fitted_print_image_is_kept_and_reused_while_the_chart_is_unchanged(built, tmp_path, monkeypatch):
+    spec = export.spec(built["critical-mass"])
+    first = export.print_svg(spec, tmp_path)
+    assert len(list(tmp_path.glob("*.svg"))) == 1
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered again although the chart did not change")
+
+    monkeypatch.setattr(export.vlc, "vegalite_to_svg", no_render)
+    assert export.print_svg(spec, tmp_path) == first
+    changed = {**spec, "usermeta": {**spec["usermeta"], "title": "Another title"}}
+    with pytest.raises(AssertionError, match="rendered again"):
+        export.print_svg(changed, tmp_path)
+
+
+def test_a_chart_only_the_site_shows_has_no_print_image(built):
+    from analysis.report.chapter import chart_markdown
+
+    site_only = chart_markdown(export.spec(built["directory-map"]))
+    assert "```{=html}" in site_only and "{=typst}" not in site_only
+    assert "{=typst}" in chart_markdown(export.spec(built["cluster-map"]))

@@ -22,13 +22,14 @@ WIDTH = T.SIZES["width"]
 
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
-           description: str, source: str, data: pd.DataFrame, profile_field: str | None = None) -> alt.VConcatChart:
+           description: str, source: str, data: pd.DataFrame, profile_field: str | None = None,
+           in_print: bool = True) -> alt.VConcatChart:
     """Wrap a chart with its title and alt text, and record its source line for the page to print under it.
 
     `data` is the tidy table the chart shows; its columns are recorded so the table can be
     exported as CSV from the chart alone (`analysis.charts.export.chart_data`). With
     `profile_field`, the site's script opens the profile of the cluster whose id a clicked
-    mark holds in that field.
+    mark holds in that field. A chart that only the site shows (`in_print=False`) gets no print image.
     """
     # titles wrap, so they never make a chart wider than its plots (print wraps them tighter still)
     inner = chart.properties(title=alt.Title(T.wrap(title, T.TITLE_CHARS["text"]), subtitle=T.wrap(subtitle or "", T.TITLE_CHARS["subtitle"])))
@@ -36,6 +37,8 @@ def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str
                 "data_columns": [str(c) for c in data.columns]}
     if profile_field:
         usermeta["profile_field"] = profile_field
+    if not in_print:
+        usermeta["in_print"] = False
     return alt.vconcat(inner).properties(description=description, usermeta=usermeta)
 
 
@@ -592,7 +595,8 @@ DIRECTORY_SHOWN = "directory_shown"
 
 
 def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection: dict, width: int, height: int,
-         title: str, subtitle: str, description: str, source: str, shown_param: str | None = None) -> alt.VConcatChart:
+         title: str, subtitle: str, description: str, source: str, shown_param: str | None = None,
+         in_print: bool = True) -> alt.VConcatChart:
     name = chart_id.replace("-", "_")
     grouped = len(locations) > MAP_DOTS
     if grouped:
@@ -630,7 +634,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
             f"{shown_param} === null || indexof({shown_param}, datum.id) >= 0")
     chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
     return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
-                  profile_field=None if grouped else "id")
+                  profile_field=None if grouped else "id", in_print=in_print)
 
 
 def _outline_points(boundaries: dict, iso_a3: str, every: int = 5) -> dict:
@@ -680,7 +684,8 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
 def directory_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
     """The world map of the cluster directory, whose dots follow the directory's filters."""
     return _map(
-        locations, boundaries, chart_id="directory-map", shown_param=DIRECTORY_SHOWN,
+        # the directory is a tool of the site; the report's own maps are in the pilot clusters chapter
+        locations, boundaries, chart_id="directory-map", shown_param=DIRECTORY_SHOWN, in_print=False,
         projection={"type": "equalEarth"}, width=WIDTH + 80, height=340,
         title="The clusters in the list, on the map",
         subtitle="The dots follow the filters below; hover for details and click a dot for the cluster's profile",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import altair as alt
@@ -20,9 +23,36 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     return vlc.vegalite_to_svg(spec(chart))
 
 
-def print_svg(spec: dict) -> str:
+def print_svg(spec: dict, cache_dir: Path | None = None) -> str:
     """The chart as an SVG for the PDF: in the PDF's type family, and narrow enough that its
-    smallest text prints at `theme.PRINT_MIN_PT` once the page scales it to the text width."""
+    smallest text prints at `theme.PRINT_MIN_PT` once the page scales it to the text width.
+
+    Fitting takes a few renders, so with `cache_dir` the result is kept under a hash of the
+    spec and of the code that fits it, and a rebuild that did not change the chart reuses it."""
+    if cache_dir is not None:
+        cached = cache_dir / f"{_print_key(spec)}.svg"
+        if cached.exists():
+            return cached.read_text(encoding="utf-8")
+    svg = _print_svg(spec)
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False, encoding="utf-8") as tmp:  # atomic
+            tmp.write(svg)
+        os.replace(tmp.name, cached)
+    return svg
+
+
+def _print_key(spec: dict) -> str:
+    from analysis.charts import theme
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8"))
+    for module in (theme.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    digest.update(vlc.__version__.encode("ascii"))
+    return digest.hexdigest()[:32]
+
+
+def _print_svg(spec: dict) -> str:
     from analysis.charts import theme
 
     spec = theme.for_print(spec)
@@ -39,21 +69,22 @@ def _fit(spec: dict, width: float, target: float) -> str:
 
     The plots shrink and the labels do not, so the width falls with the views' scale until
     something else (a title, a legend) sets it. The scale is found by interpolation inside a
-    bracket that always holds the answer; where even the narrowest scale is too wide, that is used.
+    bracket that always holds the answer, to within a few per cent of the target; where even
+    the narrowest scale is too wide, that is used.
     """
     narrowest = vlc.vegalite_to_svg(_scale_views(spec, _MIN_SCALE))
     fits, too_wide = (_MIN_SCALE, _svg_width(narrowest), narrowest), (1.0, width)
     if fits[1] > target:
         return narrowest
-    for _ in range(5):
+    for _ in range(3):
+        if fits[1] >= target * (1 - _FIT_SLACK):
+            break
         (lo, lo_w, _svg), (hi, hi_w) = fits, too_wide
-        guess = lo + (hi - lo) * (target - 2 - lo_w) / (hi_w - lo_w)
+        guess = lo + (hi - lo) * (target * (1 - _FIT_SLACK / 2) - lo_w) / (hi_w - lo_w)  # aim inside the slack
         factor = min(max(guess, lo + (hi - lo) * 0.1), hi - (hi - lo) * 0.1)
         svg = vlc.vegalite_to_svg(_scale_views(spec, factor))
         if _svg_width(svg) <= target:
             fits = (factor, _svg_width(svg), svg)
-            if target - fits[1] < 6:
-                break
         else:
             too_wide = (factor, _svg_width(svg))
     return fits[2]
@@ -69,6 +100,8 @@ def _smallest_text(svg: str) -> float:
 
 #: Views narrower than this are columns of symbols or ranks, laid out in pixels; they keep their width.
 _FIXED_VIEW = 60
+#: A fitted chart may fall short of the target width by this share (each try is a render).
+_FIT_SLACK = 0.1
 #: The narrowest a view is drawn in print, as a share of its screen width.
 _MIN_SCALE = 0.25
 #: ...and a band (a matrix cell, say) no narrower than this, so its symbol still fits.

@@ -49,6 +49,7 @@ def chart_markdown(spec: dict) -> str:
     as an inline SVG image. Carrying both lets one execution serve the site and the PDF,
     and emitting Markdown only keeps Quarto from adding CDN scripts to the page. Under
     both comes the chart's source line, once, as Markdown whose links lead to the References.
+    A chart only the site shows (usermeta `in_print: false`) has no Typst block.
     """
     spec = _finite(spec)
     chart_id = spec.get("usermeta", {}).get("id") or "chart"
@@ -59,11 +60,14 @@ def chart_markdown(spec: dict) -> str:
                "Download the data (CSV)</a></p>")
     html = (f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
             f'<script type="application/json" id="spec-{chart_id}">{payload}</script>{csv}')
-    svg = export.print_svg(spec)  # in the PDF's type family
-    alt = str(spec.get("description") or spec.get("title") or "")
-    typst = f"#image(bytes({_typst_string(svg)}), format: \"svg\", width: 100%, alt: {_typst_string(alt)})"
+    typst = ""
+    if spec.get("usermeta", {}).get("in_print", True):
+        svg = export.print_svg(spec, _contexts[-1].project_dir / ".cache" / "print-svg" if _contexts else None)
+        alt = str(spec.get("description") or spec.get("title") or "")
+        image = f"#image(bytes({_typst_string(svg)}), format: \"svg\", width: 100%, alt: {_typst_string(alt)})"
+        typst = f"\n```{{=typst}}\n{image}\n```\n"
     source = spec.get("usermeta", {}).get("source") or ""
-    return f"```{{=html}}\n{html}\n```\n\n```{{=typst}}\n{typst}\n```\n" + (f"\n{source}\n" if source else "")
+    return f"```{{=html}}\n{html}\n```\n{typst}" + (f"\n{source}\n" if source else "")
 
 
 def _typst_string(text: str) -> str:
