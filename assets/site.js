@@ -212,8 +212,12 @@
       out.width = Math.round(width * factor);
       if (projects(node) && typeof node.height === "number") out.height = Math.round(node.height * factor);
     }
-    if (Array.isArray(node.clipExtent)) {
+    if (Array.isArray(node.clipExtent)) {  // a map's projection, stated in pixels
       out.clipExtent = node.clipExtent.map(function (corner) { return corner.map(function (c) { return c * factor; }); });
+      if (typeof node.scale === "number" && Array.isArray(node.translate)) {
+        out.scale = node.scale * factor;
+        out.translate = node.translate.map(function (t) { return t * factor; });
+      }
     }
     return out;
   }

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import text
+from analysis.charts import geo
 from analysis.charts import theme as T
 
 T.register()
@@ -590,6 +591,8 @@ def _some(names: list[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
+#: The name of the country outlines in a map's spec.
+BOUNDARIES = "country-outlines"
 #: The directory map's parameter: the ids of the clusters the directory lists, or null for all.
 DIRECTORY_SHOWN = "directory_shown"
 
@@ -613,7 +616,9 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
     # The outlines are decoration (aria=False: no unnamed graphics for screen readers). Russia is drawn
     # in its own fill colour: its polygons are cut at 180 degrees, and a stroke
     # would draw that cut as a straight edge through Chukotka.
-    countries = alt.Chart(alt.Data(values=boundaries["features"])).mark_geoshape(strokeWidth=0.5, aria=False).encode(
+    # the outlines join the spec as a named dataset at the end: inline, Altair would copy all
+    # their coordinates at every layer and parameter it combines
+    countries = alt.Chart(alt.Data(name=BOUNDARIES)).mark_geoshape(strokeWidth=0.5, aria=False).encode(
         fill=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.LAND)),
         stroke=alt.condition(russia, alt.value(T.LAND_FOCUS), alt.value(T.BORDER)),
     ).project(**projection)
@@ -633,19 +638,17 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
         points = points.add_params(alt.param(name=shown_param, value=None)).transform_filter(
             f"{shown_param} === null || indexof({shown_param}, datum.id) >= 0")
     chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
-    return finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
+    done = finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
                   profile_field=None if grouped else "id", in_print=in_print)
+    return done.properties(datasets={BOUNDARIES: boundaries["features"]})
 
 
-def _outline_points(boundaries: dict, iso_a3: str, every: int = 5) -> dict:
-    """Points along a country's outline, for a projection to fit. Points, not the polygon: a
-    polygon's winding tells d3 which side is inside, and read the other way round it is the rest
-    of the globe."""
+def _outline_points(boundaries: dict, iso_a3: str) -> list[list[float]]:
+    """The (lon, lat) points of a country's outer rings, for a projection to fit."""
     feature = next(f for f in boundaries["features"] if f["properties"].get("iso_a3") == iso_a3)
     rings = [poly[0] for poly in feature["geometry"]["coordinates"]] if feature["geometry"]["type"] == "MultiPolygon" \
         else [feature["geometry"]["coordinates"][0]]
-    return {"type": "Feature", "properties": {},
-            "geometry": {"type": "MultiPoint", "coordinates": [pt for ring in rings for pt in ring[::every]]}}
+    return [pt for ring in rings for pt in ring]
 
 
 def _map_tooltip(grouped: bool) -> list:
@@ -700,11 +703,11 @@ def russia_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt
     places = sorted(ru["place"].unique())
     return _map(
         ru, boundaries, chart_id="russia-map",
-        # conic, centred near 100 degrees east and fitted to the whole country, Kaliningrad to Chukotka
+        # conic, centred near 100 degrees east and fitted to the whole country, Kaliningrad to Chukotka;
         # clipExtent rather than a clipped mark: the shapes are cut by the projection, so the SVG holds
         # no clip-path (whose generated id would differ between renders)
-        projection={"type": "conicEqualArea", "rotate": [-100, 0], "parallels": [52, 68], "fit": _outline_points(boundaries, "RUS"),
-                    "clipExtent": [[0, 0], [WIDTH + 80, 380]]},
+        projection=geo.fit_conic_equal_area(_outline_points(boundaries, "RUS"),
+                                            rotate=-100, parallels=(52, 68), width=WIDTH + 80, height=380),
         width=WIDTH + 80, height=380,
         title="Russian pilot clusters across the country",
         subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East. Hover for details; click a dot for its profile",

@@ -109,7 +109,8 @@ _MIN_STEP = 20
 
 
 def _scale_views(node, factor: float):
-    """The spec with every view's width (and, for a map, its height and clip) times `factor`."""
+    """The spec with every view's width (and, for a map, its height and its projection's clip,
+    scale and translation) times `factor`."""
     if isinstance(node, list):
         return [_scale_views(v, factor) for v in node]
     if not isinstance(node, dict):
@@ -124,8 +125,11 @@ def _scale_views(node, factor: float):
         out["width"] = round(width * factor)
         if _projects(node) and isinstance(node.get("height"), (int, float)):
             out["height"] = round(node["height"] * factor)
-    if isinstance(node.get("clipExtent"), list):
+    if isinstance(node.get("clipExtent"), list):  # a map's projection, stated in pixels
         out["clipExtent"] = [[c * factor for c in corner] for corner in node["clipExtent"]]
+        if isinstance(node.get("scale"), (int, float)) and isinstance(node.get("translate"), list):
+            out["scale"] = node["scale"] * factor
+            out["translate"] = [t * factor for t in node["translate"]]
     return out
 
 
