@@ -218,6 +218,23 @@ def test_on_a_phone_a_wide_chart_keeps_its_text_size_and_scrolls_sideways(open_p
     assert guard.blocked == []
 
 
+def test_on_a_phone_a_table_row_is_a_card_whose_values_sit_beside_their_labels(open_page, site, site_url):
+    page, guard = open_page(site_url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + next(p for p in sitecheck.pages(site) if posixpath.basename(p) == "kaluga-pharma.html"))
+    # every piece of a cell's content (a link, the text after it) starts right of the label column
+    misplaced = page.evaluate("""() => [...document.querySelectorAll('.table-stack td[data-label]')].flatMap(td => {
+      const box = td.getBoundingClientRect();
+      return [...td.childNodes].filter(n => n.textContent.trim()).map(n => {
+        const range = document.createRange(); range.selectNodeContents(n);
+        const left = Math.min(...[...range.getClientRects()].map(r => r.left));
+        return left < box.left + 0.3 * box.width ? td.dataset.label + ': ' + n.textContent.trim().slice(0, 40) : null;
+      }).filter(Boolean);
+    })""")
+    assert page.locator(".table-stack td[data-label]").count() > 10
+    assert misplaced == [] and guard.blocked == []
+
+
 def test_every_chart_with_data_is_drawn(tour, site):
     """Each chart the book writes data for (figures/<chart id>.csv) is drawn on some page."""
     csvs = sorted(p.stem for p in (site / "figures").glob("*.csv"))
