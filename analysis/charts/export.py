@@ -57,37 +57,47 @@ def _print_svg(spec: dict) -> str:
 
     spec = theme.for_print(spec)
     svg = vlc.vegalite_to_svg(spec)
-    width, smallest = _svg_width(svg), _smallest_text(svg)
-    target = theme.PRINT_TEXT_WIDTH_PT * smallest / theme.PRINT_MIN_PT
+    width, target = _svg_width(svg), _print_target(svg)
     if width <= target:
         return svg
-    return _fit(spec, width, target)
+    return _fit(spec, width, target)[1]
 
 
-def _fit(spec: dict, width: float, target: float) -> str:
-    """The SVG of `spec` with its views narrowed until the whole is at most `target` wide.
+def _print_target(svg: str) -> float:
+    """The most a chart may be wide, in pixels, for its smallest text to print at 8 pt."""
+    from analysis.charts import theme
 
-    The plots shrink and the labels do not, so the width falls with the views' scale until
-    something else (a title, a legend) sets it. The scale is found by interpolation inside a
-    bracket that always holds the answer, to within a few per cent of the target; where even
-    the narrowest scale is too wide, that is used.
+    return theme.PRINT_TEXT_WIDTH_PT * _smallest_text(svg) / theme.PRINT_MIN_PT
+
+
+def _fit(spec: dict, width: float, target: float) -> tuple[float, str]:
+    """The scale of `spec`'s views, and its SVG, as wide as they can be while the whole is at
+    most `target` wide.
+
+    The plots shrink and the labels do not, so the width falls with the views' scale, close to
+    linearly, until something else (a title, a legend) sets it. One interpolation between the
+    narrowest and the full scale usually lands; where the width no longer moves with the scale
+    (the legend sets it), halving the bracket finds the widest views that still fit. Where even
+    the narrowest views are too wide, those are used.
     """
     narrowest = vlc.vegalite_to_svg(_scale_views(spec, _MIN_SCALE))
-    fits, too_wide = (_MIN_SCALE, _svg_width(narrowest), narrowest), (1.0, width)
-    if fits[1] > target:
-        return narrowest
-    for _ in range(3):
-        if fits[1] >= target * (1 - _FIT_SLACK):
-            break
-        (lo, lo_w, _svg), (hi, hi_w) = fits, too_wide
-        guess = lo + (hi - lo) * (target * (1 - _FIT_SLACK / 2) - lo_w) / (hi_w - lo_w)  # aim inside the slack
-        factor = min(max(guess, lo + (hi - lo) * 0.1), hi - (hi - lo) * 0.1)
+    floor = _svg_width(narrowest)
+    fits, too_wide = (_MIN_SCALE, floor, narrowest), (1.0, width)
+    if floor > target:
+        return _MIN_SCALE, narrowest
+    aim = target * (1 - _FIT_SLACK / 2)
+    factor = _MIN_SCALE + (1 - _MIN_SCALE) * (aim - floor) / (width - floor)
+    for _ in range(5):
         svg = vlc.vegalite_to_svg(_scale_views(spec, factor))
         if _svg_width(svg) <= target:
             fits = (factor, _svg_width(svg), svg)
         else:
             too_wide = (factor, _svg_width(svg))
-    return fits[2]
+        settled = fits[1] >= target * (1 - _FIT_SLACK) and fits[1] > floor + 1  # near the target, off the flat
+        if settled or too_wide[0] - fits[0] < _FIT_STEP:
+            break
+        factor = (fits[0] + too_wide[0]) / 2
+    return fits[0], fits[2]
 
 
 def _svg_width(svg: str) -> float:
@@ -100,8 +110,10 @@ def _smallest_text(svg: str) -> float:
 
 #: Views narrower than this are columns of symbols or ranks, laid out in pixels; they keep their width.
 _FIXED_VIEW = 60
-#: A fitted chart may fall short of the target width by this share (each try is a render).
+#: A fitted chart may fall short of the target width by this share (each try is a render)...
 _FIT_SLACK = 0.1
+#: ...or, where the width does not move with the scale, the scale is found to within this.
+_FIT_STEP = 0.08
 #: The narrowest a view is drawn in print, as a share of its screen width.
 _MIN_SCALE = 0.25
 #: ...and a band (a matrix cell, say) no narrower than this, so its symbol still fits.
