@@ -362,3 +362,11 @@ def test_in_print_a_fitted_chart_keeps_its_views_as_wide_as_its_text_allows(buil
         close_and_moving = (export._svg_width(fitted) >= 0.9 * target
                             and export._svg_width(fitted) > width_at(spec, export._MIN_SCALE) + 1)
         assert tenth_more_too_wide or close_and_moving, (fid, scale)
+
+
+def test_the_pdf_never_tells_a_reader_to_click_or_hover(built):
+    for fid, chart in built.items():
+        spec = export.spec(chart)
+        words = " ".join(re.findall(r">([^<]+)</text>", export.print_svg(spec))).lower()
+        assert "click" not in words and "hover" not in words, fid
+    assert "click a dot" in json.dumps(export.spec(built["russia-map"])["vconcat"][0]["title"])  # the site keeps the hint

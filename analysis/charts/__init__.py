@@ -24,22 +24,29 @@ WIDTH = T.SIZES["width"]
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
            description: str, source: str, data: pd.DataFrame, profile_field: str | None = None,
-           in_print: bool = True) -> alt.VConcatChart:
+           in_print: bool = True, hint: str | None = None) -> alt.VConcatChart:
     """Wrap a chart with its title and alt text, and record its source line for the page to print under it.
 
     `data` is the tidy table the chart shows; its columns are recorded so the table can be
     exported as CSV from the chart alone (`analysis.charts.export.chart_data`). With
     `profile_field`, the site's script opens the profile of the cluster whose id a clicked
     mark holds in that field. A chart that only the site shows (`in_print=False`) gets no print image.
+    A `hint` on how to use the chart on screen ("click a dot…") ends the subtitle there, and
+    the PDF leaves it out.
     """
     # titles wrap, so they never make a chart wider than its plots (print wraps them tighter still)
-    inner = chart.properties(title=alt.Title(T.wrap(title, T.TITLE_CHARS["text"]), subtitle=T.wrap(subtitle or "", T.TITLE_CHARS["subtitle"])))
+    lines = T.wrap(subtitle or "", T.TITLE_CHARS["subtitle"])
+    if hint:
+        lines = ([lines] if isinstance(lines, str) else lines) + [hint]
+    inner = chart.properties(title=alt.Title(T.wrap(title, T.TITLE_CHARS["text"]), subtitle=lines))
     usermeta = {"id": chart_id, "title": title, "source": source, "description": description,
                 "data_columns": [str(c) for c in data.columns]}
     if profile_field:
         usermeta["profile_field"] = profile_field
     if not in_print:
         usermeta["in_print"] = False
+    if hint:
+        usermeta["hint"] = hint
     return alt.vconcat(inner).properties(description=description, usermeta=usermeta)
 
 
@@ -599,7 +606,7 @@ DIRECTORY_SHOWN = "directory_shown"
 
 def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection: dict, width: int, height: int,
          title: str, subtitle: str, description: str, source: str, shown_param: str | None = None,
-         in_print: bool = True) -> alt.VConcatChart:
+         in_print: bool = True, hint: str | None = None) -> alt.VConcatChart:
     name = chart_id.replace("-", "_")
     grouped = len(locations) > MAP_DOTS
     if grouped:
@@ -639,7 +646,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
             f"{shown_param} === null || indexof({shown_param}, datum.id) >= 0")
     chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
     done = finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
-                  profile_field=None if grouped else "id", in_print=in_print)
+                  profile_field=None if grouped else "id", in_print=in_print, hint=hint)
     return done.properties(datasets={BOUNDARIES: boundaries["features"]})
 
 
@@ -674,7 +681,8 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
         locations, boundaries, chart_id="cluster-map",
         projection={"type": "equalEarth"}, width=WIDTH + 80, height=340,
         title="Where the clusters are",
-        subtitle="Russian pilot clusters, other Russian clusters and the foreign clusters the sources describe; click the legend to filter",
+        subtitle="Russian pilot clusters, other Russian clusters and the foreign clusters the sources describe",
+        hint="Click the legend to show one kind; click a dot for the cluster's profile.",
         description=(
             f"A world map with {_dots(locations)}: "
             + "; ".join(f"{n:,} {k.lower()}s" for k, n in locations["kind_label"].value_counts().items())
@@ -691,7 +699,8 @@ def directory_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> 
         locations, boundaries, chart_id="directory-map", shown_param=DIRECTORY_SHOWN, in_print=False,
         projection={"type": "equalEarth"}, width=WIDTH + 80, height=340,
         title="The clusters in the list, on the map",
-        subtitle="The dots follow the filters below; hover for details and click a dot for the cluster's profile",
+        subtitle="The dots follow the filters below",
+        hint="Hover for details; click a dot for the cluster's profile.",
         description=(f"A world map with {_dots(locations)}, narrowed to the clusters that the directory's filters leave in the list."),
         source=source,
     )
@@ -710,7 +719,8 @@ def russia_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt
                                             rotate=-100, parallels=(52, 68), width=WIDTH + 80, height=380),
         width=WIDTH + 80, height=380,
         title="Russian pilot clusters across the country",
-        subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East. Hover for details; click a dot for its profile",
+        subtitle="Most pilots sit in European Russia; a few are in Siberia and the Far East.",
+        hint="Hover for details; click a dot for the cluster's profile.",
         description=(
             "A map of Russia with " + ("a dot for each of the" if len(ru) <= MAP_DOTS else f"{_dots(ru)}, for the")
             + f" {int((ru['kind'] == 'pilot').sum()):,} pilot clusters, the "

@@ -156,6 +156,19 @@ def _wrap_titles(node):
     return out
 
 
+def _without_hint(node, hint: str | None):
+    """The spec without the subtitle line that tells a reader on screen how to use the chart."""
+    if not hint or not isinstance(node, (dict, list)):
+        return node
+    if isinstance(node, list):
+        return [_without_hint(v, hint) for v in node]
+    out = {k: (_without_hint(v, hint) if k != "datasets" else v) for k, v in node.items()}
+    title = node.get("title")
+    if isinstance(title, dict) and isinstance(title.get("subtitle"), list) and hint in title["subtitle"]:
+        out["title"] = {**title, "subtitle": [line for line in title["subtitle"] if line != hint]}
+    return out
+
+
 def _wrap_axis_titles(encoding):
     if not isinstance(encoding, dict) or not isinstance(encoding.get("x"), dict) or not isinstance(encoding["x"].get("title"), str):
         return encoding
@@ -199,8 +212,8 @@ def wrap(text: str | list[str], chars: int) -> str | list[str]:
 
 def for_print(spec: dict) -> dict:
     """The spec as the PDF sets it: every chart text in the print family instead of the
-    screen's, titles wrapped and slanted labels upright."""
-    spec = _upright_labels(_wrap_titles(_print_fonts(spec)))
+    screen's, titles wrapped, slanted labels upright, and no hint on using it on screen."""
+    spec = _upright_labels(_wrap_titles(_without_hint(_print_fonts(spec), spec.get("usermeta", {}).get("hint"))))
     config = dict(spec.get("config", {}))
     # a legend's items in rows of two, so a legend is never wider than its chart
     config["legend"] = {**config.get("legend", {}), "columns": 2}
