@@ -197,7 +197,7 @@
    * size (11 px and up) rather than the whole drawing being scaled down. The same rules as the
    * PDF's (analysis.charts.export): narrow views keep their width, bands keep 20 px. Where even
    * the narrowest plots do not fit, the drawing is scaled and "Show at full size" is offered. */
-  var FIT = { minScale: 0.35, fixedView: 60, minStep: 20, tries: 3, smallest: 0.8 };
+  var FIT = { minScale: 0.35, fixedView: 60, minStep: 20, tries: 5, step: 0.08, smallest: 0.8 };
 
   function scaleViews(node, factor) {
     if (Array.isArray(node)) return node.map(function (v) { return scaleViews(v, factor); });
@@ -241,26 +241,75 @@
     });
   }
 
+  // Narrows `spec`'s views until the chart fits `room`; resolves to the drawn width. As in the
+  // PDF's fit: one interpolation, then halving the bracket where a title or legend, not the
+  // plots, sets the width (there, any scale looks close enough, and the plots would shrink for nothing).
+  function narrowed(el, spec, width, room) {
+    var tooWide = [1, width];
+    return draw(el, spec, FIT.minScale).then(function (narrowest) {
+      if (narrowest > room) return narrowest;
+      var fits = [FIT.minScale, narrowest];
+      var tries = 0;
+      var step = function (factor) {
+        return draw(el, spec, factor).then(function (w) {
+          tries += 1;
+          if (w <= room) fits = [factor, w]; else tooWide = [factor, w];
+          var flat = fits[1] <= narrowest + 1;
+          var settled = !flat && room - fits[1] <= 12;
+          if (!settled && tries < FIT.tries && tooWide[0] - fits[0] >= FIT.step) {
+            return step(flat ? (fits[0] + tooWide[0]) / 2 : Math.min(Math.max(
+              fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]),
+              fits[0] + 0.05), tooWide[0] - 0.02));
+          }
+          return fits[0] === factor ? w : draw(el, spec, fits[0]);
+        });
+      };
+      return step(fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]));
+    });
+  }
+
+  // The spec for a narrow screen: titles on shorter lines and legends two items a row, so that
+  // on a phone the plots, not the words around them, decide whether a chart fits.
+  function compact(spec, room) {
+    var lines = function (text, chars) {
+      var words = [].concat(text).join(" ").split(/\s+/).filter(Boolean);
+      var out = [];
+      words.forEach(function (word) {
+        var last = out.length - 1;
+        if (last >= 0 && (out[last] + " " + word).length <= chars) out[last] += " " + word;
+        else out.push(word);
+      });
+      return out;
+    };
+    var walk = function (node) {
+      if (Array.isArray(node)) return node.map(walk);
+      if (!node || typeof node !== "object") return node;
+      var out = {};
+      for (var key in node) out[key] = key === "datasets" ? node[key] : walk(node[key]);
+      if (node.title && typeof node.title === "object" && !Array.isArray(node.title)) {
+        out.title = Object.assign({}, out.title, { text: lines(node.title.text || "", Math.floor(room / 9)) });
+        if (node.title.subtitle) out.title.subtitle = lines(node.title.subtitle, Math.floor(room / 6.5));
+      }
+      if (node.legend && typeof node.legend === "object" && !(node.legend.columns <= 2)) {
+        out.legend = Object.assign({}, node.legend, { columns: 2 });
+      }
+      return out;
+    };
+    var out = walk(spec);
+    out.config = Object.assign({}, out.config, { legend: Object.assign({}, (out.config || {}).legend, { columns: 2 }) });
+    return out;
+  }
+
   function fitted(el, spec) {
     return draw(el, spec, 1).then(function (width) {
       var room = el.clientWidth;
       if (!room || width <= room) return width;
-      var tooWide = [1, width];
-      return draw(el, spec, FIT.minScale).then(function (narrowest) {
-        if (narrowest > room) return narrowest;
-        var fits = [FIT.minScale, narrowest];
-        var tries = 0;
-        var step = function () {
-          var guess = fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]);
-          var factor = Math.min(Math.max(guess, fits[0] + 0.05), tooWide[0] - 0.02);
-          return draw(el, spec, factor).then(function (w) {
-            tries += 1;
-            if (w <= room) fits = [factor, w]; else tooWide = [factor, w];
-            if (tries < FIT.tries && room - fits[1] > 12) return step();
-            return fits[0] === factor ? w : draw(el, spec, fits[0]);
-          });
-        };
-        return step();
+      return narrowed(el, spec, width, room).then(function (w) {
+        if (w <= room) return w;
+        var small = compact(spec, room);
+        return draw(el, small, 1).then(function (smallWidth) {
+          return smallWidth <= room ? smallWidth : narrowed(el, small, smallWidth, room);
+        });
       });
     });
   }

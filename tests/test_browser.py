@@ -218,6 +218,27 @@ def test_on_a_phone_a_wide_chart_keeps_its_text_size_and_scrolls_sideways(open_p
     assert guard.blocked == []
 
 
+@pytest.mark.parametrize("width", [390, 600])
+def test_on_a_narrow_screen_the_maps_fit_their_column_at_full_text_size(open_page, site, site_url, width):
+    page, guard = open_page(site_url)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(site_url + next(p for p in sitecheck.pages(site) if posixpath.basename(p) == "02-pilot-clusters.html"))
+    page.wait_for_function("() => [...document.querySelectorAll('.cb-chart')].every(e => e.dataset.chartStatus === 'rendered')",
+                           timeout=20_000)
+    maps = page.evaluate("""() => [...document.querySelectorAll('.cb-chart')].map(el => {
+      const svg = el.querySelector('svg.marks');
+      return {spec: el.dataset.spec, room: el.clientWidth, drawn: parseFloat(svg.getAttribute('width')),
+              shown: svg.getBoundingClientRect().width, full: el.classList.contains('is-full')};
+    })""")
+    assert {m["spec"] for m in maps} == {"spec-russia-map", "spec-cluster-map"}
+    for m in maps:
+        # drawn to fit, not scaled down or scrolled, and not narrowed further than the column asks
+        assert not m["full"] and m["drawn"] <= m["room"] and abs(m["shown"] - m["drawn"]) < 1, m
+        assert m["drawn"] >= 0.9 * m["room"], m
+    assert all(c["smallest"] >= SCREEN_MIN_PX - 0.05 for c in page.evaluate(_CHART_TEXT))
+    assert guard.blocked == []
+
+
 def test_on_a_phone_a_table_row_is_a_card_whose_values_sit_beside_their_labels(open_page, site, site_url):
     page, guard = open_page(site_url)
     page.set_viewport_size({"width": 390, "height": 844})
