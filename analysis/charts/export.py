@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -12,6 +13,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
+
+from analysis.charts import theme
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
@@ -43,18 +46,18 @@ def print_svg(spec: dict, cache_dir: Path | None = None) -> str:
 
 
 def _print_key(spec: dict) -> str:
-    from analysis.charts import theme
-
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8"))
-    for module in (theme.__file__, __file__):
-        digest.update(Path(module).read_bytes())
-    digest.update(vlc.__version__.encode("ascii"))
+    digest.update(_fitting_code())
     return digest.hexdigest()[:32]
 
 
-def _print_svg(spec: dict) -> str:
-    from analysis.charts import theme
+@functools.cache
+def _fitting_code() -> bytes:
+    """What a print image depends on besides its spec: this module, the theme and vl-convert."""
+    return b"".join(Path(module).read_bytes() for module in (theme.__file__, __file__)) + vlc.__version__.encode("ascii")
 
+
+def _print_svg(spec: dict) -> str:
     spec = theme.for_print(spec)
     svg = vlc.vegalite_to_svg(spec)
     width, target = _svg_width(svg), _print_target(svg)
@@ -65,8 +68,6 @@ def _print_svg(spec: dict) -> str:
 
 def _print_target(svg: str) -> float:
     """The most a chart may be wide, in pixels, for its smallest text to print at 8 pt."""
-    from analysis.charts import theme
-
     return theme.PRINT_TEXT_WIDTH_PT * _smallest_text(svg) / theme.PRINT_MIN_PT
 
 
@@ -120,29 +121,25 @@ _MIN_SCALE = 0.25
 _MIN_STEP = 20
 
 
-def _scale_views(node, factor: float):
+def _scale_views(spec: dict, factor: float) -> dict:
     """The spec with every view's width (and, for a map, its height and its projection's clip,
     scale and translation) times `factor`."""
-    if isinstance(node, list):
-        return [_scale_views(v, factor) for v in node]
-    if not isinstance(node, dict):
+    def change(node: dict) -> dict:
+        width = node.get("width")
+        if isinstance(width, dict) and isinstance(width.get("step"), (int, float)):
+            node["width"] = {**width, "step": max(_MIN_STEP, round(width["step"] * factor))}
+        if isinstance(width, (int, float)) and width >= _FIXED_VIEW:
+            node["width"] = round(width * factor)
+            if _projects(node) and isinstance(node.get("height"), (int, float)):
+                node["height"] = round(node["height"] * factor)
+        if isinstance(node.get("clipExtent"), list):  # a map's projection, stated in pixels
+            node["clipExtent"] = [[c * factor for c in corner] for corner in node["clipExtent"]]
+            if isinstance(node.get("scale"), (int, float)) and isinstance(node.get("translate"), list):
+                node["scale"] = node["scale"] * factor
+                node["translate"] = [t * factor for t in node["translate"]]
         return node
-    out = {k: _scale_views(v, factor) for k, v in node.items() if k != "datasets"}
-    if "datasets" in node:
-        out["datasets"] = node["datasets"]
-    width = node.get("width")
-    if isinstance(width, dict) and isinstance(width.get("step"), (int, float)):
-        out["width"] = {**width, "step": max(_MIN_STEP, round(width["step"] * factor))}
-    if isinstance(width, (int, float)) and width >= _FIXED_VIEW:
-        out["width"] = round(width * factor)
-        if _projects(node) and isinstance(node.get("height"), (int, float)):
-            out["height"] = round(node["height"] * factor)
-    if isinstance(node.get("clipExtent"), list):  # a map's projection, stated in pixels
-        out["clipExtent"] = [[c * factor for c in corner] for corner in node["clipExtent"]]
-        if isinstance(node.get("scale"), (int, float)) and isinstance(node.get("translate"), list):
-            out["scale"] = node["scale"] * factor
-            out["translate"] = [t * factor for t in node["translate"]]
-    return out
+
+    return theme.rebuild(spec, change)
 
 
 def _projects(view: dict) -> bool:

@@ -129,66 +129,56 @@ def theme() -> dict:
     }
 
 
-def _print_fonts(node):
-    if isinstance(node, dict):
-        return {k: PRINT_FONT if k.endswith(("font", "Font")) and v == FONT else _print_fonts(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_print_fonts(v) for v in node]
+def rebuild(spec, change):
+    """A copy of a spec in which `change(node)` may alter each object, deepest first. Inline
+    data (`datasets`) is kept as it is, never walked."""
+    if isinstance(spec, list):
+        return [rebuild(v, change) for v in spec]
+    if not isinstance(spec, dict):
+        return spec
+    return change({k: v if k == "datasets" else rebuild(v, change) for k, v in spec.items()})
+
+
+def _print_font(node: dict) -> dict:
+    return {k: PRINT_FONT if k.endswith(("font", "Font")) and v == FONT else v for k, v in node.items()}
+
+
+def _without_hint(node: dict, hint: str) -> dict:
+    """The object without the subtitle line that tells a reader on screen how to use the chart."""
+    title = node.get("title")
+    if isinstance(title, dict) and isinstance(title.get("subtitle"), list) and hint in title["subtitle"]:
+        node["title"] = {**title, "subtitle": [line for line in title["subtitle"] if line != hint]}
     return node
 
 
-def _wrap_titles(node):
-    if isinstance(node, list):
-        return [_wrap_titles(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _wrap_titles(v) for k, v in node.items() if k != "datasets"}
-    if "datasets" in node:
-        out["datasets"] = node["datasets"]
+def _wrap_titles(node: dict) -> dict:
+    """Titles wrapped for print; in a narrow view, the x-axis title too."""
     width = node.get("width")
     if isinstance(width, (int, float)) and width < NARROW_VIEW:
-        out["encoding"] = _wrap_axis_titles(out.get("encoding"))
-        if "layer" in out:
-            out["layer"] = [{**v, "encoding": _wrap_axis_titles(v.get("encoding"))} for v in out["layer"]]
+        for view in [node, *node.get("layer", [])]:
+            if isinstance(view.get("encoding"), dict):
+                view["encoding"] = _wrap_axis_titles(view["encoding"])
     title = node.get("title")
     if isinstance(title, dict):
-        out["title"] = {**title, **{key: _lines(title[key], chars) for key, chars in PRINT_TITLE_CHARS.items() if key in title}}
-    return out
+        node["title"] = {**title, **{key: _lines(title[key], chars) for key, chars in PRINT_TITLE_CHARS.items() if key in title}}
+    return node
 
 
-def _without_hint(node, hint: str | None):
-    """The spec without the subtitle line that tells a reader on screen how to use the chart."""
-    if not hint or not isinstance(node, (dict, list)):
-        return node
-    if isinstance(node, list):
-        return [_without_hint(v, hint) for v in node]
-    out = {k: (_without_hint(v, hint) if k != "datasets" else v) for k, v in node.items()}
-    title = node.get("title")
-    if isinstance(title, dict) and isinstance(title.get("subtitle"), list) and hint in title["subtitle"]:
-        out["title"] = {**title, "subtitle": [line for line in title["subtitle"] if line != hint]}
-    return out
-
-
-def _wrap_axis_titles(encoding):
-    if not isinstance(encoding, dict) or not isinstance(encoding.get("x"), dict) or not isinstance(encoding["x"].get("title"), str):
+def _wrap_axis_titles(encoding: dict) -> dict:
+    if not isinstance(encoding.get("x"), dict) or not isinstance(encoding["x"].get("title"), str):
         return encoding
     return {**encoding, "x": {**encoding["x"], "title": _lines(encoding["x"]["title"], 20)}}
 
 
-def _upright_labels(node):
+def _upright_labels(node: dict) -> dict:
     """Slanted axis labels stand upright, and legends hold at most two items a row: slanted
     labels and long legends reach sideways past the plot and widen the chart, which the PDF
     then prints smaller."""
-    if isinstance(node, list):
-        return [_upright_labels(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: (_upright_labels(v) if k != "datasets" else v) for k, v in node.items()}
     if isinstance(node.get("labelAngle"), (int, float)) and node["labelAngle"] % 90:
-        out["labelAngle"] = -90
+        node["labelAngle"] = -90
     if isinstance(node.get("legend"), dict) and node["legend"].get("columns", 0) > 2:
-        out["legend"] = {**out["legend"], "columns": 2}
-    return out
+        node["legend"] = {**node["legend"], "columns": 2}
+    return node
 
 
 def _lines(text, chars: int) -> list[str]:
@@ -213,7 +203,15 @@ def wrap(text: str | list[str], chars: int) -> str | list[str]:
 def for_print(spec: dict) -> dict:
     """The spec as the PDF sets it: every chart text in the print family instead of the
     screen's, titles wrapped, slanted labels upright, and no hint on using it on screen."""
-    spec = _upright_labels(_wrap_titles(_without_hint(_print_fonts(spec), spec.get("usermeta", {}).get("hint"))))
+    hint = spec.get("usermeta", {}).get("hint")
+
+    def change(node: dict) -> dict:
+        node = _print_font(node)
+        if hint:
+            node = _without_hint(node, hint)  # before the titles are re-wrapped
+        return _upright_labels(_wrap_titles(node))
+
+    spec = rebuild(spec, change)
     config = dict(spec.get("config", {}))
     # a legend's items in rows of two, so a legend is never wider than its chart
     config["legend"] = {**config.get("legend", {}), "columns": 2}
