@@ -402,8 +402,9 @@
   };
   SourceList.prototype.list = function () {
     var links = this.links;
+    var page = referencesPage();
     return el("ol", { className: "cb-sources", "aria-label": "Sources of the comparison" }, this.texts.map(function (text, i) {
-      return el("li", { id: "cb-source-" + (i + 1) }, linkedSource(text, links[i]));
+      return el("li", { id: "cb-source-" + (i + 1) }, linkedSource(text, page ? links[i] : [], page));
     }));
   };
 
@@ -413,12 +414,11 @@
     return link ? link.href.split("#")[0] : null;
   }
 
-  /* A source line with each work it names linked to that work's entry in the References. */
-  function linkedSource(text, links) {
-    var page = referencesPage();
+  /* A source line with each work it names linked to that work's entry on the References `page`. */
+  function linkedSource(text, links, page) {
     var parts = [];
     var at = 0;
-    (page ? links : []).forEach(function (pair) {
+    links.forEach(function (pair) {
       var found = text.indexOf(pair[0], at);
       if (found < 0) return;
       if (found > at) parts.push(text.slice(at, found));

@@ -64,17 +64,14 @@ _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)")
 _ESCAPE = re.compile(r"\\(.)")
 
 
-def plain_source(ds: Dataset, row) -> str:
-    """A row's source as plain text, worded as every page words it: 'Kutsenko (2015), footnote 12'."""
+def source_fields(ds: Dataset, row) -> dict:
+    """A row's source as the page shows it: the plain line, worded as every page words it
+    ('Kutsenko (2015), footnote 12'), and the works it names, each as [its text in that line,
+    its References anchor], so the page can link them."""
     markdown = citation.cite_row(ds, row)
-    return _ESCAPE.sub(r"\1", _LINK.sub(r"\1", markdown))
-
-
-def source_links(ds: Dataset, row) -> list[list[str]]:
-    """The works a row's source names, each as [its text in the source line, its References anchor],
-    so the page can link them: [["Kutsenko (2015)", "ref-kutsenko-2015"], ...]."""
-    return [[_ESCAPE.sub(r"\1", label), target.partition("#")[2]]
-            for label, target in _LINK.findall(citation.cite_row(ds, row)) if "#ref-" in target]
+    return {"source": _ESCAPE.sub(r"\1", _LINK.sub(r"\1", markdown)),
+            "source_links": [[_ESCAPE.sub(r"\1", label), target.partition("#")[2]]
+                             for label, target in _LINK.findall(markdown) if "#ref-" in target]}
 
 
 def _value_text(ds: Dataset, value, qualifier, unit: str, high=None) -> str:
@@ -94,7 +91,7 @@ def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
         "text": _value_text(ds, r["value"], r["qualifier"], r["unit"], r["value_high"]),
         "year": _plain(r["year"]), "scope": r["scope"], "scope_label": SCOPE.get(r["scope"], r["scope"]),
         "quality": r["quality"], "quality_label": QUALITIES.get(r["quality"], r["quality"]),
-        "source": plain_source(ds, r), "source_links": source_links(ds, r),
+        **source_fields(ds, r),
     }
 
 
@@ -143,7 +140,7 @@ def _reference(ds: Dataset, b: pd.Series) -> dict:
         "text": _value_text(ds, b["value"], b["comparator"], b["unit"], b["value_high"]),
         "scope": b["applies_to"], "scope_label": SCOPE.get(b["applies_to"], b["applies_to"]),
         "quality": b["quality"], "quality_label": QUALITIES.get(b["quality"], b["quality"]),
-        "source": plain_source(ds, b), "source_links": source_links(ds, b), "caveat": b["caveat"] if _given(b["caveat"]) else None,
+        **source_fields(ds, b), "caveat": b["caveat"] if _given(b["caveat"]) else None,
     }
 
 
