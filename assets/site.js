@@ -151,9 +151,7 @@
   }
 
   function updateFit(el, button) {
-    var svg = el.querySelector("svg");
-    var natural = svg ? parseFloat(svg.getAttribute("width")) : 0;
-    var tooWide = natural > el.clientWidth * 1.05;
+    var tooWide = drawnWidth(el) > el.clientWidth * 1.05;
     button.hidden = !tooWide;
     if (!tooWide && el.classList.contains("is-full")) {
       el.classList.remove("is-full");
@@ -236,7 +234,7 @@
     if (el.cbEmbedded) el.cbEmbedded.finalize();
     return window.vegaEmbed(el, factor === 1 ? spec : scaleViews(spec, factor), EMBED_OPTIONS).then(function (embedded) {
       el.cbEmbedded = embedded;
-      el.cbView = embedded.view;
+      el.cbView = embedded.view;  // other page scripts (the directory's map) reach the view through its container
       return drawnWidth(el);
     });
   }
@@ -250,6 +248,9 @@
       if (narrowest > room) return narrowest;
       var fits = [FIT.minScale, narrowest];
       var tries = 0;
+      var interpolated = function () {
+        return fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]);
+      };
       var step = function (factor) {
         return draw(el, spec, factor).then(function (w) {
           tries += 1;
@@ -257,14 +258,13 @@
           var flat = fits[1] <= narrowest + 1;
           var settled = !flat && room - fits[1] <= 12;
           if (!settled && tries < FIT.tries && tooWide[0] - fits[0] >= FIT.step) {
-            return step(flat ? (fits[0] + tooWide[0]) / 2 : Math.min(Math.max(
-              fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]),
-              fits[0] + 0.05), tooWide[0] - 0.02));
+            return step(flat ? (fits[0] + tooWide[0]) / 2
+              : Math.min(Math.max(interpolated(), fits[0] + 0.05), tooWide[0] - 0.02));
           }
           return fits[0] === factor ? w : draw(el, spec, fits[0]);
         });
       };
-      return step(fits[0] + (tooWide[0] - fits[0]) * (room - 2 - fits[1]) / (tooWide[1] - fits[1]));
+      return step(interpolated());
     });
   }
 
@@ -337,7 +337,6 @@
       try {
         fitted(el, spec).then(function () {
           nameActions(el);
-          // other page scripts (the directory's map) reach the chart's view through its container
           linkProfiles(el.cbView, spec);
           el.setAttribute("data-chart-status", "rendered");
           fitControl(el);
