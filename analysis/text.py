@@ -2,7 +2,12 @@
 
 Chapters, cluster profiles, the Best-Practice Collection and the data changelog all use
 these functions, so a value, a qualifier or a country reads the same on every page. Only
-pandas is needed here (no Altair or IPython), so any layer may import it.
+pandas and Babel are needed here (no Altair or IPython), so any layer may import it.
+
+Each edition speaks one language. `speak(lang)` sets it for the process (a chapter's setup cell
+does, through `setup(lang=...)`), and every function here then writes in it: the same value
+reads `1,234.5` in English and `1 234,5` in Russian, formatted by Babel from CLDR's rules.
+`say(en=..., ru=...)` picks our own words for the language spoken.
 """
 
 from __future__ import annotations
@@ -10,12 +15,54 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import pandas as pd
+from babel import Locale
+from babel.numbers import format_decimal
+
+#: The editions' languages; the first is the main one (the site's root).
+LANGUAGES = ("en", "ru")
+_spoken = {"lang": "en", "units": {}}
+
+
+def speak(lang: str, units: Mapping[str, str] | None = None) -> None:
+    """Write in `lang` from now on; `units` maps an English unit ('organisations') to its forms in `lang`
+    after 1, after 2-4 and after 5 ('организация|организации|организаций')."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language '{lang}' is not one of {', '.join(LANGUAGES)}")
+    _spoken.update(lang=lang, units=dict(units or {}))
+
+
+def language() -> str:
+    return _spoken["lang"]
+
+
+def units() -> dict[str, str]:
+    """The unit forms of the language spoken (see `speak`)."""
+    return dict(_spoken["units"])
+
+
+@contextmanager
+def speaking(lang: str, units: Mapping[str, str] | None = None):
+    """`speak(lang)` for the duration of a `with` block (profile pages, charts drawn for one edition)."""
+    before = dict(_spoken)
+    speak(lang, units)
+    try:
+        yield
+    finally:
+        _spoken.update(before)
+
+
+def say(en: str, ru: str) -> str:
+    """Our own words, in the language spoken."""
+    return ru if _spoken["lang"] == "ru" else en
 
 #: How a value's qualifier is said before the number ('exact' says nothing).
 QUALIFIERS = {"exact": "", "about": "about ", "more_than": "more than ", "less_than": "less than ",
               "at_least": "at least ", "at_most": "at most "}
+QUALIFIERS_RU = {"exact": "", "about": "около ", "more_than": "более ", "less_than": "менее ",
+                 "at_least": "не менее ", "at_most": "не более "}
 
 #: Country and group codes as readers know them.
 COUNTRY_NAMES = {
@@ -24,8 +71,13 @@ COUNTRY_NAMES = {
     "EU": "European Union", "IT": "Italy", "DK": "Denmark", "IN": "India",
 }
 
-#: Currencies, written before the amount ('USD 13.8 billion'), never after it.
+#: Where Babel's (CLDR's) Russian country name is not the one Russian official texts use.
+_COUNTRY_RU = {"US": "США", "GB": "Великобритания", "EU": "Европейский союз"}
+
+#: Currencies, written before the amount ('USD 13.8 billion'), never after it; in Russian after it, abbreviated.
 _CURRENCIES = ("USD", "RUB", "EUR")
+_CURRENCY_RU = {"USD": "долл. США", "RUB": "руб.", "EUR": "евро"}
+_MAGNITUDE_RU = {"billion": "млрд", "million": "млн", "thousand": "тыс."}
 #: Units that add no word after a number: counts and ranks say what they count in their label.
 _NO_UNIT_WORD = ("", "count", "rank")
 #: Large amounts without a unit of their own read with a magnitude in words: 'USD 2.9 billion'.
@@ -38,10 +90,13 @@ def md_escape(text) -> str:
 
 
 def num(value, digits: int = 1) -> str:
-    """A number for prose: thousands separated, trailing zeros dropped (1,470; 44; 1.47)."""
+    """A number for prose: thousands separated, trailing zeros dropped (1,470; 44; 1.47; in Russian 1 470; 1,47)."""
     if pd.isna(value):
-        return "n/a"
+        return say("n/a", "н/д")
     value = float(value)
+    if _spoken["lang"] != "en":
+        # Babel rounds half-even on the decimal value, as Python's format does on the binary one
+        return format_decimal(round(value, digits), format="#,##0." + "#" * digits, locale=_spoken["lang"])
     if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
@@ -52,7 +107,30 @@ def pct(value, digits: int = 1) -> str:
 
 
 def country(code: str) -> str:
+    if _spoken["lang"] == "ru":
+        return _COUNTRY_RU.get(code) or Locale("ru").territories.get(code, code)
     return COUNTRY_NAMES.get(code, code)
+
+
+def plural(n, forms: str) -> str:
+    """The form of a noun after the number `n`: `forms` holds them as 'one|few|many' (Russian) or 'one|many'."""
+    options = forms.split("|")
+    if len(options) == 1:
+        return forms
+    if _spoken["lang"] == "ru" and len(options) >= 3:
+        rule = Locale("ru").plural_form(abs(float(n)) if not float(n).is_integer() else abs(int(n)))
+        return {"one": options[0], "few": options[1]}.get(rule, options[2])
+    return options[0] if n == 1 else options[-1]
+
+
+def date(iso: str) -> str:
+    """A day in words: '23 November 2026'; in Russian «23 ноября 2026 г.»."""
+    from datetime import date as day
+
+    from babel.dates import format_date
+
+    d = day.fromisoformat(str(iso)[:10])
+    return format_date(d, format="long", locale="ru") if _spoken["lang"] == "ru" else f"{d.day} {d:%B %Y}"
 
 
 def qualified(value, qualifier: str | None, unit_label: str, *, digits: int = 2, high=None) -> str:
@@ -63,6 +141,8 @@ def qualified(value, qualifier: str | None, unit_label: str, *, digits: int = 2,
     takes no unit word (the label says what is counted: 'more than 10'); years read as years
     (2003). `qualifier` may also be a benchmark's comparator ('range' and 'average' say nothing).
     """
+    if _spoken["lang"] == "ru":
+        return _qualified_ru(value, qualifier, unit_label, digits=digits, high=high)
     q = QUALIFIERS.get(qualifier or "exact", "")
     bounds = [v for v in (value, high) if v is not None and not pd.isna(v)]
     if not bounds:
@@ -83,6 +163,37 @@ def qualified(value, qualifier: str | None, unit_label: str, *, digits: int = 2,
     return q + " ".join(words)
 
 
+def _qualified_ru(value, qualifier: str | None, unit_label: str, *, digits: int, high) -> str:
+    """`qualified` in Russian: «более 70 000 человек», «13,8 млрд долл. США», «около 55%», «3–6 лет»."""
+    q = QUALIFIERS_RU.get(qualifier or "exact", "")
+    bounds = [v for v in (value, high) if v is not None and not pd.isna(v)]
+    if not bounds:
+        return num(value)
+    unit_label = unit_label if isinstance(unit_label, str) else ""
+    if unit_label == "year":
+        return q + "–".join(str(int(v)) for v in bounds)
+    if unit_label in ("%", "percent"):
+        return q + "–".join(num(v, digits) for v in bounds) + "%"
+    head, _, rest = unit_label.partition(" ")
+    currency, unit = (head, rest) if head in _CURRENCIES else ("", unit_label)
+    scale, magnitude = 1, ""
+    if not unit.startswith(("thousand", "million", "billion")):
+        scale, magnitude = next(((f, w) for f, w in _MAGNITUDES if abs(bounds[0]) >= f), (1, ""))
+    else:
+        magnitude, _, unit = unit.partition(" ")
+    amount = "–".join(num(v / scale, digits) for v in bounds)
+    words = [amount] + ([_MAGNITUDE_RU[magnitude]] if magnitude else [])
+    if currency:
+        words.append(_CURRENCY_RU[currency])
+    elif unit not in _NO_UNIT_WORD:
+        forms = _spoken["units"].get(unit) or _spoken["units"].get(unit_label) or unit
+        # after a magnitude word ('млн') or a fraction, Russian takes the genitive singular or plural form
+        n = bounds[-1] / scale
+        words.append(plural(2 if magnitude or not float(n).is_integer() else n, forms) if not magnitude
+                     else forms.split("|")[-1])
+    return q + " ".join(words)
+
+
 def _singular(unit: str) -> str:
     """The unit after the number 1: '1 company', '1 person', '1 seat'."""
     head, _, last = unit.rpartition(" ")
@@ -100,10 +211,12 @@ def derived(value, *, approximate: bool, unit_label: str = "") -> str:
 
 
 def listing(items, *, serial: bool = False) -> str:
-    """'a, b and c'; with `serial`, 'a, b, and c' (for items that contain 'and' themselves)."""
+    """'a, b and c'; with `serial`, 'a, b, and c' (for items that contain 'and' themselves); in Russian 'a, b и c'."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
+    if _spoken["lang"] == "ru":
+        return ("; " if serial else ", ").join(items[:-1]) + " и " + items[-1]
     return ", ".join(items[:-1]) + (", and " if serial else " and ") + items[-1]
 
 
@@ -151,10 +264,30 @@ def locator_parts(source: str, locator: str) -> list[tuple[str, str]]:
     return parts
 
 
+#: A locator's words in Russian, as GOST R 7.0.5 abbreviates them: 'Figure 5' -> 'рис. 5', 'section 'X'' -> 'раздел «X»'.
+_PLACE_RU = [
+    (re.compile(r"^Figures? (.+)$"), r"рис. \1"), (re.compile(r"^Tables? (.+)$"), r"табл. \1"),
+    (re.compile(r"^footnotes? (.+)$"), r"сноска \1"), (re.compile(r"^pp?\. (.+)$"), r"с. \1"),
+    (re.compile(r"^sections? '(.+)'(.*)$"), r"раздел «\1»\2"), (re.compile(r"^section (.+)$"), r"раздел \1"),
+    (re.compile(r"^Appendix (.+)$"), r"прил. \1"), (re.compile(r"^abstract$"), "аннотация"),
+    (re.compile(r"^list of the 25 pilot clusters$"), "список 25 пилотных кластеров"),
+]
+
+
+def place(where: str) -> str:
+    """A place in a work, in the language spoken: 'Figure 5', or in Russian 'рис. 5'."""
+    if _spoken["lang"] != "ru":
+        return where
+    for pattern, repl in _PLACE_RU:
+        if pattern.match(where):
+            return pattern.sub(repl, where).replace(" and ", " и ").replace(", opening paragraph", ", первый абзац")
+    return where
+
+
 def _places(places: list[str]) -> str:
     """Places in one work: 'Figure 7 and Figure 8', or with '; ' when a place has commas of its own.
     A work cited as a whole (an empty locator) adds no place."""
-    places = [p for p in dict.fromkeys(places) if p]
+    places = [place(p) for p in dict.fromkeys(places) if p]
     return "; ".join(places) if any("," in p for p in places) else listing(places)
 
 
@@ -172,7 +305,7 @@ def cited(names: Mapping[str, str], cites, cited_work=None, *, base: str = "") -
         return ""
     printed = str(cited_work).split("; ") if _given(cited_work) else []
     pages = [_PAGES.search(printed[i]) if i < len(printed) else None for i in range(len(str(cites).split(";")))]
-    items = [work(names, ref_id, base=base) + (f", {md_escape(p.group(1))}" if p else "")
+    items = [work(names, ref_id, base=base) + (f", {md_escape(place(p.group(1)))}" if p else "")
              for ref_id, p in zip(str(cites).split(";"), pages)]
     return listing(items, serial=any(pages[:-1]))  # 'A, p. 5, and B': a comma before 'and' keeps pages apart
 
@@ -190,7 +323,7 @@ def cite(names: Mapping[str, str], source: str, locator: str, cites=None, cited_
     if not link:
         return text
     quoted = cited(names, cites, cited_work, base=base)
-    return f"{text}, citing {quoted}" if quoted else text
+    return f"{text}, {say('citing', 'со ссылкой на')} {quoted}" if quoted else text
 
 
 def source_line(names: Mapping[str, str], refs, *, base: str = "", ours: str = "", bare: bool = False) -> str:
@@ -208,8 +341,11 @@ def source_line(names: Mapping[str, str], refs, *, base: str = "", ours: str = "
     for ref_id, where in places.items():
         also = list(dict.fromkeys(quoted.get(ref_id, [])))
         parts.append(_at(work(names, ref_id, base=base), where)
-                     + (f", citing {listing(also, serial=any(', p' in a for a in also[:-1]))}" if also else ""))
+                     + (f", {say('citing', 'со ссылкой на')} {listing(also, serial=any(', p' in a or ', с' in a for a in also[:-1]))}"
+                        if also else ""))
     parts += [ours] if ours else []
     if bare:
         return "; ".join(parts)
-    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+    if len(parts) > 1:
+        return say("Sources: ", "Источники: ") + "; ".join(parts) + "."
+    return say("Source: ", "Источник: ") + "; ".join(parts) + "."

@@ -276,14 +276,15 @@ def test_wrong_encoding(data_copy):
 
 
 def test_windows_1251_text_is_named_and_shown_readably(data_copy):
-    path = data_copy / "clusters.csv"
-    text = path.read_text(encoding="utf-8").replace("Sarov innovation cluster", "Саровский инновационный кластер")
+    # factors.csv has no Russian of its own (clusters.csv does, in UTF-8), so the one Cyrillic cell is the edit
+    path = data_copy / "factors.csv"
+    text = path.read_text(encoding="utf-8").replace("Developed infrastructure", "Развитая инфраструктура")
     path.write_bytes(text.encode("cp1251"))
     problems = data.validate(data_copy)
     # One problem: the cross-file checks wait until the file can be read, instead of burying it.
     assert [str(p) for p in problems] == [
-        f"clusters.csv:{_line_of_text(text, 'sarov,')}:name: not valid UTF-8 (byte 0xd1); it looks like Windows-1251 "
-        "(Cyrillic) text; save it as UTF-8 (Саровский инновационный кластер)"]
+        f"factors.csv:{_line_of_text(text, 'infrastructure,')}:label: not valid UTF-8 (byte 0xd0); it looks like "
+        "Windows-1251 (Cyrillic) text; save it as UTF-8 (Развитая инфраструктура)"]
 
 
 def test_header_only_table_says_it_has_no_rows(data_copy):

@@ -150,6 +150,8 @@ class Dataset:
     specialisation: schemas.Specialisation
     practices: list[Practice] = field(default_factory=list)
     boundaries: dict = field(default_factory=dict)
+    language: str = "en"  # the language of the words readers see (`analysis.data.language.localized`)
+    terms: dict = field(default_factory=dict)  # in another language: 'status.meets' -> the word for the term
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", _TrackedTables(self.tables))

@@ -127,6 +127,12 @@ class Clusters(pa.DataFrameModel):
     sources: Series[str] = _text("Source ids, separated by ';'.", str_matches=SOURCE_LIST)
     locator: Series[str] = _text("Where in the sources the facts are.", max_len=LONG)
     note: Series[str] = _text("Remarks.", nullable=True, max_len=LONG)
+    name_ru: Series[str] = _text("Cluster name in Russian, as the Russian edition shows it.", nullable=True)
+    short_name_ru: Series[str] = _text("Short name in Russian, for charts and lists.", nullable=True, max_len=40)
+    region_ru: Series[str] = _text("Region in Russian.", nullable=True)
+    city_ru: Series[str] = _text("Main city or cities in Russian.", nullable=True)
+    name_ru_confidence: Series[str] = _text("Confidence of the Russian name: S, P or M.", nullable=True, isin=["S", "P", "M"])
+    name_ru_note: Series[str] = _text("Where the Russian name comes from, when it needs saying.", nullable=True, max_len=LONG)
 
     class Config(_Strict):
         pass

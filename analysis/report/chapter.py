@@ -24,6 +24,8 @@ from analysis import indicators as indicators_mod
 from analysis.charts import export, figures
 from analysis.data import Dataset, load
 from analysis.paths import find_root
+from analysis import text
+from analysis.data import language
 from analysis.text import md_escape, num  # noqa: F401  (chapters import them from here)
 
 RENDERER = "clusterbench"
@@ -129,10 +131,17 @@ class ChapterContext:
 
     project_dir: Path
     target: str
+    lang: str = "en"
 
     @cached_property
     def ds(self) -> Dataset:
-        return load_cached(Path(os.environ.get(DATA_ENV) or self.project_dir / "data"), self.project_dir / ".cache" / "datasets")
+        """The validated data, with the words readers see in the chapter's language."""
+        ds = load_cached(Path(os.environ.get(DATA_ENV) or self.project_dir / "data"), self.project_dir / ".cache" / "datasets")
+        if self.lang == "en":
+            return ds
+        translations = language.read(ds.root)
+        text.speak(self.lang, language.unit_forms(translations))
+        return language.localized(ds, self.lang, translations)
 
     @property
     def i(self):
@@ -140,8 +149,8 @@ class ChapterContext:
         return indicators_mod
 
     def figure(self, figure_id: str) -> alt.TopLevelMixin:
-        """A chart from the figure catalogue; display it as the cell's last expression."""
-        return figures.build(self.ds, figure_id)
+        """A chart from the figure catalogue, in the chapter's language; display it as the cell's last expression."""
+        return figures.build(self.ds, figure_id, lang=self.lang)
 
     def figure_csv(self, figure_id: str) -> pd.DataFrame:
         return export.chart_data(self.figure(figure_id))
@@ -175,11 +184,15 @@ class ChapterContext:
 _contexts: list[ChapterContext] = []
 
 
-def setup() -> ChapterContext:
-    """Call once, in a chapter's hidden first cell: `ctx = setup()`."""
+def setup(lang: str = "en") -> ChapterContext:
+    """Call once, in a chapter's hidden first cell: `ctx = setup()`; a Russian chapter calls `setup(lang="ru")`.
+
+    Everything the chapter then writes (numbers, dates, lists, our words, the data's labels) is in `lang`.
+    """
     register_renderer()
+    text.speak(lang)
     project = Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root())
-    ctx = ChapterContext(project_dir=project, target=target_format())
+    ctx = ChapterContext(project_dir=project, target=target_format(), lang=lang)
     _contexts.append(ctx)
     return ctx
 

@@ -1,0 +1,155 @@
+"""The data in another language: the same rows, ids and numbers, with the words readers see translated.
+
+The English files are the source of truth. What a Russian reader sees instead is kept beside them:
+
+- `clusters.csv` has each cluster's Russian name, short name, region and city (`name_ru`, ...),
+  with a confidence code like every other fact;
+- `ru/labels.csv` is a translation memory for every other label: one row per (file, field, English
+  text), so a label edited in English shows up as untranslated rather than silently stale;
+- `practices/ru/BP-NNN-slug.md` holds each practice's Russian title, origin and text;
+- `glossary.csv` fixes the one Russian term for each term of the field.
+
+`localized(ds, "ru")` returns a Dataset in which those texts replace the English ones. Ids, codes,
+numbers and units are untouched (units are said by `analysis.text`, which gets their Russian forms
+from `unit_forms`), so every table, chart and finding computed from it shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from pathlib import Path
+
+import yaml
+
+LABELS = "ru/labels.csv"
+PRACTICES = "practices/ru"
+GLOSSARY = "glossary.csv"
+#: clusters.csv columns and the column each one's translation is in.
+CLUSTER_COLUMNS = {"name": "name_ru", "short_name": "short_name_ru", "region": "region_ru", "city": "city_ru"}
+#: YAML files whose text values are translated (matched by their English text).
+YAML_FILES = {"vocab": "vocabularies.yml", "signs": "signs.yml", "programme": "programme.yml",
+              "scorecard": "scorecard.yml", "specialisation": "specialisation.yml"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Translations:
+    """The Russian texts of one data folder."""
+
+    labels: dict[tuple[str, str], dict[str, str]]  # (file, field) -> English text -> Russian text
+    terms: dict[str, str]  # 'status.meets' -> the Russian word for the term
+    practices: dict[str, dict]  # practice id -> {'title', 'label', 'body'}
+
+    def text(self, file: str, field: str, en) -> str:
+        """The Russian for `en` in `file`'s `field`, else `en` itself."""
+        if not isinstance(en, str):
+            return en
+        return self.labels.get((file, field), {}).get(en, en)
+
+    def any_field(self, file: str) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for (f, field), table in self.labels.items():
+            if f == file and not field.endswith(".term"):
+                merged.update(table)
+        return merged
+
+
+def read(root: Path) -> Translations:
+    """The translation files under the data folder `root` (missing files give no translations)."""
+    labels: dict[tuple[str, str], dict[str, str]] = {}
+    terms: dict[str, str] = {}
+    path = Path(root) / LABELS
+    if path.exists():
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
+            if row.get("field", "").endswith(".term"):
+                terms[row["field"].removesuffix(".term")] = row["ru"]
+            else:
+                labels.setdefault((row["file"], row["field"]), {})[row["en"]] = row["ru"]
+    practices = {}
+    from analysis.data import split_front_matter
+
+    for p in sorted((Path(root) / PRACTICES).glob("BP-*.md")):
+        parts = split_front_matter(p.read_text(encoding="utf-8"))
+        if parts is None:
+            continue
+        head, body, _ = parts
+        meta = yaml.safe_load(head) or {}
+        practices[str(meta.get("id"))] = {"title": meta.get("title"), "label": meta.get("label"), "body": body.strip(),
+                                          "file": p.name}
+    return Translations(labels, terms, practices)
+
+
+def unit_forms(translations: Translations) -> dict[str, str]:
+    """English unit -> its Russian forms 'one|few|many', for `analysis.text.speak`."""
+    return dict(translations.labels.get(("indicators.csv", "unit"), {}))
+
+
+def localized(ds, lang: str, translations: Translations | None = None):
+    """`ds` with the words readers see in `lang` (the same object for English)."""
+    if lang == "en":
+        return ds
+    tr = translations or read(ds.root)
+    tables = dict(dict.items(ds.tables))  # plain items: reading for a copy is not a use of the data
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for (file, field), table in tr.labels.items():
+            if file == name and field in frame.columns:
+                frame[field] = frame[field].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+        if name == "clusters.csv":
+            for col, ru in CLUSTER_COLUMNS.items():
+                if ru in frame.columns and col in frame.columns:
+                    frame[col] = frame[ru].where(frame[ru].notna() & (frame[ru].astype(str) != ""), frame[col])
+        tables[name] = frame
+    changes = {"tables": tables}
+    for attr, file in YAML_FILES.items():
+        model = object.__getattribute__(ds, attr)
+        changes[attr] = type(model).model_validate(_translated(model.model_dump(), tr.any_field(file)))
+    changes["distribution_meta"] = {k: type(v).model_validate(_translated(v.model_dump(), tr.any_field("distributions.yml")))
+                                    for k, v in object.__getattribute__(ds, "distribution_meta").items()}
+    changes["practices"] = [_practice(p, tr.practices.get(p.meta.id)) for p in object.__getattribute__(ds, "practices")]
+    out = dataclasses.replace(ds, **changes, language=lang, terms=dict(tr.terms))
+    # what an edition in `lang` shows also depends on the translations (for incremental rebuilds)
+    object.__getattribute__(out, "tables").read.update({LABELS, "practices/"})
+    return out
+
+
+def _translated(node, table: dict[str, str]):
+    if isinstance(node, str):
+        return table.get(node, node)
+    if isinstance(node, dict):
+        return {k: _translated(v, table) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_translated(v, table) for v in node]
+    return node
+
+
+def _practice(p, ru: dict | None):
+    if not ru:
+        return p
+    origin = p.meta.origin.model_copy(update={"label": ru["label"]}) if ru.get("label") and p.meta.origin.label else p.meta.origin
+    meta = p.meta.model_copy(update={"title": ru["title"] or p.meta.title, "origin": origin})
+    return dataclasses.replace(p, meta=meta, body=ru["body"])
+
+
+def missing(ds, lang: str = "ru") -> list[str]:
+    """What readers of `lang` would see in English: every label without a translation, as 'file: field: text'."""
+    tr = read(ds.root)
+    out = []
+    for (file, field), table in sorted(tr.labels.items()):
+        if file.endswith(".csv") and file in dict(dict.items(ds.tables)):
+            frame = dict.__getitem__(ds.tables, file)
+            if field in frame.columns:
+                for value in sorted({v for v in frame[field] if isinstance(v, str) and v}):
+                    if value not in table:
+                        out.append(f"{file}: {field}: {value}")
+    clusters = dict.__getitem__(ds.tables, "clusters.csv")
+    for col, ru in CLUSTER_COLUMNS.items():
+        if col in ("name", "region") and ru in clusters.columns:
+            for _, row in clusters.iterrows():
+                if isinstance(row[col], str) and row[col] and not (isinstance(row[ru], str) and row[ru]):
+                    out.append(f"clusters.csv: {ru}: {row['id']}")
+    for p in object.__getattribute__(ds, "practices"):
+        if p.meta.id not in tr.practices:
+            out.append(f"{PRACTICES}/: {p.meta.id}")
+    return out
