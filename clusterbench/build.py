@@ -95,7 +95,8 @@ def data_file_hash(data_dir: Path, rel: str) -> str:
 
 
 def _project_files(root: Path) -> list[Path]:
-    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/*.qmd", "assets/*", "assets/typst/*"))
+    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/*.qmd", "ru/*.qmd", "ru/chapters/*.qmd",
+                        "assets/*", "assets/typst/*"))
 
 
 def fingerprint(root: Path, data_dir: Path, options: dict) -> str:
@@ -358,7 +359,14 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         else:
             result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
         if "html" in to:
-            directory.write_site_data(ds, tmp)  # assets/clusters-data.js, read by the directory and compare pages
+            from analysis import text
+            from analysis.data import language
+            from clusterbench.prerender import folder
+
+            for lang in languages(root):  # assets/clusters-data.js, read by the directory and compare pages
+                translations = language.read(ds.root) if lang != "en" else None
+                with text.speaking(lang, language.unit_forms(translations) if translations else None):
+                    directory.write_site_data(language.localized(ds, lang, translations), tmp / folder(lang))
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
         if refusal:
             raise BuildError(refusal)
@@ -400,24 +408,36 @@ def _where(exc, root: Path) -> str:
     return f"{rel}:{exc.line}: {exc.message}"
 
 
-def _load_books(root: Path, data_dir: Path, to: tuple[str, ...]):
-    """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory."""
+def _load_books(root: Path, data_dir: Path, to: tuple[str, ...], lang: str = "en"):
+    """The book and, when PDFs are wanted, the collection, each with its pre-render files made in memory,
+    in `lang`: English from the default profiles, another language from its own (`prerender.LANGUAGE_PROFILES`)."""
     from analysis import project as P
     from analysis.report.chapter import load_cached
     from clusterbench import prerender as profiles
     from clusterbench.engine import book as E
 
     ds = load_cached(data_dir, root / ".cache" / "datasets")
-    default = P.active_profiles(P.read_config(root))
+    if lang == "en":
+        default, collection_profile = P.active_profiles(P.read_config(root)), COLLECTION_PROFILE
+    else:
+        (book_profile, collection_profile), default = profiles.LANGUAGE_PROFILES[lang], None
+        default = [book_profile]
     generated = profiles.pre_render(ds, root, default, cache_dir=root / ".cache" / "profiles")
     project = P.load(root, default, generated)
     book = E.Book(project, E.parse_book(project))
     collection = None
-    if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists() and "pdf" in to:
-        cgenerated = profiles.pre_render(ds, root, [COLLECTION_PROFILE])
-        cproject = P.load(root, COLLECTION_PROFILE, cgenerated)
+    if (root / f"_quarto-{collection_profile}.yml").exists() and "pdf" in to:
+        cgenerated = profiles.pre_render(ds, root, [collection_profile])
+        cproject = P.load(root, collection_profile, cgenerated)
         collection = E.Book(cproject, E.parse_book(cproject))
     return book, collection, generated
+
+
+def languages(root: Path) -> list[str]:
+    """The languages the project has editions in: English, and each language whose book profile exists."""
+    from clusterbench.prerender import LANGUAGE_PROFILES
+
+    return ["en"] + [lang for lang, (book, _) in LANGUAGE_PROFILES.items() if (root / f"_quarto-{book}.yml").exists()]
 
 
 def _declared(project, generated: dict[str, str]) -> dict:
@@ -510,11 +530,12 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
 
     timings: dict[str, float] = {}
     with _timed(timings, "plan the books"):
-        plan = _plan_wheel(root, data_dir, to, card)
+        plans = [_plan_wheel(root, data_dir, to, card, lang) for lang in languages(root)]
+    plan = plans[0]
     env = {DATA_ENV: str(data_dir)}
     # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
     # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
-    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for b in plan.books() for pc in b.chapters]
+    jobs = [(pc.doc, EXECUTION_TARGET, root, env) for p in plans for b in p.books() for pc in b.chapters]
     cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
     result = BuildResult(site, "wheel", 0.0, timings=timings)
     progress = _progress()
@@ -523,16 +544,47 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
         with _timed(timings, "execute chapters"):
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
+        for other in plans[1:]:
+            _write_edition_in(other, results, root, site, to, progress, result)
     return result
 
 
-def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | None) -> _WheelPlan:
-    """Load the books (a project or chapter problem becomes a BuildError) and settle what the build writes."""
+def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], progress,
+                      result: BuildResult) -> None:
+    """The site and PDFs of an edition in another language, under its folder of the site (ru/), beside the
+    English one; the open data are shared, so they are written once, by the English edition."""
+    from clusterbench import prerender
+    from clusterbench.engine import pandoc
+    from clusterbench.engine.parse import QmdError
+    from clusterbench.engine.typst import PdfError
+
+    lang = plan.book.project.config.get("lang")
+    here = site / prerender.folder(lang)
+    work = site.with_name(site.name + f"-work-{lang}")
+    task = progress.add_task(f"Writing the {lang} edition", total=("html" in to) + ("pdf" in to) + (1 if plan.collection else 0))
+    try:
+        assembler = _Assembler(results, here, work)
+        _copy_resources(plan.book.project, here)
+        with _timed(result.timings, f"write site and PDFs ({lang})"):
+            result.pages += _render_formats(plan, assembler, to, progress, task)
+        if "pdf" in to:
+            result.pdfs += [here / plan.report_pdf] + ([here / plan.collection_pdf] if plan.collection is not None else [])
+    except QmdError as exc:
+        raise BuildError(_where(exc, root)) from None
+    except (pandoc.PandocError, PdfError) as exc:
+        raise BuildError(f"The {lang} site or a PDF could not be written: {exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | None, lang: str = "en") -> _WheelPlan:
+    """Load the books in `lang` (a project or chapter problem becomes a BuildError) and settle what the build writes."""
+    from analysis import text
     from analysis.project import ProjectError
     from clusterbench.engine.parse import QmdError
 
     try:
-        book, collection, generated = _load_books(root, data_dir, to)
+        book, collection, generated = _load_books(root, data_dir, to, lang)
     except ProjectError as exc:
         raise BuildError(str(exc)) from None
     except QmdError as exc:
@@ -542,14 +594,19 @@ def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | No
     report_pdf = f"{REPORT_STEM}-{edition}.pdf"
     collection_pdf = f"{COLLECTION_STEM}-{edition}.pdf"
     downloads = []
-    if "pdf" in to:
-        downloads.append(("Full report (PDF)", report_pdf))
-        if collection is not None:
-            downloads.append(("Best-Practice Collection (PDF)", collection_pdf))
-    # the page that explains the open data files, where the book has one; else the data package itself
-    downloads += [("Open data", "open-data.html") if (root / "open-data.qmd").exists()
-                  else ("Open data (CSV, datapackage.json)", "data/datapackage.json")]
+    with text.speaking(lang):
+        if "pdf" in to:
+            downloads.append((text.say("Full report (PDF)", "Полный отчёт (PDF)"), report_pdf))
+            if collection is not None:
+                downloads.append((text.say("Best-Practice Collection (PDF)", "Сборник лучших практик (PDF)"), collection_pdf))
+        # the page that explains the open data files, where the book has one; else the data package itself
+        downloads += [(text.say("Open data", "Открытые данные"), "open-data.html") if (root / "open-data.qmd").exists()
+                      else (text.say("Open data (CSV, datapackage.json)", "Открытые данные (CSV, datapackage.json)"),
+                            "data/datapackage.json")]
+    from clusterbench.prerender import folder
+
     declared = _declared(project, generated)
+    declared.update(languages=[(code, folder(code)) for code in languages(root)], home_root="../" if lang != "en" else "")
     if card:
         declared.update(image=card["path"], image_alt=card["alt"], image_size=card["size"])
     info = book_info(project, downloads=downloads, declared=declared)

@@ -42,6 +42,18 @@ METADATA = "_generated/metadata.yml"
 HEAD = "_generated/head.html"
 VEGA_BUNDLE = "assets/vega-bundle.js"
 COLLECTION_PROFILE = "practices"
+#: The profiles of the editions in another language: the language's code and the profile of its book or collection.
+LANGUAGE_PROFILES = {"ru": ("book-ru", "practices-ru")}
+
+
+def is_collection(profiles: list[str]) -> bool:
+    """The Best-Practice Collection, in any language, is the active book."""
+    return COLLECTION_PROFILE in profiles or any(p == c for _, c in LANGUAGE_PROFILES.values() for p in profiles)
+
+
+def folder(lang: str) -> str:
+    """Where an edition's sources sit in the project and its pages in the site: '' for English, 'ru/' for Russian."""
+    return "" if lang == "en" else f"{lang}/"
 
 
 #: The tables a profile page reads only its own cluster's rows of, by the column naming the cluster.
@@ -49,21 +61,26 @@ OWN_ROWS = {"observations": "entity", "assessments.csv": "cluster", "cluster_att
 
 
 def pages(ds: Dataset, *, scorecard_link: bool, cache_dir: Path | None = None) -> dict[str, str]:
-    """The profile pages and their index, by project-relative path.
+    """The profile pages and their index, by project-relative path, in the data's language
+    (`ds.language`: the Russian pages sit under ru/).
 
     With `cache_dir`, a page whose inputs are unchanged since the last call is taken from there.
     """
-    from analysis import indicators
+    from analysis import indicators, text
+    from analysis.data import language
 
-    ranks = indicators.scores(ds).set_index("cluster")
-    cache = _ProfileCache(ds, ranks, scorecard_link, cache_dir)
-    texts = {}
-    for cid, view in _cluster_views(ds, skip=cache.valid()):
-        texts[cid] = profile_markdown(view, cid, ranks, scorecard_link=scorecard_link)
-    texts = cache.update(texts)
-    out = {PROFILES_INDEX: index_markdown(ds)}
+    prefix = folder(ds.language)
+    units = language.unit_forms(language.read(ds.root)) if ds.language != "en" else None
+    with text.speaking(ds.language, units):
+        ranks = indicators.scores(ds).set_index("cluster")
+        cache = _ProfileCache(ds, ranks, scorecard_link, cache_dir / ds.language if cache_dir else None)
+        texts = {}
+        for cid, view in _cluster_views(ds, skip=cache.valid()):
+            texts[cid] = profile_markdown(view, cid, ranks, scorecard_link=scorecard_link)
+        texts = cache.update(texts)
+        out = {prefix + PROFILES_INDEX: index_markdown(ds)}
     for cid in ds["clusters"]["id"]:
-        out[f"{PROFILE_DIR.as_posix()}/{cid}.md"] = texts[cid]
+        out[f"{prefix}{PROFILE_DIR.as_posix()}/{cid}.md"] = texts[cid]
     return out
 
 
@@ -172,20 +189,29 @@ def metadata(ds: Dataset, root: Path, profiles: list[str]) -> str:
     from analysis import project as P
     from analysis.report import citation
 
-    facts = citation.facts(P.load(root, profiles))
-    collection = COLLECTION_PROFILE in profiles
+    from analysis import text
+
+    project = P.load(root, profiles)
+    lang = str(project.config.get("lang") or "en")
+    facts = citation.facts(project)
+    collection = is_collection(profiles)
+    prefix = folder(lang)
+    with text.speaking(lang):
+        label = text.say("Draft", "Черновик") if not facts.released else text.say(f"Edition {facts.edition}", f"Выпуск {facts.edition}")
     lines = ["# Written by the pre-render step (python -m clusterbench.prerender) for the active profile; not kept in git.",
              "cb:",
              f"  edition: {_yaml_string(facts.edition)}",
-             f"  edition-label: {_yaml_string('Draft' if not facts.released else f'Edition {facts.edition}')}",
+             f"  edition-label: {_yaml_string(label)}",
              f"  long-date: {_yaml_string(facts.long_date)}",
              f"  how-to-cite: {_yaml_string(citation.how_to_cite(facts))}"]
     if facts.licence:
         lines.append(f"  licence: {_yaml_string(facts.licence)}")
     if not collection:
-        lines += ["book:", "  appendices:", f"    - {PROFILES_INDEX}"]
-        for part, pages in chapter_groups(ds):
-            lines += [f"    - part: {_yaml_string(part)}", "      chapters:"] + [f"        - {path}" for path in pages]
+        lines += ["book:", "  appendices:", f"    - {prefix}{PROFILES_INDEX}"]
+        with text.speaking(lang):
+            groups = chapter_groups(ds)
+        for part, pages in groups:
+            lines += [f"    - part: {_yaml_string(part)}", "      chapters:"] + [f"        - {prefix}{path}" for path in pages]
     return "\n".join(lines) + "\n"
 
 
@@ -209,10 +235,14 @@ def pre_render(ds: Dataset, root: Path, profiles: list[str], cache_dir: Path | N
     `cache_dir` keeps the profile pages between runs (see `pages`).
     """
     from analysis import project as P
+    from analysis.data import language
 
-    listed = {ref.path.resolve() for ref in P.load(root, profiles).chapters}
-    files = {} if COLLECTION_PROFILE in profiles else pages(
-        ds, scorecard_link=(root / "chapters" / "05-scorecard.qmd").resolve() in listed, cache_dir=cache_dir)
+    project = P.load(root, profiles)
+    lang = str(project.config.get("lang") or "en")
+    ds = language.localized(ds, lang)
+    listed = {ref.path.resolve() for ref in project.chapters}
+    files = {} if is_collection(profiles) else pages(
+        ds, scorecard_link=(root / folder(lang) / "chapters" / "05-scorecard.qmd").resolve() in listed, cache_dir=cache_dir)
     files[METADATA] = metadata(ds, root, profiles)
     files[HEAD] = head_html(root, profiles)
     return files
@@ -221,8 +251,10 @@ def pre_render(ds: Dataset, root: Path, profiles: list[str], cache_dir: Path | N
 def write(files: dict[str, str], root: Path) -> list[Path]:
     """Write the pre-render files that changed, and remove profile pages of clusters that are gone."""
     changed = []
-    profile_dir = root / PROFILE_DIR
-    if profile_dir.is_dir():
+    for lang in ("en", *LANGUAGE_PROFILES):
+        profile_dir = root / folder(lang) / PROFILE_DIR
+        if not profile_dir.is_dir() or not any(rel.startswith(f"{folder(lang)}{PROFILE_DIR.as_posix()}/") for rel in files):
+            continue
         for path in sorted(profile_dir.glob("*.md")):
             if path.relative_to(root).as_posix() not in files:
                 path.unlink()

@@ -184,7 +184,8 @@ def _targets(book: Book, numbered: list[crossref.Numbered]) -> dict[str, Target]
     """Every reference target of the book: the chapters and what `crossref.number` found in them."""
     targets: dict[str, Target] = {}
     for index, pc in enumerate(book.chapters):
-        found = {pc.anchor: f"Chapter {pc.number}" if pc.number is not None else pc.title, **numbered[index].targets}
+        chapter_word = crossref.NAMES.get(str(book.project.config.get("lang") or "en"), crossref.NAMES["en"])["ch"]
+        found = {pc.anchor: f"{chapter_word} {pc.number}" if pc.number is not None else pc.title, **numbered[index].targets}
         for label, text in found.items():
             if label in targets:
                 other = book.chapters[targets[label].chapter].doc.path.name
@@ -204,7 +205,8 @@ def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list
 
     with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs as a subprocess
         asts = list(pool.map(read, zip(book.chapters, assemblies)))
-    numbered = [crossref.number(ast, pc.number) for ast, pc in zip(asts, book.chapters)]
+    lang = str(book.project.config.get("lang") or "en")
+    numbered = [crossref.number(ast, pc.number, lang) for ast, pc in zip(asts, book.chapters)]
     targets = _targets(book, numbered)
     chapters = []
     for index, (pc, ast, assembly) in enumerate(zip(book.chapters, asts, assemblies)):

@@ -24,6 +24,9 @@ from clusterbench.engine.document import Heading
 #: writer would drop them silently), so "<script>" or "\\cmd" taken from data prints as it is.
 READERS = {"html": "markdown", "typst": "markdown-raw_html-raw_tex"}
 KIND_NAMES = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
+#: What references and captions call each kind, per language, as Quarto's language files do (`lang: ru`:
+#: "Рисунок 4.1", "Таблица 4.1", "Раздел 4.1", "Глава 4").
+NAMES = {"en": {**KIND_NAMES, "ch": "Chapter"}, "ru": {"fig": "Рисунок", "tbl": "Таблица", "sec": "Раздел", "ch": "Глава"}}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CHAPTER_FILE = re.compile(r"^(?!https?:|mailto:|#)([^#?]+\.(?:qmd|md))(#.*)?$")
@@ -137,13 +140,14 @@ class Numbered:
     headings: list[Heading] = field(default_factory=list)
 
 
-def number(ast: dict, chapter: int | None) -> Numbered:
+def number(ast: dict, chapter: int | None, lang: str = "en") -> Numbered:
     """Number the sections (level 2 and deeper), figures and tables of one chapter, in place.
 
     Sections of an unnumbered chapter stay unnumbered (a reference to one shows its title);
     its figures and tables are numbered 1, 2, ... without a chapter prefix.
     """
     found = Numbered()
+    names = NAMES.get(lang, NAMES["en"])
     counters = {"fig": 0, "tbl": 0}
     sections: list[int] = []
     prefix = f"{chapter}." if chapter is not None else ""
@@ -160,7 +164,7 @@ def number(ast: dict, chapter: int | None) -> Numbered:
                 attributes.append(["number", num])
             found.headings.append(Heading(level, ident, text, num))
             if ident.startswith("sec-"):
-                found.targets[ident] = f"Section {num}" if num else text
+                found.targets[ident] = f"{names['sec']} {num}" if num else text
         elif t in ("Div", "Table", "Figure"):
             ident, _, attributes = block["c"][0]
             kind = ident.split("-", 1)[0] if "-" in ident else ""
@@ -168,7 +172,9 @@ def number(ast: dict, chapter: int | None) -> Numbered:
                 counters[kind] += 1
                 num = f"{prefix}{counters[kind]}"
                 attributes.append(["number", num])
-                found.targets[ident] = f"{KIND_NAMES[kind]} {num}"
+                if lang != "en":  # the caption's prefix in the page's language (the writers' default is English)
+                    attributes.append(["caption-prefix", names[kind]])
+                found.targets[ident] = f"{names[kind]} {num}"
     return found
 
 

@@ -82,3 +82,7 @@ class BookInfo:
     image: str = ""
     image_alt: str = ""
     image_size: tuple[int, int] | None = None
+    # The site's languages as (code, folder from the site root): [("en", ""), ("ru", "ru/")]; and the way from
+    # this edition's root to the site's ("" for English, "../" for Russian), where versions.json is.
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    home_root: str = ""

@@ -47,6 +47,60 @@ SEARCH_INDEX = "search-index.js"
 #: Pandoc options for chapter bodies. `--wrap=none` keeps raw HTML (chart specs) on one line.
 PANDOC_ARGS = ("--section-divs", "--wrap=none", f"--lua-filter={LUA_FILTER}")
 
+#: The words the page shell itself says, per language (the chapters bring their own).
+MESSAGES = {
+    "en": {
+        "skip": "Skip to content", "draft": "Draft", "edition": "Edition {}",
+        "draft_banner": "This is a draft: it holds changes that are not in a released edition yet. Please do not cite it.",
+        "prev_next": "Previous and next chapter", "previous": "Previous", "next": "Next", "contents": "Contents",
+        "search_label": "Search the report", "search": "Search",
+        "search_hint": "Results appear as you type. Use the arrow keys to move through them and Enter to open one.",
+        "licence": "Licence", "source_code": "Source code and data", "publisher": "Publisher", "contact": "Contact",
+        "how_to_cite": "How to cite", "downloads": "Downloads", "on_this_page": "On this page",
+        "all_pages": "All %s pages: see %s", "book_contents": "Book contents", "close": "Close", "appendices": "Appendices",
+        "language_name": "English", "switch_title": "This page in English",
+        "not_found_title": "Page not found", "not_found_description": "There is no page at this address.",
+        "not_found_body": "<p>There is no page at this address in {title}. The address may be mistyped, or it may name a page "
+                          "that this edition does not have.</p>\n<p>Search the report with the box at the top of this page, start "
+                          "from the <a href=\"{home}\">home page</a>, or choose a chapter from the contents. Every released "
+                          "edition keeps its pages at its own address; the edition menu at the top lists them.</p>\n",
+    },
+    "ru": {
+        "skip": "Перейти к содержанию", "draft": "Черновик", "edition": "Выпуск {}",
+        "draft_banner": "Это черновик: в нём есть изменения, ещё не вошедшие в выпуск. Пожалуйста, не цитируйте его.",
+        "prev_next": "Предыдущая и следующая глава", "previous": "Назад", "next": "Далее", "contents": "Содержание",
+        "search_label": "Поиск по отчёту", "search": "Поиск",
+        "search_hint": "Результаты появляются по мере ввода. Стрелки переходят между ними, Enter открывает выбранный.",
+        "licence": "Лицензия", "source_code": "Исходный код и данные", "publisher": "Издатель", "contact": "Контакты",
+        "how_to_cite": "Как цитировать", "downloads": "Скачать", "on_this_page": "На этой странице",
+        "all_pages": "Все страницы (%s): см. «%s»", "book_contents": "Содержание отчёта", "close": "Закрыть",
+        "appendices": "Приложения", "language_name": "Русский", "switch_title": "Эта страница на русском языке",
+        "not_found_title": "Страница не найдена", "not_found_description": "По этому адресу страницы нет.",
+        "not_found_body": "<p>В издании «{title}» нет страницы по этому адресу. Возможно, в адресе опечатка или такой "
+                          "страницы нет в этом выпуске.</p>\n<p>Воспользуйтесь поиском вверху страницы, начните с "
+                          "<a href=\"{home}\">главной страницы</a> или выберите главу в содержании. Каждый выпуск хранит свои "
+                          "страницы по собственному адресу; их список — в меню выпусков вверху.</p>\n",
+    },
+}
+
+
+def messages(lang: str) -> dict[str, str]:
+    return MESSAGES.get(lang, MESSAGES["en"])
+
+
+def alternates(book: BookInfo, file: str, root: str) -> list[dict]:
+    """This page in every language the site has, the page's own first: the language switch and `hreflang` links.
+    The editions share their page names, so the Russian of `05-scorecard.html` is `ru/05-scorecard.html`."""
+    out = []
+    for lang, folder in book.languages:
+        href = root + book.home_root + folder + file
+        absolute = f"{book.site_url.rstrip('/')}/{folder}{file}" if book.site_url else ""
+        t = messages(lang)
+        out.append({"lang": lang, "href": href, "absolute": absolute, "label": t["language_name"],
+                    "title": t["switch_title"], "current": lang == book.lang, "main": folder == ""})
+    return sorted(out, key=lambda a: not a["current"])
+
+
 SNIPPET_CHARS = 200
 BODY_CHARS = 20_000
 SEARCH_BUDGET = 4_000_000
@@ -192,9 +246,10 @@ def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapte
             return None
         return {"href": root + page_file(chapters, i), "label": chapters[i].label, "number": chapters[i].number, "title": chapters[i].title}
 
+    t = messages(book.lang)
     page_title = chapter.title if chapter.title == book.title else f"{chapter.title} \u00b7 {book.title}"
     description = chapter.description or book.subtitle or book.title
-    edition = ("Draft" if book.edition == "draft" else f"Edition {book.edition}") + (f" \u00b7 {book.date}" if book.date else "")
+    edition = (t["draft"] if book.edition == "draft" else t["edition"].format(book.edition)) + (f" \u00b7 {book.date}" if book.date else "")
     template = _environment().get_template("page.html")
     return template.render(
         book=book,
@@ -216,6 +271,8 @@ def _render(book: BookInfo, chapters: list[Chapter], index: int, chapter: Chapte
         after_body_html=Markup(book.after_body_html),
         cite=Markup(inline_markdown_html(book.how_to_cite)),
         downloads=[{"label": d.label, "href": root + d.href} for d in book.downloads],
+        t=t,
+        alternates=alternates(book, page_file(chapters, index), root) if not not_found and book.languages else [],
     )
 
 
@@ -244,14 +301,12 @@ def render_not_found(book: BookInfo, chapters: list[Chapter]) -> str:
 
     from clusterbench.web import site_path
 
-    root = site_path(book.site_url) if book.site_url else ""
-    chapter = Chapter(Path(NOT_FOUND_PAGE), "404", "Page not found", "page-not-found", None, None, {}, [],
-                      "There is no page at this address.")
-    body = (f"<p>There is no page at this address in {escape(book.title)}. The address may be mistyped, or it may "
-            "name a page that this edition does not have.</p>\n"
-            f'<p>Search the report with the box at the top of this page, start from the <a href="{escape(root)}index.html">'
-            "home page</a>, or choose a chapter from the contents. Every released edition keeps its pages at its own "
-            "address; the edition menu at the top lists them.</p>\n")
+    t = messages(book.lang)
+    folder = dict(book.languages).get(book.lang, "")
+    root = site_path(book.site_url) + folder if book.site_url else ""
+    chapter = Chapter(Path(NOT_FOUND_PAGE), "404", t["not_found_title"], "page-not-found", None, None, {}, [],
+                      t["not_found_description"])
+    body = t["not_found_body"].format(title=escape(book.title), home=escape(root) + "index.html")
     return _render(book, chapters, -1, chapter, root, body, canonical="", not_found=True)
 
 

@@ -109,7 +109,7 @@ local function figure(div)
   end
   local inlines = pandoc.Inlines({})
   if div.attributes["number"] then
-    inlines:extend({ caption_prefix("Figure", div.attributes["number"]), pandoc.Space() })
+    inlines:extend({ caption_prefix(div.attributes["caption-prefix"] or "Figure", div.attributes["number"]), pandoc.Space() })
   end
   inlines:extend(caption)
   local out = { pandoc.RawBlock("html", '<figure class="cb-figure" id="' .. div.identifier .. '">') }
@@ -128,12 +128,15 @@ local function numbered_table(div)
   if not number then
     return nil
   end
+  -- crossref names the kind in the page's language ("Таблица"); English is the default
+  local kind = div.attributes["caption-prefix"] or "Table"
   div.attributes["number"] = nil
+  div.attributes["caption-prefix"] = nil
   return div:walk({
     Table = function(tbl)
       local blocks = tbl.caption.long
       if #blocks > 0 and blocks[1].content then
-        local content = pandoc.Inlines({ pandoc.Str("Table " .. number .. ":"), pandoc.Space() })
+        local content = pandoc.Inlines({ pandoc.Str(kind .. " " .. number .. ":"), pandoc.Space() })
         content:extend(blocks[1].content)
         blocks[1].content = content
       end
