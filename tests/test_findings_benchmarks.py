@@ -190,3 +190,39 @@ def test_other_data_changes_the_wording_and_data_text_stays_literal(data_copy):
     assert mass.reach_world_phrase == "Only ICT and electronics reach"
     assert mass.small_and_company_poor.startswith(r"Zh \<b\>\*bold\*\</b\>, ")
     assert benchmarks.governance(ds).staff_selection_phrase == "in only 2 clusters"
+
+
+@pytest.fixture(scope="module")
+def ru(ds):
+    """The findings in Russian, from the data with its Russian cluster names and regions (clusters.csv
+    short_name_ru, region_ru); labels from other files stay as they are, which is all these tests need."""
+    from analysis.data import language
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        yield benchmarks.findings(language.localized(ds, "ru", language.Translations({}, {}, {})))
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions(ru):
+    # the same values as the English tests read from the data, with a decimal comma
+    assert (ru.mass.avg_participants, ru.mass.world_avg, ru.mass.share_of_world) == ("44", "80", "55%")
+    assert (ru.governance.status_top, ru.funding.russia_public_only) == ("53,3%", "71,5%")
+    assert (ru.business.failing, ru.business.unknown, ru.staffing.maximum) == (10, 15, "23")
+    # the phrases our words build are Russian, and read as whole clauses
+    assert ru.mass.reach_world_phrase == "Ни одна отраслевая группа не достигает"
+    assert ru.governance.staff_selection_phrase == "ни в одном кластере участники не привлекаются к подбору его персонала"
+    assert ru.mass.industries_below_minimum == "«Nuclear and radiation technologies» и «New materials»"
+
+
+def test_findings_in_russian_quote_cluster_names_and_say_the_tables_in_russian(ru):
+    # cluster_attributes.csv member_contributions: dubna, kama, novosibirsk-it-bio (clusters.csv short_name_ru)
+    assert ru.funding.member_fee_clusters == "«Дубна, ядерная физика», «Камский (Татарстан)» и «Новосибирск, ИТ и биофармацевтика»"
+    assert ru.funding.not_requested_regions == "Московская область"
+    small = ru.mass.small_table.set_index("Кластер")
+    assert set(small["Официальных участников (2013 г.)"]) == {"менее 20"}
+    assert small.loc["Железногорск", "Также не соответствует правилу о доле бизнеса"] == "да"
+    assert small.loc["Мордовия, светотехника", "Также не соответствует правилу о доле бизнеса"] == "нет данных"
+    failing = ru.business.failing_table
+    assert list(failing.columns)[:2] == ["Кластер", "Отраслевая группа"] and set(failing["Доля компаний среди участников"]) == {"менее 50%"}
+    assert set(ru.funding.mapping_table["Сторона и показатель"]) == {
+        "Россия (доля организаций, назвавших источник)", "Мир (доля в бюджете)"}

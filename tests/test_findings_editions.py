@@ -39,3 +39,27 @@ def test_released_editions_are_listed_newest_first_with_their_links(project):
     # the register's words are escaped, the DOI is a link
     assert r"First \<b\>\*edition\*\</b\>" in oldest
     assert "[10.5281/zenodo.1234567](https://doi.org/10.5281/zenodo.1234567)" in oldest
+
+
+def test_the_russian_edition_says_it_in_russian(project):
+    import re
+
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        draft = findings.findings(project)
+    assert draft.released == "Ни один выпуск ещё не вышел; это черновик."
+    assert draft.changelog == "Ни один выпуск ещё не вышел, поэтому изменений пока нет."
+    editions.write_register(project, [
+        editions.Entry("2026.1", "2026-11-23", "First", "0" * 64, "abc1234", "10.5281/zenodo.1234567"),
+        editions.Entry("2026.2", "2026-12-01", "Second", "1" * 64, "abc1235")])
+    with speaking("ru"):
+        lines = findings.findings(project).released.splitlines()
+    assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == ["Выпуск", "Дата", "Краткое описание", "PDF", "DOI"]
+    newest, oldest = lines[2], lines[3]
+    # Babel (CLDR) puts a narrow no-break space before 'г.'
+    assert newest.startswith(f"| [2026.2]({SITE_URL}/v/2026.2/)") and re.search(r"\| 1 декабря 2026\s?г\. \|", newest)
+    assert re.search(r"\| 23 ноября 2026\s?г\. \|", oldest) and f"[Доклад]({SITE_URL}/v/2026.1/cluster-benchmark-2026.1.pdf)" in oldest
+    assert "[Сборник](" in oldest and "[10.5281/zenodo.1234567](https://doi.org/10.5281/zenodo.1234567)" in oldest
+    # and English again outside the block
+    assert "1 December 2026" in findings.findings(project).released

@@ -149,3 +149,44 @@ def test_names_from_the_data_reach_the_prose_escaped(data_copy):
     path.write_text(out.getvalue(), encoding="utf-8")
     f = foreign.findings(load(data_copy))
     assert f.named_only.startswith(r"Sophia \<script\>alert(1)\</script\> \*x\*, Silicon Valley")
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.text import speaking
+
+    ds = load()
+    english = foreign.findings(ds)
+    with speaking("ru"):
+        f = foreign.findings(ds)
+    assert (f.n_figures, f.n_ambiguous, f.n_normalised) == (english.n_figures, english.n_ambiguous, english.n_normalised)
+    assert (f.lowest_per_organisation, f.highest_per_organisation) == ("около 22", "около 470")
+    assert f.patents_scale == "1\u00a0000"
+    assert f.patents_label == "Выданные патенты на 1\u00a0000 занятых (накопленным итогом)"
+    assert f.comparable_sentence.startswith("Ни один из нормированных показателей нельзя сопоставить")
+    assert (f.most_clusters_country, f.fewest_clusters_country) == ("США", "Финляндия")
+    assert f.in_every_country == "«Qualified people»"  # labels from the data come from ds; our quotes are Russian
+    assert f.missing_from_one_sentence.startswith("Каждая из предпосылок «Developed infrastructure», ")
+    # tables: Russian headers and words, the same numbers written the Russian way
+    t = f.normalised_table
+    assert list(t.columns) == ["Кластер", "Показатель", "Значение", "Расчёт", "Охват", "Качество"]
+    chem = t.iloc[0]
+    assert (chem["Показатель"], chem["Расчёт"], chem["Охват"]) == (
+        "Занятые на одну организацию", "занятые 70\u00a0000 ÷ организации 150", "Отрасль региона в целом или парк")
+    assert chem["Качество"].endswith("; исходные данные приблизительные")
+    counts = f.country_counts_table.set_index("Страна")
+    assert counts.loc["Канада"].tolist()[:2] == ["около 50", "не указан"]
+    pre = f.preconditions_table
+    assert pre.columns[0] == "Предпосылка" and pre.columns[-1] == "Число стран"
+    assert pre.iloc[0].tolist() == ["Qualified people", "да", "да", "да", "да", 4]
+    assert list(f.profiles["research-triangle"].columns) == ["Показатель", "Значение (год)", "Охват", "Отметка качества"]
+
+
+def test_formulas_read_in_russian_with_russian_digit_groups():
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        assert foreign.readable_formula("patents_granted 2205 / employees 120000 x 1,000") == \
+            "выданные патенты 2\u00a0205 ÷ занятые 120\u00a0000 × 1\u00a0000"
+        assert foreign.readable_formula("as reported") == "по данным источника"
+    assert foreign.readable_formula("patents_granted 2205 / employees 120000 x 1,000") == \
+        "patents granted 2,205 ÷ employees 120,000 × 1,000"

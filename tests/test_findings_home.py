@@ -92,3 +92,41 @@ def test_a_chart_on_the_home_page_links_to_the_references_from_there():
     # the catalogue's own chart, which the chapters show, is left as it was
     assert "](11-references.qmd#ref-kutsenko-2015)" in chart.usermeta["source"]
     assert shown.to_dict()["usermeta"]["id"] == chart.to_dict()["usermeta"]["id"] == "critical-mass"
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.text import speaking
+
+    ds = load()
+    with speaking("ru"):
+        k, f = home.key_findings(ds), home.findings(ds)
+    # the same values as in English, written the Russian way: decimal comma, an en dash for a range
+    assert (k.avg_participants, k.share_of_world, k.world_avg, k.groups_below_minimum, k.minimum_range) == (
+        "44", "55%", "80", 2, "30–50")
+    assert (k.public_only, k.gap_share, k.known_pct) == ("71,5%", "46,1%", "27,6")
+    assert (f.practices, f.themes, f.countries) == (52, 10, 12)
+    assert list(f.by_theme.columns) == ["Признак", "Практика", "Название", "Происхождение"]
+    assert list(f.by_country.columns) == ["Происхождение", "Практика", "Название", "Признак"]
+    assert f.by_country.iloc[0]["Происхождение"] == "Австрия"
+    assert all(re.fullmatch(r"\[BP-\d{3}\]\(#bp-\d{3}\)", link) for link in f.by_theme["Практика"])
+
+
+def test_a_practice_in_russian_takes_its_headings_from_the_russian_practice_file():
+    import dataclasses
+
+    from analysis.data import language
+    from analysis.report import practices
+    from analysis.text import speaking
+
+    ds = load()
+    # only the Russian practice files, so that the test does not depend on the labels being translated
+    tr = dataclasses.replace(language.read(ds.root), labels={}, terms={})
+    ru = language.localized(ds, "ru", tr)
+    with speaking("ru"):
+        text = practices.practice_markdown(ru, next(p for p in ru.practices if p.meta.id == "BP-001"))
+    assert "**Что было сделано.**" in text and "**Почему это важно для российских пилотных кластеров.**" in text
+    assert "## " not in text.split("\n", 1)[1] and "What was done" not in text
+    assert "**Происхождение:**" in text and "**Уровень:** кластер" in text and "**Источник:**" in text
+    # the English edition's practice is unchanged
+    english = practices.practice_markdown(ds, next(p for p in ds.practices if p.meta.id == "BP-001"))
+    assert "**What was done.**" in english and "**Origin:**" in english and "**Level:** cluster" in english

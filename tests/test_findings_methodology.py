@@ -57,3 +57,28 @@ def test_the_dictionary_gives_each_table_a_heading_and_its_fields(f):
     # every field is one row of one table: header and rule lines aside, rows equal the field count
     rows = [line for line in f.dictionary.splitlines() if line.startswith("| ") and not line.startswith("| Field ")]
     assert len(rows) == f.fields
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_words():
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        ru = methodology.findings(load())
+    # the same counts as in English (observations/*.csv: 163 rows; 117 reported, 19 derived, 21 estimate, 6 ambiguous)
+    assert (ru.sources, ru.unidentified, ru.observations, ru.reported, ru.derived, ru.estimates, ru.ambiguous) == (
+        8, 2, "163", "117", "19", "21", "6")
+    table = ru.sources_table
+    assert list(table.columns) == ["Источник", "Вид", "Год", "Лицензия"]
+    assert table.iloc[0]["Источник"] == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015)"
+    assert table.iloc[0]["Вид"] == "Статья в журнале"
+    by_name = table.set_index(table["Источник"].str.extract(r"^\[([^\]]+)\]")[0])
+    assert tuple(by_name.loc["IPP country report (Russia)", ["Год", "Лицензия"]]) == ("не указан", "не указана")
+    assert by_name.loc["Unidentified article on clustering success factors (c. 2020)", "Год"] == "около 2020"
+    # the flags in the glossary's words (data/glossary.csv), with the same counts
+    assert list(ru.quality_table.columns) == ["Отметка", "Что означает", "Наблюдений"]
+    assert list(ru.quality_table["Отметка"]) == ["по данным источника", "расчётное", "оценка источника", "неоднозначное"]
+    assert list(ru.quality_table["Наблюдений"]) == [117, 19, 21, 6]
+    assert ru.dictionary.startswith("**`references.csv`**: Список литературы.\n\n| Поле ")
+    assert "| да " in ru.dictionary and "| yes " not in ru.dictionary and (ru.tables, ru.fields) == (19, 191)
+    # English is spoken again outside the block
+    assert list(methodology.findings(load()).quality_table.columns) == ["Flag", "Meaning", "Observations"]

@@ -130,3 +130,40 @@ def test_names_from_the_data_come_escaped_for_markdown(data_copy):
     f = pilots.findings(load(data_copy))
     assert f.towns.closed_stated_names == r"Zh \<b\>\*x\*\</b\>"
     assert f.geography.east_names.endswith(r"Tomsk pharma and IT and Zh \<b\>\*x\*\</b\>")
+
+
+@pytest.fixture(scope="module")
+def ru():
+    """The findings in Russian, from the data with its Russian cluster names and regions (clusters.csv
+    name_ru, short_name_ru, region_ru, city_ru); no other translations are needed for what is checked."""
+    from analysis.data import language
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        yield pilots.findings(language.localized(load(), "ru", language.Translations({}, {}, {})))
+
+
+def test_findings_in_russian_count_the_capital_and_the_east_from_russian_region_names(ru, f):
+    # clusters.csv region_ru: Москва (2), Московская область (3); Сибирь и Дальний Восток 6;
+    # «Санкт-Петербург и Ленинградская область» counts for both subjects, as in English
+    g = ru.geography
+    assert (g.regions, g.regions_with_several, g.capital_count, g.east_count) == (20, 5, 5, 6)
+    assert (g.capital_count, g.east_count) == (f.geography.capital_count, f.geography.east_count)
+    # short names with commas of their own are quoted, so the list reads unambiguously
+    assert g.capital_names == ("«Зеленоград», «Троицк, новые материалы», «Дубна, ядерная физика», "
+                               "«Пущино, биотехнологии» и «Физтех XXI»")
+    assert ru.pilots.uncertain_names == "«Новосибирск, ИТ и биофармацевтика» и «Алтайский край, биофармацевтика»"
+
+
+def test_findings_in_russian_keep_the_numbers_and_say_the_tables_in_russian(ru, f):
+    assert (ru.pilots.count, ru.pilots.group1, ru.pilots.group2, ru.industries.count) == (25, 14, 11, 6)
+    assert (ru.mergers.tomsk_it_members, ru.mergers.tomsk_merged_participants, ru.mergers.sme_sample) == ("131", "61", "21")
+    assert list(ru.pilots.table.columns) == ["Кластер", "Регион", "Основной город", "Отраслевая группа", "Группа поддержки"]
+    towns = ru.towns.table.set_index("Кластер (город)")
+    # clusters.csv sarov: closed status from general knowledge; zheleznogorsk: stated
+    assert towns.loc["Саров", "ЗАТО"] == "да (M)" and towns.loc["Железногорск", "ЗАТО"] == "да"
+    assert set(towns["Моногород"]) == {"да"}
+    assert ru.towns.closed_stated_names == "«Железногорск»"
+    # a locator reads in Russian, both of its places: footnote 7 and the section
+    assert ru.towns.source.endswith("сноска 7 и раздел «The Anna Karenina Principle»")
+    assert f.towns.source.endswith("footnote 7 and section 'The Anna Karenina Principle'")

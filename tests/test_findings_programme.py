@@ -62,3 +62,25 @@ def test_every_value_is_plain_for_inline_display(f):
     for field in dataclasses.fields(f):
         value = getattr(f, field.name)
         assert type(value) in (str, int, type(None), pd.DataFrame), (field.name, type(value))
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        ru = programme.findings(load())
+    # the same values as in English; the decimal comma is Russian (observations/kutsenko-2015.csv:7)
+    assert (ru.selected, ru.applications, ru.group1, ru.group2, ru.remaining) == (25, 94, 14, 11, 11)
+    assert (ru.group1_subsidy_bn, ru.dev_centre_subsidy_mn) == ("1,3", "650")
+    assert list(ru.approaches.columns) == ["Элемент политики", "Страны ЕС", "Восточная Азия и другие регионы"]
+    assert list(ru.spending_table.columns) == ["Направление расходов"] and len(ru.spending_table) == 5
+
+
+def test_the_english_findings_are_unchanged_after_a_russian_reading(f):
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        programme.findings(load())
+    again = programme.findings(load())
+    assert again.group1_subsidy_bn == f.group1_subsidy_bn == "1.3"
+    assert list(again.approaches.columns) == list(f.approaches.columns)

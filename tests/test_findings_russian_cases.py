@@ -135,3 +135,30 @@ def test_the_chapter_reads_as_prose():
     assert not [line for line in lines if re.match(r"\s*def ", line)]
     assert len(lines) <= 40
     assert sum("#| include: false" in cell for cell in cells) == 1
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.data import load
+    from analysis.text import speaking
+
+    ds = load()
+    english = russian_cases.findings(ds)
+    with speaking("ru"):
+        f = russian_cases.findings(ds)
+    assert (f.n_cases, f.n_shared, f.n_russian_only) == (english.n_cases, english.n_shared, english.n_russian_only)
+    assert f.pilots_among_cases == "все они —"
+    assert f.repeated_items == "1 и 12"
+    assert f.cases["perm-new-star"].scorecard == "место 12 из 13 в рейтинге пилотных кластеров, оценка 12,5%, данные по 40% признаков"
+    assert f.cases["bashkortostan-petrochem"].scorecard.endswith("для оценки (данные по 20% признаков)")
+    assert f.cases["kaluga-pharma"].values["output_value"].startswith("21 млрд руб.")
+    kaluga = f.cases["kaluga-pharma"].table
+    assert list(kaluga.columns) == ["Показатель", "Значение (год)", "Охват", "Отметка качества"]
+    assert "Отрасль региона в целом или парк" in set(kaluga["Охват"]) and "Кластерная инициатива" in set(kaluga["Охват"])
+    assert f.cases["kama"].notes.startswith("Примечания к показателям:\n\n- *")
+    overlap = f.overlap_table
+    assert list(overlap.columns) == ["Фактор", "Страны, называющие фактор (из 4)",
+                                     "Российские кластеры, называющие фактор (из 5)", "Сопоставление сторон"]
+    assert list(dict.fromkeys(overlap["Сопоставление сторон"])) == ["общий", "только зарубежные", "только российские"]
+    lists = f.success_factor_table
+    assert list(lists.columns) == ["№ п/п", "Содержание (наше изложение)", "Общий фактор", "В таблицах предпосылок"]
+    assert set(lists["В таблицах предпосылок"]) == {"в обеих", "только в зарубежной", "только в российской", "ни в одной"}

@@ -206,3 +206,48 @@ def test_cluster_names_from_the_data_show_as_text_not_markup(data_copy):
     f = scorecard.findings(load(data_copy))
     assert f.leaders == r"Tomsk\_\[x\](y)"
     assert f.best_covered.startswith(r"Kama \<b\>\*x\*\</b\>")
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.text import speaking
+
+    ds = load()
+    english = scorecard.findings(ds)
+    with speaking("ru"):
+        f = scorecard.findings(ds)
+    # the same counts and values, written the Russian way
+    assert (f.n_signs, f.n_scored, f.known_cells) == (english.n_signs, english.n_scored, english.known_cells)
+    assert (f.known_pct, f.unknown_pct, f.leader_score, f.corr_scored) == ("27,6", "72,4", "66,7", "\u22120,12")
+    assert f.score_over == "признаки с известным статусом"
+    assert (f.ranks_first, f.leads, f.leader_light) == ("занимает первое место", "лидирует", "зелёный")
+    assert f.lights_sentence == "зелёный — 1, жёлтый — 5 и красный — 7"
+    assert f.ties_sentence == "8 из 13 получивших место кластеров делят его с другими (=2, =4 и =8)."
+    assert f.weight_sentence == ("При 2 известных признаках статус одного признака меняет оценку не более чем на 50 п. п.; "
+                                 "при 3 — не более чем на 33,3 п. п. Ширина жёлтой зоны — 35 п. п.")
+    assert f.thin_sentence.endswith("от 0% до 75%, причём каждая — по 1 или 2 известным признакам.")
+    assert f.leader_documents == "1 документа"
+    assert f.ties_rule.endswith("знаком «=», а следующее место пропускается (1, =2, =2, 4)")
+    # tables: Russian headers, status words and lights; the same numbers
+    assert list(f.ranking_table.columns) == ["Место", "Кластер", "Оценка по известным признакам, %", "Признаки с данными",
+                                             "Полнота данных, %", "Цвет"]
+    assert f.ranking_table.iloc[0].tolist()[2:] == [66.7, "3 из 10", 30.0, "Зелёный"]
+    assert list(f.points_table.iloc[:, 0]) == ["выполняется", "частично", "не выполняется", "нет данных"]
+    assert list(f.lights_table.iloc[:, 0]) == ["Зелёный", "Жёлтый", "Красный", "Серый"]
+    assert list(f.lights_table.iloc[:, 1])[:3] == ["оценка 60% и выше", "оценка не ниже 25%, но ниже 60%", "оценка ниже 25%"]
+    # locators of English-language sources keep their section names inside «…»
+    assert f.signs_table.iloc[0, 3] == "раздел «Developed urban environment»"
+    assert f.private_initiative_locator == "[Kutsenko (2015)](11-references.qmd#ref-kutsenko-2015), сноска 12"
+    # nothing said in our own words is left in English
+    for text in (f.unknown_effect, f.green_sentence, f.zero_sentence, f.no_evidence_sentence, f.evidence_sentence,
+                 f.never_known_sentence, f.follows_all, f.follows_scored):
+        assert not any(word in text for word in (" the ", " is ", " has ", " and ", "sign")), text
+
+
+def test_the_rules_in_words_follow_any_values_in_russian_too():
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        assert scorecard.light_ranges([0]) == ["любая оценка"]
+        assert scorecard.weight_sentence(1, 35).startswith("При 1 известном признаке оценка целиком определяется его статусом.")
+        assert scorecard.lights_sentence({"green": 1, "amber": 0, "red": 24}) == "зелёный — 1 и красный — 24, жёлтых нет"
+    assert scorecard.lights_sentence({"green": 1, "amber": 0, "red": 24}) == "1 is green and 24 are red, and none is amber"

@@ -104,3 +104,27 @@ def test_labels_from_the_data_show_as_text_not_markup(data_copy):
                     encoding="utf-8")
     f = specialisation.findings(load(data_copy))
     assert f.extra_fields == r"\<b\>Tourism\</b\> \*x\*"
+
+
+def test_findings_in_russian_keep_the_numbers_and_quote_the_labels_they_name():
+    from analysis.data import language
+    from analysis.text import speaking
+
+    # distributions.csv world-clusters-by-field, translated here by hand so the test needs no translation file
+    labels = {("distributions.csv", "label"): {"Tourism": "Туризм", "Metallurgy": "Металлургия",
+                                                 "Green technologies": "Зелёные технологии",
+                                                 "Maritime technologies": "Морские технологии"}}
+    with speaking("ru"):
+        ru = specialisation.findings(language.localized(load(), "ru", language.Translations(labels, {}, {})))
+    # the same counts as in English (distributions.csv: 29 fields, 356 initiatives, 11 gap fields)
+    assert (ru.n_fields, ru.world_total, ru.n_gap_fields, ru.gap_share) == (29, "356", 11, "46,1%")
+    # a label named mid-sentence stands in quotes, as it is, so it reads in any case
+    assert ru.extra_fields == "«Туризм»"
+    assert ru.alternative_fields == "«Зелёные технологии» и «Металлургия»"
+    assert ru.maritime == "«Морские технологии»"
+    assert ru.maritime_pilots == "«Архангельская обл., судостроение» и «Хабаровский кластер»"
+    assert ru.ambiguous_sentence == "Это единственное неоднозначное значение среди 29 отраслей."
+    assert list(ru.gap_table.columns) == ["Отрасль", "Кластеров в мире (обследование 2012 г.)",
+                                          "Названа источником как резерв России"]
+    assert ru.gap_table.set_index("Отрасль").loc["Туризм", "Названа источником как резерв России"] == "нет"
+    assert list(ru.mapping_table.columns)[:2] == ["Кластер", "Отраслевая группа"]

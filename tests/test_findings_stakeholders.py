@@ -101,3 +101,28 @@ def test_the_chapter_reads_as_prose():
     assert not [line for line in lines if re.match(r"\s*def ", line)]
     assert len(lines) <= 40
     assert sum("#| include: false" in cell for cell in cells) == 1
+
+
+def test_findings_in_russian_keep_the_numbers_and_use_russian_conventions():
+    from analysis.data import load
+    from analysis.text import speaking
+
+    ds = load()
+    english = stakeholders.findings(ds)
+    with speaking("ru"):
+        f = stakeholders.findings(ds)
+    assert (f.n_interests, f.managers, f.n_micro_effects, f.n_macro_effects) == (
+        english.n_interests, english.managers, english.n_micro_effects, english.n_macro_effects)
+    assert (f.managers_funds_critical_share, f.public_funding_russia, f.managers_per_cluster) == ("30", "71,5", "17")
+    assert f.micro_effects.startswith("снижение издержек, рост инновационной активности")
+    assert f.macro_effects.endswith("; устойчивый рост национального продукта")
+    assert list(f.effects_table.columns) == ["Микроэффект (компании кластера)", "Макроэффект (экономика региона)"]
+    assert len(f.effects_table) == len(english.effects_table)
+    private = f.private_interests_table
+    assert list(private.columns) == ["Заинтересованная сторона", "Интерес (наше изложение)", "Связанный фактор успеха"]
+    assert private.iloc[0, 0] == "Бизнес" and "нет" in set(private.iloc[:, 2])
+    assert f.public_interests_table.iloc[0, 0] == "Региональные органы власти"
+    assert list(f.survey_table.columns) == ["Что подсчитано", "Число (год)", "Примечание"]
+    assert "более 50% (2019)" in set(f.survey_table["Число (год)"])
+    # names that hold commas are kept apart with semicolons
+    assert f.survey_clusters.count("; ") == 1 and " и " in f.survey_clusters

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import indicators as i
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import listing, lower, md_escape, num, pct
+from analysis.text import listing, lower, md_escape, num, pct, say
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str
@@ -53,8 +53,14 @@ def _short_names(ds: Dataset, ids) -> pd.Series:
 
 
 def _cluster_list(ds: Dataset, ids) -> MarkdownText:
-    """'A, B and C': the clusters' short names, in the order given."""
-    return md_escape(listing(_short_names(ds, ids)))
+    """'A, B and C': the clusters' short names, in the order given. In Russian each name is in quotes, since
+    many have commas of their own: «Дубна, ядерная физика», «Камский (Татарстан)» и «Саров»."""
+    return md_escape(listing([say(name, _quoted(name)) for name in _short_names(ds, ids)]))
+
+
+def _quoted(text: str) -> str:
+    """Text in Russian quotes, quotes inside it turned into the inner kind: «Пермь, „Новый Звёздный“»."""
+    return "«" + str(text).replace("«", "„").replace("»", "“") + "»"
 
 
 def _regions(ds: Dataset, ids) -> MarkdownText:
@@ -64,8 +70,9 @@ def _regions(ds: Dataset, ids) -> MarkdownText:
 
 
 def _industries(labels) -> str:
-    """Industry labels mid-sentence; the serial comma keeps 'nuclear and radiation technologies, and ...' apart."""
-    return listing([lower(label) for label in labels], serial=True)
+    """Industry labels mid-sentence; the serial comma keeps 'nuclear and radiation technologies, and ...' apart.
+    In Russian each label is in quotes instead: «Ядерные и радиационные технологии» и «Новые материалы»."""
+    return listing([say(lower(label), _quoted(label)) for label in labels], serial=True)
 
 
 # --- critical mass -----------------------------------------------------------------------
@@ -108,18 +115,24 @@ class CriticalMass:
 def _reach_world_phrase(by_industry: pd.DataFrame, world_avg: float) -> MarkdownText:
     reaching = by_industry[by_industry["participants_avg"] >= world_avg]
     if reaching.empty:
-        return "No industry group reaches"
-    return f"Only {md_escape(_industries(reaching['industry']))} reach"
+        return say("No industry group reaches", "Ни одна отраслевая группа не достигает")
+    groups = md_escape(_industries(reaching["industry"]))
+    return say(f"Only {groups} reach",
+               f"Только группа {groups} достигает" if len(reaching) == 1 else f"Только группы {groups} достигают")
 
 
 def _small_table(ds: Dataset, small: pd.DataFrame) -> pd.DataFrame:
     failing = set(i.business_share_check(ds).query("criterion == 'fails'")["id"])
+    yes, not_known = say("yes", "да"), say("not known", "нет данных")
+    cluster = say("Cluster", "Кластер")
     return pd.DataFrame({
-        "Cluster": _short_names(ds, small["entity"]).values,
-        "Industry group": small["industry_group"].map(ds.vocab.industry_group).values,
-        "Official participants (2013)": ("fewer than " + small["value"].map(num)).values,
-        "Also fails the business-share rule": small["entity"].map(lambda e: "yes" if e in failing else "not known").values,
-    }).sort_values("Cluster")
+        cluster: _short_names(ds, small["entity"]).values,
+        say("Industry group", "Отраслевая группа"): small["industry_group"].map(ds.vocab.industry_group).values,
+        say("Official participants (2013)", "Официальных участников (2013 г.)"):
+            (say("fewer than ", "менее ") + small["value"].map(num)).values,
+        say("Also fails the business-share rule", "Также не соответствует правилу о доле бизнеса"):
+            small["entity"].map(lambda e: yes if e in failing else not_known).values,
+    }).sort_values(cluster)
 
 
 def _size_spread(ds: Dataset) -> dict:
@@ -192,12 +205,16 @@ class BusinessShare:
 
 def _failing_table(ds: Dataset, failing: pd.DataFrame) -> pd.DataFrame:
     small = set(i.clusters_below_20(ds)["entity"])
+    yes, not_known = say("yes", "да"), say("not known", "нет данных")
+    cluster, industry = say("Cluster", "Кластер"), say("Industry group", "Отраслевая группа")
     return pd.DataFrame({
-        "Cluster": _short_names(ds, failing["id"]).values,
-        "Industry group": failing["industry_group"].map(ds.vocab.industry_group).values,
-        "Companies among participants": ("less than " + failing["value"].map(num) + "%").values,
-        "Also fewer than 20 participants": failing["id"].map(lambda e: "yes" if e in small else "not known").values,
-    }).sort_values(["Industry group", "Cluster"])
+        cluster: _short_names(ds, failing["id"]).values,
+        industry: failing["industry_group"].map(ds.vocab.industry_group).values,
+        say("Companies among participants", "Доля компаний среди участников"):
+            (say("less than ", "менее ") + failing["value"].map(num) + "%").values,
+        say("Also fewer than 20 participants", "Также менее 20 участников"):
+            failing["id"].map(lambda e: yes if e in small else not_known).values,
+    }).sort_values([industry, cluster])
 
 
 def business_share(ds: Dataset) -> BusinessShare:
@@ -259,7 +276,11 @@ def _mechanisms(ds: Dataset) -> dict:
     return dict(
         general_meeting=num(mech.loc["general-meeting-decides", "value"]),
         director_appointed=num(mech.loc["state-appoints-director", "value"]),
-        staff_selection_phrase="in no cluster" if staff == 0 else f"in only {num(staff)} clusters",
+        # in Russian a whole clause, since the verb takes a negation when no cluster does it
+        staff_selection_phrase=say("in no cluster", "ни в одном кластере участники не привлекаются к подбору его персонала")
+        if staff == 0 else say(f"in only {num(staff)} clusters",
+                               f"лишь в {num(staff)} {'кластере' if staff == 1 else 'кластерах'} участники "
+                               "привлекаются к подбору его персонала"),
         mechanisms=len(mech),
         mechanisms_ambiguous=int((mech["quality"] == "ambiguous").sum()),
         mechanisms_unreadable=int(mech["value"].isna().sum()),
@@ -341,13 +362,14 @@ class Funding:
 def _mapping_table(ds: Dataset) -> pd.DataFrame:
     mapping = i.funding_mapping(ds)
     return pd.DataFrame({
-        "Side and measure": mapping["side"].map({
-            "Russia": "Russia (share of organisations naming the source)",
-            "World": "World (share of the budget)",
+        say("Side and measure", "Сторона и показатель"): mapping["side"].map({
+            "Russia": say("Russia (share of organisations naming the source)",
+                          "Россия (доля организаций, назвавших источник)"),
+            "World": say("World (share of the budget)", "Мир (доля в бюджете)"),
         }),
-        "Category in the source": mapping["label"],
-        "Share (%)": mapping["value"],
-        "Shared category": mapping["comparable"].map(i.COMPARABLE_LABELS),
+        say("Category in the source", "Категория в источнике"): mapping["label"],
+        say("Share (%)", "Доля (%)"): mapping["value"],
+        say("Shared category", "Общая категория"): mapping["comparable"].map(i.COMPARABLE_LABELS),
     })
 
 

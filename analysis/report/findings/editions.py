@@ -12,12 +12,20 @@ from pathlib import Path
 from analysis import project as P
 from analysis.report import citation
 from analysis.report import editions as E
-from analysis.text import md_escape
+from analysis import text
+from analysis.data.register import load_register
+from analysis.text import md_escape, say
 
 #: Markdown ready for `ctx.md(...)`: the data's and the register's words are escaped.
 MarkdownText = str
 
 NO_RELEASE = "No edition has been released yet; this is a draft."
+NO_RELEASE_RU = "Ни один выпуск ещё не вышел; это черновик."
+#: What `analysis.report.editions.changelog_markdown` says while there is no changelog, and its Russian.
+NO_CHANGES = "No edition has been released yet, so there are no changes to list."
+NO_CHANGES_RU = "Ни один выпуск ещё не вышел, поэтому изменений пока нет."
+#: The register table's headings in Russian, and the words of its PDF links.
+COLUMNS_RU = {"Edition": "Выпуск", "Date": "Дата", "Summary": "Краткое описание", "PDFs": "PDF", "DOI": "DOI"}
 
 
 @dataclass(frozen=True)
@@ -33,11 +41,19 @@ def released_markdown(root: Path) -> MarkdownText:
     and DOI escaped by `editions_table`), so the DOI shows as a link."""
     table = E.editions_table(root)
     if table.empty:
-        return NO_RELEASE
-    table["Date"] = table["Date"].map(md_escape)
+        return say(NO_RELEASE, NO_RELEASE_RU)
+    if text.language() == "ru":
+        # the register's days in Russian ('1 декабря 2026 г.'), in the table's order (newest first)
+        table["Date"] = [text.date(e.date) for e in reversed(load_register(root))]
+        table["PDFs"] = table["PDFs"].str.replace("[Report](", "[Доклад](", regex=False).str.replace(
+            "[Collection](", "[Сборник](", regex=False)
+        table = table.rename(columns=COLUMNS_RU)
+    table[say("Date", "Дата")] = table[say("Date", "Дата")].map(md_escape)
     return table.to_markdown(index=False, disable_numparse=True, colalign=["left"] * len(table.columns))
 
 
 def findings(root: Path) -> Editions:
+    changelog = E.changelog_markdown(root)
     return Editions(how_to_cite=citation.how_to_cite(citation.facts(P.load(root))),
-                    released=released_markdown(root), changelog=E.changelog_markdown(root))
+                    released=released_markdown(root),
+                    changelog=say(NO_CHANGES, NO_CHANGES_RU) if changelog == NO_CHANGES else changelog)

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import derived, listing, lower, md_escape, num, qualified
+from analysis.text import country, derived, listing, lower, md_escape, num, qualified, say
 
 #: The source of most foreign profiles (document 001).
 MAIN_SOURCE = "anon-2020-success-factors"
@@ -23,6 +23,29 @@ MAIN_SOURCE = "anon-2020-success-factors"
 COUNTRY_ORDER = ["US", "CA", "FI", "DE"]
 #: The scale of `indicators.normalised_figures`' patent ratio (patents per 1,000 employees).
 PATENTS_SCALE = 1000
+#: A figure's scope, and a normalised measure, in Russian (English labels come from `indicators`).
+SCOPES_RU = {"initiative": "Кластерная инициатива", "regional_industry": "Отрасль региона в целом или парк"}
+MEASURES_RU = {"employees_per_organisation": "Занятые на одну организацию",
+               "export_share_of_sales": "Доля экспорта в продажах, %",
+               "patents_per_1000_employees": "Выданные патенты на {scale} занятых (накопленным итогом)"}
+#: The words of a formula ('employees 70000 / organisations 150') in Russian.
+FORMULA_WORDS_RU = {"patents_granted": "выданные патенты", "employees": "занятые", "organisations": "организации",
+                    "companies": "компании", "participants": "участники", "residents": "резиденты",
+                    "as reported": "по данным источника"}
+
+
+def _measure(measure: str, label: str) -> str:
+    return say(label, MEASURES_RU.get(measure, label).format(scale=num(PATENTS_SCALE)))
+
+
+def scope_word(scope: str, label: str) -> str:
+    """A figure's scope as readers see it: `indicators`' English label, or its Russian."""
+    return say(label, SCOPES_RU.get(scope, label))
+
+
+def quality_word(ds: Dataset, quality: str) -> str:
+    """A quality flag as readers see it: the id in English ('derived'); in Russian the data's term ('расчётное')."""
+    return say(quality, getattr(ds, "terms", {}).get(f"quality.{quality}") or quality)
 
 
 @dataclass(frozen=True)
@@ -105,19 +128,19 @@ def _profiles(ds: Dataset) -> dict:
         "main_source_locator": citation.cite_row(ds, main.iloc[0], quoted=False),
         "named_only": listing(md_escape(n) for n in foreign.loc[~foreign["id"].isin(with_figures), "name"]),
         "founded": {cid: "" if pd.isna(y) else str(int(y)) for cid, y in zip(foreign["id"], foreign["founded"])},
-        "profiles": {cid: _profile_table(rows) for cid, rows in kf.groupby("entity", sort=False)},
+        "profiles": {cid: _profile_table(ds, rows) for cid, rows in kf.groupby("entity", sort=False)},
         "upper_austria_support": upper_austria["Value"].iloc[0],
         "ambiguous_list": _ambiguous_list(ds, ambiguous),
     }
 
 
-def _profile_table(rows: pd.DataFrame) -> pd.DataFrame:
+def _profile_table(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     """One cluster's key figures, with the scope flag on every row."""
     return pd.DataFrame({
-        "Figure": rows["indicator_label"],
-        "Value (year)": rows["Value and year"],
-        "Scope": rows["scope_label"],
-        "Quality flag": rows["quality"],
+        say("Figure", "Показатель"): rows["indicator_label"],
+        say("Value (year)", "Значение (год)"): rows["Value and year"],
+        say("Scope", "Охват"): [scope_word(sc, label) for sc, label in zip(rows["scope"], rows["scope_label"])],
+        say("Quality flag", "Отметка качества"): [quality_word(ds, q) for q in rows["quality"]],
     }).reset_index(drop=True)
 
 
@@ -138,7 +161,7 @@ def _normalised(ds: Dataset) -> dict:
     n_comparable = int(nf["comparable_with_russian_participants"].sum())
     label = nf.drop_duplicates("measure").set_index("measure")["measure_label"]
     return {
-        "normalised_table": _normalised_table(nf),
+        "normalised_table": _normalised_table(ds, nf),
         "n_normalised": len(nf),
         "n_approximate": int(nf["approximate"].sum()),
         "lowest_per_organisation": _ratio(low),
@@ -147,24 +170,30 @@ def _normalised(ds: Dataset) -> dict:
         "highest_per_organisation_name": md_escape(high["name"]),
         "per_organisation_factor": num(high["value"] / low["value"], 0),
         "comparable_sentence": (
-            "None of the normalised values can be set against the participant counts of Russian pilots."
+            say("None of the normalised values can be set against the participant counts of Russian pilots.",
+                "Ни один из нормированных показателей нельзя сопоставить с числом участников российских пилотных "
+                "кластеров.")
             if n_comparable == 0 else
-            f"Of the normalised values, {n_comparable} can be set against the participant counts of Russian pilots."),
-        "patents_label": label["patents_per_1000_employees"],
-        "export_label": label["export_share_of_sales"],
+            say(f"Of the normalised values, {n_comparable} can be set against the participant counts of Russian pilots.",
+                f"Из нормированных показателей с числом участников российских пилотных кластеров можно сопоставить "
+                f"{n_comparable}.")),
+        "patents_label": _measure("patents_per_1000_employees", label["patents_per_1000_employees"]),
+        "export_label": _measure("export_share_of_sales", label["export_share_of_sales"]),
         "patents_scale": num(PATENTS_SCALE),
         "russian_avg_participants": num(indicators.value(ds, "ru-pilots", "participants_avg")),
     }
 
 
-def _normalised_table(nf: pd.DataFrame) -> pd.DataFrame:
+def _normalised_table(ds: Dataset, nf: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "Cluster": nf["name"],
-        "Measure": nf["measure_label"],
-        "Value": [_ratio(r) for _, r in nf.iterrows()],
-        "How it is computed": nf["formula"].map(readable_formula),
-        "Scope": nf["scope_label"],
-        "Quality": nf["quality"] + nf["approximate"].map({True: "; approximate inputs", False: ""}),
+        say("Cluster", "Кластер"): nf["name"],
+        say("Measure", "Показатель"): [_measure(m, label) for m, label in zip(nf["measure"], nf["measure_label"])],
+        say("Value", "Значение"): [_ratio(r) for _, r in nf.iterrows()],
+        say("How it is computed", "Расчёт"): nf["formula"].map(readable_formula),
+        say("Scope", "Охват"): [scope_word(sc, label) for sc, label in zip(nf["scope"], nf["scope_label"])],
+        say("Quality", "Качество"): [quality_word(ds, q) for q in nf["quality"]]
+                                    + nf["approximate"].map({True: say("; approximate inputs", "; исходные данные приблизительные"),
+                                                             False: ""}),
     })
 
 
@@ -178,8 +207,10 @@ def _ratio(row: pd.Series) -> str:
 
 
 def readable_formula(formula: str) -> str:
-    """'employees 70000 / organisations 150' -> 'employees 70,000 ÷ organisations 150'."""
-    text = re.sub(r"\d{4,}", lambda m: f"{int(m.group()):,}", formula.replace("_", " "))
+    """'employees 70000 / organisations 150' -> 'employees 70,000 ÷ organisations 150'; in Russian
+    'занятые 70 000 ÷ организации 150'."""
+    words = re.sub(r"[a-z_]+(?: reported)?", lambda m: say(m.group(), FORMULA_WORDS_RU.get(m.group(), m.group())), formula)
+    text = re.sub(r"\d{1,3}(?:,\d{3})+|\d{4,}", lambda m: num(int(m.group().replace(",", ""))), words.replace("_", " "))
     return text.replace(" / ", " ÷ ").replace(" x ", " × ")
 
 
@@ -188,21 +219,22 @@ def _country_counts(ds: Dataset) -> dict:
     most, fewest = ccc.iloc[0], ccc.iloc[-1]
     return {
         "country_counts_table": pd.DataFrame({
-            "Country": ccc["country_name"],
-            "Clusters": [qualified(v, q, "count") for q, v in zip(ccc["qualifier"], ccc["clusters"])],
-            "Year": ccc["year"].map(lambda y: "not stated" if pd.isna(y) else str(int(y))),
-            "Quality": ccc["quality"],
+            say("Country", "Страна"): [say(name, country(code)) for code, name in zip(ccc["country"], ccc["country_name"])],
+            say("Clusters", "Кластеры"): [qualified(v, q, "count") for q, v in zip(ccc["qualifier"], ccc["clusters"])],
+            say("Year", "Год"): ccc["year"].map(lambda y: say("not stated", "не указан") if pd.isna(y) else str(int(y))),
+            say("Quality", "Качество"): [quality_word(ds, q) for q in ccc["quality"]],
         }),
         "n_countries_2018": int((ccc["year"] == 2018).sum()),
         "fewest_clusters": num(fewest["clusters"]),
-        "fewest_clusters_country": md_escape(fewest["country_name"]),
+        "fewest_clusters_country": md_escape(say(fewest["country_name"], country(fewest["country"]))),
         "most_clusters": num(most["clusters"]),
-        "most_clusters_country": md_escape(most["country_name"]),
+        "most_clusters_country": md_escape(say(most["country_name"], country(most["country"]))),
     }
 
 
 def preconditions_table(ds: Dataset) -> pd.DataFrame:
-    """Which country names which factor ("yes"), and in how many countries, the most widely named first."""
+    """Which country names which factor ("yes"), and in how many countries, the most widely named first.
+    The columns keep their English names here (the findings name them in the language spoken)."""
     fmf = indicators.factor_matrix(ds).query("side == 'foreign'")
     label = dict(zip(fmf["subject"], fmf["subject_label"]))
     countries = [label[c] for c in COUNTRY_ORDER + sorted(set(label) - set(COUNTRY_ORDER)) if c in label]
@@ -224,13 +256,20 @@ def _preconditions(ds: Dataset) -> dict:
 
     everywhere, near, single = named_in(n), named_in(n - 1), named_in(1)
     items = indicators.factor_matrix(ds).query("side == 'foreign'").groupby("subject_label")["items"].sum()
+    shown = table.rename(columns={"Precondition": say("Precondition", "Предпосылка"), "Countries": say("Countries", "Число стран")})
+    shown[shown.columns[1:-1]] = shown[shown.columns[1:-1]].replace("yes", say("yes", "да"))
     return {
-        "preconditions_table": table,
+        "preconditions_table": shown,
         "preconditions_locator": citation.cite_row(ds, ds["preconditions"].query("side == 'foreign'").iloc[0]),
         "n_precondition_countries": n,
-        "in_every_country": " and ".join(f'"{md_escape(x)}"' for x in everywhere) if everywhere else "no precondition",
-        "missing_from_one_sentence":
-            f"{', '.join(map(md_escape, near))} are each missing from a single country's list." if near else "",
+        "in_every_country": (say(" and ".join(f'"{md_escape(x)}"' for x in everywhere),
+                                 listing(f"«{md_escape(x)}»" for x in everywhere))
+                             if everywhere else say("no precondition", "ни одна предпосылка")),
+        "missing_from_one_sentence": (
+            say(f"{', '.join(map(md_escape, near))} are each missing from a single country's list.",
+                f"Предпосылка «{md_escape(near[0])}» отсутствует в списке лишь одной страны." if len(near) == 1 else
+                f"Каждая из предпосылок {listing(f'«{md_escape(x)}»' for x in near)} отсутствует в списке лишь одной страны.")
+            if near else ""),
         "n_single_country_factors": len(single),
         "single_country_factors": ", ".join(md_escape(lower(x)) for x in single),
         "longest_list_country": md_escape(items.idxmax()),

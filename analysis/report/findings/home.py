@@ -16,7 +16,7 @@ import altair as alt
 from analysis.data import Dataset
 from analysis.report import practices
 from analysis.report.findings import benchmarks, foreign, scorecard, specialisation
-from analysis.text import REFERENCES, md_escape
+from analysis.text import REFERENCES, md_escape, say
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str
@@ -56,7 +56,7 @@ class KeyFindings:
     share_of_world: str
     world_avg: str
     groups_below_minimum: int
-    minimum_range: str  # '30 to 50'
+    minimum_range: str  # '30 to 50'; in Russian '30–50'
     # business share and SMEs
     sme_share: str
     sme_share_without_ict: str
@@ -88,7 +88,8 @@ def key_findings(ds: Dataset) -> KeyFindings:
     fo = foreign.findings(ds)
     return KeyFindings(
         avg_participants=b.mass.avg_participants, share_of_world=b.mass.share_of_world, world_avg=b.mass.world_avg,
-        groups_below_minimum=b.mass.groups_below_minimum, minimum_range=f"{b.mass.minimum_low} to {b.mass.minimum_high}",
+        groups_below_minimum=b.mass.groups_below_minimum,
+        minimum_range=say(f"{b.mass.minimum_low} to {b.mass.minimum_high}", f"{b.mass.minimum_low}–{b.mass.minimum_high}"),
         sme_share=b.business.sme_share, sme_share_without_ict=b.business.sme_share_without_ict,
         business_failing=b.business.failing, business_rule=b.business.rule,
         public_only=b.funding.russia_public_only, world_members_and_services=b.funding.world_members_and_services,

@@ -15,16 +15,21 @@ import pandas as pd
 from analysis import indicators as i
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import listing, lower, md_escape, num
+from analysis.text import listing, lower, md_escape, num, say
 
 #: Markdown with the data's words escaped; a chapter shows it with `ctx.md(...)`.
 MarkdownText = str
 
-#: Our grouping of the regions that lie in Siberia and the Russian Far East.
-EAST = ("Krasnoyarsk Krai", "Novosibirsk Oblast", "Tomsk Oblast", "Altai Krai", "Kemerovo Oblast", "Khabarovsk Krai")
-CAPITAL = ("Moscow", "Moscow Oblast")
+#: Our grouping of the regions that lie in Siberia and the Russian Far East, by their English and Russian
+#: names (a Russian edition's data names the regions in Russian).
+EAST = ("Krasnoyarsk Krai", "Novosibirsk Oblast", "Tomsk Oblast", "Altai Krai", "Kemerovo Oblast", "Khabarovsk Krai",
+        "Красноярский край", "Новосибирская область", "Томская область", "Алтайский край", "Кемеровская область",
+        "Хабаровский край")
+CAPITAL = ("Moscow", "Moscow Oblast", "Москва", "Московская область")
+#: How a region that spans two federal subjects joins them ('St Petersburg and Leningrad Oblast').
+_SUBJECTS_JOINED = r" and | и "
 #: Where the source places pilots in single-industry towns and closed cities.
-TOWNS_SOURCE, TOWNS_LOCATOR = "kutsenko-2015", "footnote 7 and section 'The Anna Karenina Principle'"
+TOWNS_SOURCE, TOWNS_LOCATOR = "kutsenko-2015", "footnote 7; section 'The Anna Karenina Principle'"
 #: Where the source says its participant counts use the separate St Petersburg programmes.
 ST_PETERSBURG_LOCATOR = "footnote 9"
 
@@ -47,8 +52,14 @@ def _source_cite(ds: Dataset, source: str, locator: str) -> MarkdownText:
 
 
 def _names(frame: pd.DataFrame) -> MarkdownText:
-    """'A, B and C': the clusters' short names, in the frame's order."""
-    return md_escape(listing(frame["short_name"]))
+    """'A, B and C': the clusters' short names, in the frame's order. In Russian each name is in quotes,
+    since many have commas of their own: «Дубна, ядерная физика», «Пермь, „Новый Звёздный“» и «Саров»."""
+    return md_escape(listing([say(name, _quoted(name)) for name in frame["short_name"]]))
+
+
+def _quoted(name: str) -> str:
+    """A name in Russian quotes, quotes inside it turned into the inner kind: «Пермь, „Новый Звёздный“»."""
+    return "«" + str(name).replace("«", "„").replace("»", "“") + "»"
 
 
 def _flagged(values, confidences) -> list[str]:
@@ -83,11 +94,11 @@ def pilot_list(ds: Dataset) -> PilotList:
     pilots = _pilots(ds)
     rows = pilots.sort_values(["industry", "short_name"])
     table = pd.DataFrame({
-        "Cluster": _flagged(rows["short_name"], rows["confidence"]),
-        "Region": rows["region"],
-        "Main city": _flagged(rows["city"], rows["location_confidence"]),
-        "Industry group": _flagged(rows["industry"], rows["industry_group_confidence"]),
-        "Support group": _flagged(rows["group"], rows["support_group_confidence"]),
+        say("Cluster", "Кластер"): _flagged(rows["short_name"], rows["confidence"]),
+        say("Region", "Регион"): rows["region"],
+        say("Main city", "Основной город"): _flagged(rows["city"], rows["location_confidence"]),
+        say("Industry group", "Отраслевая группа"): _flagged(rows["industry"], rows["industry_group_confidence"]),
+        say("Support group", "Группа поддержки"): _flagged(rows["group"], rows["support_group_confidence"]),
     })
     group_confidence = pilots["support_group_confidence"]
     return PilotList(
@@ -146,11 +157,15 @@ def industries(ds: Dataset) -> Industries:
     uncertain = pilots[pilots["industry_group_confidence"] == "M"].sort_values("short_name")
     return Industries(
         count=len(by),
-        table=pd.DataFrame({"Industry group": by["label"], "Pilot clusters": by["pilots"], "Support group 1": by["g1"],
-                            "Support group 2": by["g2"], "Average participants": by["avg"]}),
+        table=pd.DataFrame({say("Industry group", "Отраслевая группа"): by["label"],
+                            say("Pilot clusters", "Пилотные кластеры"): by["pilots"],
+                            say("Support group 1", "Группа поддержки 1"): by["g1"],
+                            say("Support group 2", "Группа поддержки 2"): by["g2"],
+                            say("Average participants", "Участников в среднем"): by["avg"]}),
         source=_source_cite(ds, source["source"], source["locator"]),
         top=md_escape(top["label"]), top_pilots=num(top["pilots"]),
-        fewest=md_escape(listing([lower(label) for label in fewest["label"]], serial=True)),
+        # in Russian each label in quotes: «ИКТ и электроника» и «Новые материалы»
+        fewest=md_escape(listing([say(lower(label), f"«{label}»") for label in fewest["label"]], serial=True)),
         fewest_pilots=num(fewest["pilots"].iloc[0]),
         largest=md_escape(largest["label"]), largest_avg=num(largest["avg"]),
         smallest=md_escape(smallest["label"]), smallest_avg=num(smallest["avg"]),
@@ -182,7 +197,7 @@ def geography(ds: Dataset) -> Geography:
     clusters = ds["clusters"]
     capital = pilots[pilots["region"].isin(CAPITAL)]
     east = pilots[pilots["region"].isin(EAST)].sort_values("short_name")
-    per_subject = pilots["region"].str.split(" and ").explode().value_counts()
+    per_subject = pilots["region"].str.split(_SUBJECTS_JOINED, regex=True).explode().value_counts()
     foreign = clusters[clusters["kind"] == "foreign"]
     return Geography(
         regions=len(per_subject), regions_with_several=int((per_subject > 1).sum()),
@@ -226,7 +241,7 @@ def mergers(ds: Dataset) -> Mergers:
         st_petersburg_source=_source_cite(ds, "kutsenko-2015", ST_PETERSBURG_LOCATOR),
         sme_sample=num(i.value(ds, "ru-pilots", "clusters_in_sample")),
         priority_year=int(priority["year"]),
-        priority_name=md_escape(priority["title"].removeprefix("Priority project ")),
+        priority_name=md_escape(priority["title"].removeprefix("Priority project ").removeprefix("Приоритетный проект ")),
         priority_source=_source_cite(ds, priority["source"], priority["locator"]),
         remaining_source=_source_cite(ds, remaining["source"], remaining["locator"]),
     )
@@ -253,12 +268,14 @@ def towns(ds: Dataset) -> Towns:
     rows = pilots[pilots["single_industry_city"] | pilots["closed_city"]].sort_values("short_name")
     closed = rows[rows["closed_city"]]
     from_knowledge = set(closed.loc[closed["note"].fillna("").str.contains("general knowledge"), "id"])
+    yes, no = say("yes", "да"), say("no", "нет")
     table = pd.DataFrame({
-        "Cluster (town)": [n if c in n else f"{n} ({c})" for n, c in zip(rows["short_name"], rows["city"])],
-        "Industry group": rows["industry"],
-        "Single-industry town": rows["single_industry_city"].map({True: "yes", False: "no"}),
-        "Closed city (ZATO)": [("yes (M)" if cid in from_knowledge else "yes") if c else "no"
-                               for cid, c in zip(rows["id"], rows["closed_city"])],
+        say("Cluster (town)", "Кластер (город)"): [n if c in n else f"{n} ({c})"
+                                                   for n, c in zip(rows["short_name"], rows["city"])],
+        say("Industry group", "Отраслевая группа"): rows["industry"],
+        say("Single-industry town", "Моногород"): rows["single_industry_city"].map({True: yes, False: no}),
+        say("Closed city (ZATO)", "ЗАТО"): [(f"{yes} (M)" if cid in from_knowledge else yes) if c else no
+                                           for cid, c in zip(rows["id"], rows["closed_city"])],
     })
     return Towns(
         count=len(rows), closed_count=len(closed), table=table,

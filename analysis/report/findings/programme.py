@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis import indicators as i
 from analysis.data import Dataset
-from analysis.text import num
+from analysis.text import num, say
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def findings(ds: Dataset) -> Programme:
         dev_centre_subsidy_mn=num(facts["dev_centre_subsidy_mn"]), dev_centre_regions=facts["dev_centre_regions"],
         dev_centre_oblasts=region_types["oblast"], dev_centre_republics=region_types["republic"],
         approaches=pd.DataFrame(
-            [{"Element of policy": a.element, "EU countries": a.eu, "East Asia and other regions": a.east_asia}
+            [{say("Element of policy", "Элемент политики"): a.element, say("EU countries", "Страны ЕС"): a.eu,
+              say("East Asia and other regions", "Восточная Азия и другие регионы"): a.east_asia}
              for a in design.policy_approaches.items]),
-        spending_table=pd.DataFrame([{"Spending area": a.label} for a in design.spending_areas.items]),
+        spending_table=pd.DataFrame([{say("Spending area", "Направление расходов"): a.label} for a in design.spending_areas.items]),
     )

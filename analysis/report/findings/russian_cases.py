@@ -14,7 +14,8 @@ import pandas as pd
 from analysis import indicators
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import lower, md_escape, num, qualified
+from analysis.report.findings.foreign import quality_word, scope_word
+from analysis.text import lower, md_escape, num, qualified, say
 
 #: The document that describes the cases, and the cases in the order the chapter tells them.
 SOURCE = "anon-2020-success-factors"
@@ -24,6 +25,10 @@ SUCCESS_FACTORS = "success-factors-12"
 CHARACTERISTICS = "russian-cluster-characteristics-5"
 #: The order of the factor comparison table: shared factors first.
 OVERLAP_ORDER = {"shared": 0, "foreign only": 1, "Russian only": 2}
+#: Where a factor is named, in Russian: across both sides (the comparison) and in the precondition tables (the lists).
+OVERLAP_RU = {"shared": "общий", "foreign only": "только зарубежные", "Russian only": "только российские"}
+NAMED_IN_RU = {"both": "в обеих", "foreign only": "только в зарубежной", "Russian only": "только в российской",
+               "neither": "ни в одной"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,8 @@ def findings(ds: Dataset) -> Findings:
     scores = indicators.scores(ds).set_index("cluster")
     return Findings(
         n_cases=len(CASES),
-        pilots_among_cases="all of them are" if n_pilots == len(CASES) else f"{n_pilots} of them are",
+        pilots_among_cases=(say("all of them are", "все они —") if n_pilots == len(CASES)
+                            else say(f"{n_pilots} of them are", f"{n_pilots} из них —")),
         case_locator=citation.cite_row(ds, case_obs[case_obs["locator"].str.contains("section")].iloc[0], quoted=False),
         precondition_locator=citation.cite_row(ds, russian.iloc[0]),
         perm_management_locator=citation.cite_row(ds, perm_org.iloc[0], quoted=False),
@@ -117,10 +123,12 @@ def _figure_label(labels: pd.Series, row) -> str:
 
 def _scorecard_position(score: pd.Series, scores: pd.DataFrame) -> str:
     """'rank =4 of 13 ranked pilots, score 33.3%, evidence on 60% of the signs', or why a case has no score."""
-    evidence = f"evidence on {num(score['coverage'])}% of the signs"
+    evidence = say(f"evidence on {num(score['coverage'])}% of the signs", f"данные по {num(score['coverage'])}% признаков")
     if not score["scored"]:
-        return f"{lower(score['light_label'])} for a score ({evidence})"
-    return f"rank {score['rank_label']} of {int(scores['scored'].sum())} ranked pilots, score {num(score['score'])}%, {evidence}"
+        return say(f"{lower(score['light_label'])} for a score ({evidence})", f"{lower(score['light_label'])} для оценки ({evidence})")
+    n = int(scores["scored"].sum())
+    return say(f"rank {score['rank_label']} of {n} ranked pilots, score {num(score['score'])}%, {evidence}",
+               f"место {score['rank_label']} из {n} в рейтинге пилотных кластеров, оценка {num(score['score'])}%, {evidence}")
 
 
 def _case(ds: Dataset, rows: pd.DataFrame, factors: pd.Series, scores: pd.DataFrame, cid: str) -> Case:
@@ -139,12 +147,12 @@ def _case(ds: Dataset, rows: pd.DataFrame, factors: pd.Series, scores: pd.DataFr
         preconditions=md_escape("; ".join(lower(factor_labels[c]) for c in dict.fromkeys(factors))),
         scorecard=_scorecard_position(score, scores),
         table=pd.DataFrame({
-            "Figure": figures,
-            "Value (year)": [v + y for v, y in zip(values, years)],
-            "Scope": list(rows["scope"].map(indicators.SCOPE_LABELS)),
-            "Quality flag": list(rows["quality"]),
+            say("Figure", "Показатель"): figures,
+            say("Value (year)", "Значение (год)"): [v + y for v, y in zip(values, years)],
+            say("Scope", "Охват"): [scope_word(sc, indicators.SCOPE_LABELS.get(sc)) for sc in rows["scope"]],
+            say("Quality flag", "Отметка качества"): [quality_word(ds, q) for q in rows["quality"]],
         }),
-        notes=("Notes on the figures:\n\n" + "\n".join(f"- *{md_escape(label)}*: {md_escape(note)}"
+        notes=(say("Notes on the figures:", "Примечания к показателям:") + "\n\n" + "\n".join(f"- *{md_escape(label)}*: {md_escape(note)}"
                                                      for label, note in noted)) if noted else "",
         values=first_values,
     )
@@ -187,10 +195,12 @@ def _comparison(ds: Dataset) -> dict:
 
 def _overlap_table(fo: pd.DataFrame, fm: pd.DataFrame) -> pd.DataFrame:
     """Each factor with the countries and cases naming it: shared factors first, then by counts."""
-    countries = f"Countries naming it (of {fm.loc[fm['side'] == 'foreign', 'subject'].nunique()})"
-    cases = f"Russian cases naming it (of {fm.loc[fm['side'] == 'russian', 'subject'].nunique()})"
-    table = pd.DataFrame({"Factor": fo["label"], countries: fo["foreign"], cases: fo["russian"],
-                          "Across both sides": fo["overlap"]})
+    n_countries, n_cases = fm.loc[fm["side"] == "foreign", "subject"].nunique(), fm.loc[fm["side"] == "russian", "subject"].nunique()
+    countries = say(f"Countries naming it (of {n_countries})", f"Страны, называющие фактор (из {n_countries})")
+    cases = say(f"Russian cases naming it (of {n_cases})", f"Российские кластеры, называющие фактор (из {n_cases})")
+    table = pd.DataFrame({say("Factor", "Фактор"): fo["label"], countries: fo["foreign"], cases: fo["russian"],
+                          say("Across both sides", "Сопоставление сторон"):
+                              [say(o, OVERLAP_RU.get(o, o)) for o in fo["overlap"]]})
     return (table.assign(_order=fo["overlap"].map(OVERLAP_ORDER))
             .sort_values(["_order", countries, cases], ascending=[True, False, False])
             .drop(columns="_order"))
@@ -206,11 +216,12 @@ def _named_in(code: str, foreign: set, russian: set) -> str:
 def _list_table(ds: Dataset, rows: pd.DataFrame, foreign: set, russian: set) -> pd.DataFrame:
     factor_labels = ds["factors"].set_index("code")["label"]
     rows = rows.sort_values("item")
+    named = rows["factor"].map(lambda c: _named_in(c, foreign, russian))
     return pd.DataFrame({
-        "Item no.": rows["item"].astype(str),
-        "What it says (our summary)": rows["label"],
-        "Shared factor": rows["factor"].map(factor_labels),
-        "In the precondition tables": rows["factor"].map(lambda c: _named_in(c, foreign, russian)),
+        say("Item no.", "№ п/п"): rows["item"].astype(str),
+        say("What it says (our summary)", "Содержание (наше изложение)"): rows["label"],
+        say("Shared factor", "Общий фактор"): rows["factor"].map(factor_labels),
+        say("In the precondition tables", "В таблицах предпосылок"): [say(n, NAMED_IN_RU.get(n, n)) for n in named],
     })
 
 
@@ -238,7 +249,7 @@ def _lists(ds: Dataset) -> dict:
         characteristic_locator=citation.cite_row(ds, ch.iloc[0]),
         success_factor_table=_list_table(ds, sf, foreign, russian),
         characteristic_table=_list_table(ds, ch, foreign, russian),
-        repeated_items=" and ".join(sf.loc[sf["factor"] == repeated, "item"].astype(str)) if repeated else "",
+        repeated_items=say(" and ", " и ").join(sf.loc[sf["factor"] == repeated, "item"].astype(str)) if repeated else "",
         n_new_success_factors=len(sf_new),
         new_success_factors=_factor_text(ds, sf_new),
         n_characteristics_in_foreign=int(ch_foreign.sum()),

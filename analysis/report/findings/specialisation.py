@@ -13,7 +13,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import listing, lower, md_escape, num, pct
+from analysis.text import listing, lower, md_escape, num, pct, plural, say
 
 #: Other readings of three pilots (ours): the field each could count in instead.
 ALTERNATIVES = {
@@ -92,7 +92,18 @@ def findings(ds: Dataset) -> Findings:
 def _labels(gap: pd.DataFrame, fields) -> str:
     """Fields by their labels, for the middle of a sentence: 'food industry and tourism'."""
     label = dict(zip(gap["field"], gap["label"]))
-    return md_escape(listing(lower(label[f]) for f in fields))
+    return md_escape(listing(_mid(label[f]) for f in fields))
+
+
+def _mid(label: str) -> str:
+    """A label for the middle of a sentence: 'food industry'; in Russian in quotes, as it stands: «Пищевая
+    промышленность» (a quoted label keeps its case whatever the sentence around it needs)."""
+    return say(lower(label), _quoted(label))
+
+
+def _quoted(text: str) -> str:
+    """Text in Russian quotes, quotes inside it turned into the inner kind: «Пермь, „Новый Звёздный“»."""
+    return "«" + str(text).replace("«", "„").replace("»", "“") + "»"
 
 
 def _distribution(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame, many: int) -> dict:
@@ -134,16 +145,19 @@ def _reserves(ds: Dataset, gap: pd.DataFrame) -> dict:
         n_gap_fields=len(gap_ids),
         gap_share=pct(gap_rows["world_clusters"].sum() / gap["world_clusters"].sum() * 100),
         gap_table=pd.DataFrame({
-            "Field": gap_rows["label"],
-            "Clusters worldwide (2012 survey)": gap_rows["world_clusters"],
-            "Named by the source as a Russian reserve": gap_rows["named_by_source"].map({True: "yes", False: "no"}),
+            say("Field", "Отрасль"): gap_rows["label"],
+            say("Clusters worldwide (2012 survey)", "Кластеров в мире (обследование 2012 г.)"): gap_rows["world_clusters"],
+            say("Named by the source as a Russian reserve", "Названа источником как резерв России"):
+                gap_rows["named_by_source"].map({True: say("yes", "да"), False: say("no", "нет")}),
         }),
         n_reserves=len(spec.reserve_fields),
         n_reserves_found=len(found),
         reserve_cite=citation.cite(ds, spec.source, spec.locator),
         extra_fields=_labels(gap, extra),
         extra_field_clusters=listing(num(world[f]) for f in extra),
-        missed_sentence=f" Our rule misses {_labels(gap, missed)}." if missed else "",
+        missed_sentence=say(f" Our rule misses {_labels(gap, missed)}.",
+                            f" Наше правило не выявляет {plural(len(missed), 'отрасль|отрасли|отрасли')} {_labels(gap, missed)}.")
+        if missed else "",
     )
 
 
@@ -154,8 +168,8 @@ def _robustness(gap: pd.DataFrame) -> dict:
     return dict(
         lowest_same=int(small["world_clusters"].max()) + 1,
         highest_same=int(gap_rows["world_clusters"].min()),
-        small_fields_joining=md_escape(listing(lower(label) for label in small["label"].head(2))),
-        first_to_drop=md_escape(lower(gap_rows.sort_values("world_clusters").iloc[0]["label"])),
+        small_fields_joining=md_escape(listing(_mid(label) for label in small["label"].head(2))),
+        first_to_drop=md_escape(_mid(gap_rows.sort_values("world_clusters").iloc[0]["label"])),
     )
 
 
@@ -172,7 +186,7 @@ def _mapping(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame) -> dict:
         n_multi_field=int((per_pilot > 1).sum()),
         mapping_table=_mapping_table(ds, links),
         n_nuclear=len(nuclear),
-        nuclear_fields=md_escape(listing((lower(label) for label in nuclear_fields), serial=True)),
+        nuclear_fields=md_escape(listing((_mid(label) for label in nuclear_fields), serial=True)),
         n_alternatives=len(ALTERNATIVES),
         alternative_fields=_labels(gap, alternative),
         n_gap_fields_alternative=len([f for f in gap.loc[gap["gap"], "field"] if f not in alternative]),
@@ -181,13 +195,15 @@ def _mapping(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame) -> dict:
 
 def _mapping_table(ds: Dataset, links: pd.DataFrame) -> pd.DataFrame:
     clusters = ds["clusters"].set_index("id")
+    cluster, industry = say("Cluster", "Кластер"), say("Industry group", "Отраслевая группа")
     return (
         links.assign(name=links["cluster"].map(clusters["short_name"]),
                      industry=links["cluster"].map(clusters["industry_group"]).map(ds.vocab.industry_group))
         .groupby(["name", "industry"], as_index=False)
         .agg(fields=("label", "; ".join))
-        .rename(columns={"name": "Cluster", "industry": "Industry group", "fields": "Fields of the global list (our mapping)"})
-        .sort_values(["Industry group", "Cluster"])
+        .rename(columns={"name": cluster, "industry": industry,
+                         "fields": say("Fields of the global list (our mapping)", "Отрасли глобального перечня (наше сопоставление)")})
+        .sort_values([industry, cluster])
     )
 
 
@@ -199,12 +215,14 @@ def _maritime(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame) -> dict:
     short = ds["clusters"].set_index("id")["short_name"]
     n_ambiguous = int((dist["quality"] == "ambiguous").sum())
     return dict(
-        maritime=md_escape(lower(maritime["label"])),
+        maritime=md_escape(_mid(maritime["label"])),
         maritime_clusters=num(maritime["value"]),
         surveyed=num(indicators.value(ds, "greenbook-2012", "clusters_surveyed")),
         world_total_without_maritime=num(gap["world_clusters"].sum() - maritime["value"]),
-        ambiguous_sentence=(f"It is the only ambiguous value among the {len(gap)} fields." if n_ambiguous == 1
-                            else f"{n_ambiguous} of the {len(gap)} values are flagged ambiguous."),
+        ambiguous_sentence=(say(f"It is the only ambiguous value among the {len(gap)} fields.",
+                                f"Это единственное неоднозначное значение среди {len(gap)} отраслей.") if n_ambiguous == 1
+                            else say(f"{n_ambiguous} of the {len(gap)} values are flagged ambiguous.",
+                                     f"Неоднозначными отмечены {n_ambiguous} из {len(gap)} значений.")),
         n_maritime_pilots=len(pilots),
-        maritime_pilots=md_escape(listing(short[c] for c in pilots)),
+        maritime_pilots=md_escape(listing(say(short[c], _quoted(short[c])) for c in pilots)),
     )

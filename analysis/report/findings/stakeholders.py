@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import indicators
 from analysis.data import Dataset
 from analysis.report import citation
-from analysis.text import listing, lower, md_escape, num, qualified
+from analysis.text import language, listing, lower, md_escape, num, qualified, say
 
 #: The stakeholder groups of stakeholders.csv as readers know them, in the order of the tables.
 GROUPS = {
@@ -25,6 +25,14 @@ GROUPS = {
     "partners": "Partners",
     "regional-authorities": "Regional authorities",
     "federal-authorities": "Federal authorities",
+}
+GROUPS_RU = {
+    "business": "Бизнес",
+    "academia": "Вузы и научные организации",
+    "investors": "Инвесторы",
+    "partners": "Партнёры",
+    "regional-authorities": "Региональные органы власти",
+    "federal-authorities": "Федеральные органы власти",
 }
 PUBLIC = ("regional-authorities", "federal-authorities")
 #: The survey entity of the 2019 interviews, and the clusters its follow-up interviews covered
@@ -38,11 +46,33 @@ MICRO_EFFECTS = (
     "Cost advantages", "More innovation activity", "Investment drawn in", "Higher employment",
     "Higher tax payments", "Stronger staff skills", "New businesses", "Higher output",
 )
+MICRO_EFFECTS_RU = (
+    "Снижение издержек", "Рост инновационной активности", "Привлечение инвестиций", "Рост занятости",
+    "Рост налоговых платежей", "Повышение квалификации персонала", "Появление новых предприятий", "Рост выпуска",
+)
 MACRO_EFFECTS = (
     "More competitive region with a better image", "Region more attractive to investors",
     "More budget money for the region's development", "Better human capital",
     "Social and economic well-being of the region", "More exports of competitive regional products",
     "Economic decline overcome", "Diversified, more resilient regional economy", "Steady growth of national product",
+)
+MACRO_EFFECTS_RU = (
+    "Рост конкурентоспособности и улучшение имиджа региона", "Рост инвестиционной привлекательности региона",
+    "Рост бюджетных средств на развитие региона", "Развитие человеческого капитала",
+    "Социально-экономическое благополучие региона", "Рост экспорта конкурентоспособной продукции региона",
+    "Преодоление экономического спада", "Диверсифицированная и более устойчивая экономика региона",
+    "Устойчивый рост национального продукта",
+)
+EFFECT_CHAINS_RU = (
+    ("Появление новых предприятий; рост занятости",
+     "Диверсифицированная и более устойчивая экономика региона; преодоление экономического спада"),
+    ("Снижение издержек", "Снижение цен и рост спроса, а значит, рост конкурентоспособности региона"),
+    ("Повышение квалификации персонала благодаря тесным связям компаний с вузами",
+     "Рост инноваций и экспорта конкурентоспособной продукции региона; развитие человеческого капитала"),
+    ("Рост выпуска", "Устойчивый рост национального продукта"),
+    ("Рост налоговых платежей", "Рост бюджетных средств на проекты развития региона"),
+    ("Привлечение инвестиций при росте выпуска", "Рост инвестиционной привлекательности и улучшение имиджа региона"),
+    ("Все перечисленные эффекты", "Социально-экономическое благополучие региона — конечная цель модели"),
 )
 EFFECT_CHAINS = (
     ("New businesses; higher employment", "Diversified, more resilient regional economy; economic decline overcome"),
@@ -107,16 +137,16 @@ def _interests_table(st: pd.DataFrame, groups) -> pd.DataFrame:
     rows = st[st["stakeholder"].isin(groups)]
     first = ~rows["stakeholder"].duplicated()
     return pd.DataFrame({
-        "Stakeholder": rows["group_label"].where(first, ""),
-        "Interest (our summary)": rows["interest"],
-        "Linked success factor": rows["factor_label"].fillna("none"),
+        say("Stakeholder", "Заинтересованная сторона"): rows["group_label"].where(first, ""),
+        say("Interest (our summary)", "Интерес (наше изложение)"): rows["interest"],
+        say("Linked success factor", "Связанный фактор успеха"): rows["factor_label"].fillna(say("none", "нет")),
     })
 
 
 def _interests(ds: Dataset) -> dict:
     """What each group wants from a cluster (document 001, Table 3), and which success factor it matches."""
     st = ds["stakeholders"].copy()
-    st["group_label"] = st["stakeholder"].map(lambda g: GROUPS.get(g, g))
+    st["group_label"] = st["stakeholder"].map(lambda g: say(GROUPS.get(g, g), GROUPS_RU.get(g, g)))
     st["factor_label"] = st["factor"].map(ds["factors"].set_index("code")["label"])
     per_group = st.groupby("stakeholder", sort=False).size()
     unlinked = st[st["factor"].isna()]
@@ -141,13 +171,16 @@ def _interests(ds: Dataset) -> dict:
 
 def _effects() -> dict:
     """Our reading of the model of micro- and macro-effects (document 001, Figure 2)."""
+    ru = language() == "ru"
+    micro, macro = (MICRO_EFFECTS_RU, MACRO_EFFECTS_RU) if ru else (MICRO_EFFECTS, MACRO_EFFECTS)
     return dict(
         n_micro_effects=len(MICRO_EFFECTS),
         n_macro_effects=len(MACRO_EFFECTS),
-        micro_effects=", ".join(lower(x) for x in MICRO_EFFECTS),
-        macro_effects="; ".join(lower(x) for x in MACRO_EFFECTS),
-        effects_table=pd.DataFrame(list(EFFECT_CHAINS), columns=["Micro-effect (firms in the cluster)",
-                                                                 "Macro-effect (the regional economy)"]),
+        micro_effects=", ".join(lower(x) for x in micro),
+        macro_effects="; ".join(lower(x) for x in macro),
+        effects_table=pd.DataFrame(list(EFFECT_CHAINS_RU if ru else EFFECT_CHAINS),
+                                   columns=[say("Micro-effect (firms in the cluster)", "Микроэффект (компании кластера)"),
+                                            say("Macro-effect (the regional economy)", "Макроэффект (экономика региона)")]),
     )
 
 
@@ -177,11 +210,13 @@ def _survey(ds: Dataset) -> dict:
         clusters_intersectoral=counts["clusters_intersectoral"],
         managers_per_cluster=num(managers / clusters, 0),
         survey_locators=citation.source_line(ds, sv.sort_values("locator"), bare=True),
-        survey_clusters=md_escape(listing(short_names[c] for c in SURVEY_CLUSTERS)),
+        # Russian short names hold commas ('Пермь, «Новый Звёздный»'), so in Russian they are listed with '; '
+        survey_clusters=md_escape(say(listing(short_names[c] for c in SURVEY_CLUSTERS),
+                                      listing((short_names[c] for c in SURVEY_CLUSTERS), serial=True))),
         survey_table=pd.DataFrame({
-            "What was counted": list(sv["indicator"].map(labels)),
-            "Number (year)": [n + ("" if pd.isna(y) else f" ({int(y)})") for n, y in zip(numbers, sv["year"])],
-            "Note": list(sv["note"].fillna("")),
+            say("What was counted", "Что подсчитано"): list(sv["indicator"].map(labels)),
+            say("Number (year)", "Число (год)"): [n + ("" if pd.isna(y) else f" ({int(y)})") for n, y in zip(numbers, sv["year"])],
+            say("Note", "Примечание"): list(sv["note"].fillna("")),
         }),
     )
 
