@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -135,3 +137,132 @@ def test_sparse_profiles_say_so_at_the_top_and_ask_for_a_compact_heading(ds, ran
 def test_every_profile_stays_small(ds, ranks):
     sizes = {cid: len(profiles.profile_markdown(ds, cid, ranks).encode()) for cid in ds["clusters"]["id"]}
     assert max(sizes.values()) < 30_000, max(sizes.items(), key=lambda kv: kv[1])
+
+
+# --- the Russian edition -------------------------------------------------------------------------------------------
+
+#: Words of our own that profile pages write in English; none may be left on a Russian page.
+ENGLISH_WORDS = ("glance", "key facts", "figures?", "sources?", "benchmarks?", "scorecard", "evidence", "signs?", "yes",
+                 "group", "rank", "light", "score", "coverage", "comparisons?", "facts?", "value", "confidence", "quality",
+                 "reported", "estimate", "derived", "ambiguous", "readable", "relevant", "kind", "where", "industry",
+                 "country", "region", "city", "founded", "merged", "both", "caveat", "average", "compared", "tell",
+                 "meets", "below", "above", "fails", "partly", "unknown", "practices", "stated", "confirmed",
+                 "general knowledge", "whole industry", "cluster initiative", "pilot", "say little", "none")
+
+
+@pytest.fixture(scope="module")
+def ru():
+    """The data as the Russian edition shows it, and the unit forms the pages are said with."""
+    from analysis.data import language
+
+    english = load(DATA)
+    tr = language.read(english.root)
+    # the translations of what a profile page shows: the tables, vocabularies, signs and scorecard (a light's name
+    # there is a code the schema checks, not a label)
+    shown = {k: v for k, v in tr.labels.items()
+             if (k[0].endswith(".csv") or k[0] in ("vocabularies.yml", "signs.yml", "scorecard.yml")) and k != ("scorecard.yml", "lights.light")}
+    tr = language.Translations(shown, tr.terms, tr.practices)
+    return language.localized(english, "ru", tr), language.unit_forms(tr)
+
+
+def in_russian(ru, make):
+    from analysis import text
+
+    ds, units = ru
+    with text.speaking("ru", units):
+        return make(ds)
+
+
+def numbers(page: str, lang: str) -> list[str]:
+    """Every number a page shows, as digits and a point ('12,400' and '12 400' -> '12400', '37,5' -> '37.5')."""
+    page = re.sub(r"\]\([^)]*\)", "]", page)  # link targets
+    if lang == "ru":
+        page = re.sub(r"(?<=\d)[\u00a0\u202f ](?=\d{3}\b)", "", page)
+        page = re.sub(r"(?<=\d),(?=\d)", ".", page)
+    else:
+        page = re.sub(r"(?<=\d),(?=\d{3}\b)", "", page)
+    return sorted(re.findall(r"\d+(?:\.\d+)?", page))
+
+
+def without_data_text(ds, cluster_id: str, page: str) -> str:
+    """A page without the words it takes from the data (citations and other links, quoted names, notes, evidence,
+    labels), so what is left is the page's own words."""
+    from analysis.text import md_escape
+
+    c, a, at = ds["clusters"], ds["assessments"], ds["cluster_attributes"]
+    texts = [*c.loc[c["id"] == cluster_id, ["note", "name", "short_name", "region", "city"]].to_numpy().ravel(),
+             *a.loc[a["cluster"] == cluster_id, "evidence"].str.rstrip("."), *at.loc[at["entity"] == cluster_id, "value"],
+             *ds["benchmarks"]["caveat"], *ds["benchmarks"]["label"], *ds["indicators"]["label"]]
+    page = re.sub(r"\[[^\]]*\]\([^)]*11-references\.qmd[^)]*\)[^|;\n]*", "", page)  # citations, with their places
+    page = re.sub(r"\[[^\]]*\]\([^)]*\)", "", page)
+    for t in sorted({t for t in texts if isinstance(t, str) and t}, key=len, reverse=True):
+        page = page.replace(md_escape(t).replace("\n", " "), "")
+    return re.sub(r"«[^»]*»|\{[^}]*\}", "", page)
+
+
+@pytest.mark.parametrize("cluster_id", ["kaluga-pharma", "sarov", "chemcologne", "tomsk-it", "altai-biopharm", "zheleznogorsk", "kama"])
+def test_a_russian_profile_keeps_the_ids_links_and_numbers_of_the_english_one(ds, ranks, ru, cluster_id):
+    english = profiles.profile_markdown(ds, cluster_id, ranks, scorecard_link=True)
+    russian = in_russian(ru, lambda d: profiles.profile_markdown(d, cluster_id, indicators.scores(d).set_index("cluster"),
+                                                                 scorecard_link=True))
+    assert re.findall(r"\{#[^}]*\}", russian) == re.findall(r"\{#[^}]*\}", english)
+    assert re.findall(r"^#+ ", russian, re.MULTILINE) == re.findall(r"^#+ ", english, re.MULTILINE)  # the same sections, in the same order
+    assert re.findall(r"\]\(([^)]*)\)", russian) == re.findall(r"\]\(([^)]*)\)", english)
+    assert numbers(russian, "ru") == numbers(english, "en")
+    own = without_data_text(ru[0], cluster_id, russian)
+    left = re.findall(rf"\b(?:{'|'.join(ENGLISH_WORDS)})\b", own, re.IGNORECASE)
+    assert not left, left
+
+
+def test_a_russian_profile_says_values_verdicts_and_the_score_the_russian_way(ru):
+    page = in_russian(ru, lambda d: profiles.profile_markdown(d, "kaluga-pharma", indicators.scores(d).set_index("cluster")))
+    glance = page.split("## Кратко")[1].split("\n## ")[0]
+    assert "- **Группа поддержки:** 1" in glance
+    assert "12\u00a0400 человек (2019, отрасль региона или парк в целом)" in glance
+    assert "- **Данные:** 11 показателей, других фактов нет; известен статус 4 из 10 признаков сводной оценки (полнота данных 40%); " \
+           "цвет жёлтый, оценка 37,5%, место =2 из 13." in glance
+    assert "около 38 компаний" in page and "21 млрд руб." in page
+    assert "| более 50% |" in page and "| оба: кластерная инициатива | ▼ Ниже |" in page
+    assert "Показатель кластера ниже ориентира." in page
+    assert "цвет — жёлтый; место =2 из 13 пилотных кластеров, включённых в рейтинг; его делят 2 кластера." in page
+    assert "? Нет данных по 6 признакам: " in page
+
+
+def test_sparse_russian_profiles_say_so_in_russian(ru):
+    sparse = in_russian(ru, lambda d: profiles.profile_markdown(d, "altai-biopharm", indicators.scores(d).set_index("cluster")))
+    first, sentence = sparse.split("\n\n")[:2]
+    assert first.endswith("{#sec-profile-altai-biopharm .unnumbered .cb-compact}")
+    assert sentence == ("Сведений об этом кластере в источниках мало: помимо местоположения и отрасли, в них нет ни показателей, "
+                        "ни других фактов; статус не известен ни по одному из 10 признаков сводной оценки.")
+    assert "? Нет данных ни по одному из 10 признаков: " in sparse
+    component = in_russian(ru, lambda d: profiles.profile_markdown(d, "tomsk-it", indicators.scores(d).set_index("cluster")))
+    assert "в них есть 1 показатель, других фактов нет." in component
+
+
+def test_the_verdicts_are_counted_in_a_russian_sentence():
+    from analysis import text
+
+    with text.speaking("ru"):
+        assert profiles._verdict_summary(pd.Series({verdicts.BELOW: 1})) == "Показатель кластера ниже ориентира."
+        assert profiles._verdict_summary(pd.Series({verdicts.MEETS: 5})) == \
+            "Во всех 5 сопоставлениях в таблице показатель соответствует ориентиру."
+        mixed = pd.Series({verdicts.CANT_TELL: 3, verdicts.MEETS: 2, verdicts.BELOW: 1})
+        assert profiles._verdict_summary(mixed) == ("Из 6 сопоставлений в таблице: в 2 случаях показатель соответствует ориентиру, "
+                                                    "в 1 случае показатель ниже ориентира и в 3 случаях вывод сделать нельзя.")
+        assert verdicts.label(verdicts.CANT_TELL) == "Нельзя определить"
+    assert verdicts.label(verdicts.CANT_TELL) == "Can't tell"  # English again outside the block
+
+
+def test_the_russian_index_and_parts_name_the_same_pages_in_russian(ds, ru):
+    english_groups = profiles.chapter_groups(ds)
+    russian = in_russian(ru, lambda d: (profiles.index_markdown(d), profiles.chapter_groups(d)))
+    index, groups = russian
+    assert index.startswith("# Профили кластеров {#sec-profiles}\n")
+    assert [part for part, _ in groups] == ["Профили: пилотные кластеры", "Профили: другие российские кластеры",
+                                            "Профили: зарубежные кластеры"]
+    assert [sorted(pages) for _, pages in groups] == [sorted(pages) for _, pages in english_groups]
+    assert sorted(re.findall(r"\]\((profiles/[^)]*)\)", index)) == sorted(re.findall(r"\]\((profiles/[^)]*)\)",
+                                                                                      profiles.index_markdown(ds)))
+    pilots = [line for line in index.split("## Пилотные кластеры")[1].split("\n## ")[0].splitlines() if line.startswith("| [")]
+    names = [re.match(r"\| \[([^\]]*)\]", line).group(1) for line in pilots]
+    assert names == sorted(names, key=lambda n: n.casefold().replace("ё", "е"))  # as a Russian reader looks them up

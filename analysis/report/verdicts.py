@@ -1,6 +1,7 @@
 """A cluster's figure against a benchmark: meets, below, above or can't tell, and the scope that was checked.
 
-Plain values only (codes and numbers), so profile pages, the compare tool and tests read the same verdict.
+Plain values only (codes and numbers), so profile pages, the compare tool and tests read the same verdict;
+`label` and `reason` say a verdict and its reason in the language spoken.
 A benchmark is only ever set against a figure of the same scope, the same measure and the same unit:
 a benchmark for cluster initiatives says nothing about a whole regional industry.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.indicators import _verdict as interval_verdict
+from analysis.text import say
 
 MEETS, BELOW, ABOVE, CANT_TELL = "meets", "below", "above", "cant_tell"
 #: Verdicts as readers read them.
@@ -29,6 +31,30 @@ REASONS = {
     "imprecise": "the value is not precise enough to decide",
     "within_range": "the value is within the benchmark's range",
 }
+#: The verdicts and reasons in the Russian edition.
+VERDICT_LABELS_RU = {MEETS: "Соответствует", BELOW: "Ниже", ABOVE: "Выше", CANT_TELL: "Нельзя определить"}
+REASONS_RU = {
+    "different_scope": "разный охват",
+    "different_measure": "учитываются иные организации, чем в ориентире",
+    "different_unit": "разные единицы измерения",
+    "part_only": "показатель относится к части кластера",
+    "no_value": "значение в источнике прочитать нельзя",
+    "ambiguous": "значение в источнике неоднозначно",
+    "imprecise": "значение недостаточно точно для вывода",
+    "within_range": "значение в пределах диапазона ориентира",
+}
+
+
+def label(verdict: str) -> str:
+    """A verdict as readers read it, in the language spoken: 'Meets', «Соответствует»."""
+    return say(VERDICT_LABELS[verdict], VERDICT_LABELS_RU[verdict])
+
+
+def reason(code: str) -> str:
+    """Why a comparison decides nothing, in the language spoken."""
+    return say(REASONS[code], REASONS_RU[code])
+
+
 #: Counts of a cluster's organisations other than its official participants (the note of the indicator
 #: 'participants' names them). They look like a size benchmark's measure but count something else, so they
 #: are shown beside the size benchmarks as "can't tell", never decided.
