@@ -32,8 +32,8 @@ def test_every_file_of_the_data_package_is_listed_with_a_link_into_data(o):
 
 def test_rows_and_columns_are_counted_in_the_files(o):
     by_path = dict(zip(_paths(o.files), o.files.to_dict("records")))
-    # data/clusters.csv: 51 clusters, 21 columns; data/observations/kutsenko-2015.csv: 72 figures
-    assert (by_path["clusters.csv"]["Rows"], by_path["clusters.csv"]["Columns"]) == (51, 21)
+    # data/clusters.csv: 51 clusters, 27 columns (with the Russian names); data/observations/kutsenko-2015.csv: 72 figures
+    assert (by_path["clusters.csv"]["Rows"], by_path["clusters.csv"]["Columns"]) == (51, 27)
     assert by_path["observations/kutsenko-2015.csv"]["Rows"] == 72
     assert by_path["observations.csv"]["Rows"] == 163 == sum(
         by_path[p]["Rows"] for p in by_path if p.startswith("observations/"))
@@ -62,3 +62,24 @@ def test_a_new_table_in_the_descriptor_is_listed_without_anyone_adding_it(o):
     files = opendata.files(ds, descriptor)
     assert len(files) == len(o.files) + 1
     assert files.iloc[1]["What it holds"] == r"A \<b\>second\</b\> list."
+
+
+def test_the_russian_page_lists_the_same_files_in_russian_with_links_up_to_the_data(o):
+    from analysis.text import speaking
+
+    ds = load()
+    with speaking("ru"):
+        ru = opendata.open_data(ds, citation.Facts(title="Cluster Benchmark", authors=["Cluster Benchmark editors"],
+                                                   date="2026-11-23"))
+    assert list(ru.files.columns) == ["Файл", "Содержание", "Строк", "Столбцов"]
+    # the Russian pages sit under ru/, so the same files are one folder up
+    paths = [re.fullmatch(r"\[`(.+)`\]\(\.\./data/\1\)", link).group(1) for link in ru.files["Файл"]]
+    assert paths == _paths(o.files)
+    assert list(ru.files["Строк"].astype(str)) == list(o.files["Rows"].astype(str))
+    by_path = dict(zip(paths, ru.files.to_dict("records")))
+    assert by_path["observations/kutsenko-2015.csv"]["Содержание"] == "Значения из источника Kutsenko (2015), по одному в строке."
+    assert by_path["sources.csv"]["Содержание"] == "Документы-источники с полными библиографическими описаниями."
+    assert by_path["datapackage.json"]["Содержание"].startswith("Пакет данных Frictionless")
+    assert (ru.n_tables, ru.n_observation_files, ru.n_observations) == (18, 5, "163")
+    assert ru.licence_link == ("[Creative Commons «Атрибуция» 4.0 Международная]"
+                               "(https://creativecommons.org/licenses/by/4.0/deed.ru)")

@@ -7,12 +7,18 @@ the editors, its sources and the pilot clusters it matters for.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis import text
 from analysis.data import Dataset, Practice
 from analysis.report import citation
 from analysis.text import md_escape as esc
+from analysis.text import say
+
+#: A practice's level, as readers see it.
+LEVELS = {"cluster": ("cluster", "кластер"), "programme": ("programme", "программа")}
 
 
 def anchor(practice_id: str) -> str:
@@ -45,7 +51,7 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
             for _, r in rows.iterrows():
                 shown = text.qualified(r["value"], r["qualifier"], units.get(r["unit"], r["unit"]), high=r["value_high"])
                 when = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
-                flag = " (value read with doubt)" if r["quality"] == "ambiguous" else ""
+                flag = say(" (value read with doubt)", " (значение прочитано с сомнением)") if r["quality"] == "ambiguous" else ""
                 lines.append(esc(f"{names.get(r['entity'], r['entity'])}, {text.lower(labels.get(r['indicator'], r['indicator']))}{when}: "
                                  f"{shown}{flag}") + f" ({citation.cite_row(ds, r)})")
     return lines
@@ -56,9 +62,10 @@ def cite_markdown(facts, p: Practice) -> str:
     from analysis.report.citation import practice_citation
 
     text, bibtex = practice_citation(facts, p.meta.id, p.meta.title)
-    return (f'::: {{.content-visible when-format="html"}}\n<details class="cite-practice">\n<summary>Cite this practice</summary>\n\n'
+    summary, cite_as = say("Cite this practice", "Как цитировать эту практику"), say("Cite as:", "Ссылка для цитирования:")
+    return (f'::: {{.content-visible when-format="html"}}\n<details class="cite-practice">\n<summary>{summary}</summary>\n\n'
             f"{text}\n\n```\n{bibtex}\n```\n\n</details>\n:::\n\n"
-            f'::: {{.content-hidden when-format="html"}}\n**Cite as:** {text}\n:::')
+            f'::: {{.content-hidden when-format="html"}}\n**{cite_as}** {text}\n:::')
 
 
 def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=None) -> str:
@@ -68,15 +75,19 @@ def practice_markdown(ds: Dataset, p: Practice, heading_level: int = 3, cite=Non
     sign = ds.sign_table.set_index("sign").loc[m.theme, "label"]
     origin = m.origin.label + (f" ({text.country(m.origin.country)})" if m.origin.country else "")
     out = [f"{hashes} {m.id} {esc(m.title)} {{#{anchor(m.id)} .unnumbered}}", ""]
-    out.append(f"**Origin:** {esc(origin)} · **Theme:** {esc(sign)} · **Level:** {m.level}")
+    level = say(*LEVELS[m.level]) if m.level in LEVELS else m.level
+    out.append(f"**{say('Origin', 'Происхождение')}:** {esc(origin)} · **{say('Theme', 'Признак')}:** {esc(sign)} · "
+               f"**{say('Level', 'Уровень')}:** {level}")
     out.append("")
-    body = p.body.replace("## What was done", "**What was done.**").replace("## Why it matters for the Russian pilot clusters", "**Why it matters for the Russian pilot clusters.**")
+    # the practice file's own headings ('What was done', in Russian 'Что было сделано') become bold run-in heads
+    body = re.sub(r"(?m)^## (.+?)[ \t]*$", r"**\1.**", p.body)
     out.append(body)
     evidence = _evidence_lines(ds, p)
     if evidence:
-        out += ["", "**Evidence.**", ""] + [f"- {line}" for line in evidence]
+        out += ["", say("**Evidence.**", "**Подтверждающие данные.**"), ""] + [f"- {line}" for line in evidence]
     if m.relevant_to:
-        out += ["", "**Most relevant for:** " + esc(", ".join(pilots.get(c, c) for c in m.relevant_to)) + "."]
+        out += ["", say("**Most relevant for:** ", "**Наиболее актуально для:** ")
+                + esc(say(", ", "; ").join(pilots.get(c, c) for c in m.relevant_to)) + "."]
     line = citation.source_line(ds, [{"source": s.source, "locator": s.locator} for s in m.sources])
     out += ["", "**{}:** {}".format(*line.split(": ", 1))]
     if cite is not None:
@@ -90,16 +101,24 @@ def withdrawn_markdown(ds: Dataset, heading_level: int = 2, cite=None) -> str:
     if not gone:
         return ""
     hashes = "#" * heading_level
-    parts = [f"{hashes} Withdrawn practices {{#withdrawn-practices}}\n\nThese identifiers are retired and will not be "
-             "used again. Each practice can still be read in the editions that included it."]
+    parts = [f"{hashes} " + say("Withdrawn practices", "Исключённые практики") + " {#withdrawn-practices}\n\n"
+             + say("These identifiers are retired and will not be used again. Each practice can still be read in the "
+                   "editions that included it.",
+                   "Эти идентификаторы выведены из употребления и повторно не используются. Каждую практику "
+                   "по-прежнему можно прочитать в выпусках, которые её включали.")]
     for p in gone:
-        when = f"in edition {p.meta.withdrawn_in}" if p.meta.withdrawn_in else "from the next edition"
+        if p.meta.withdrawn_in:
+            when = say(f"in edition {p.meta.withdrawn_in}", f"в выпуске {p.meta.withdrawn_in}")
+        else:
+            when = say("from the next edition", "начиная со следующего выпуска")
         earlier = ""
         if cite is not None and cite.site_url:
-            earlier = (f" The editions before it keep the full text; see the [list of editions]"
-                       f"({cite.site_url.rstrip('/')}/12-editions.html).")
-        parts.append(f"{hashes}# {p.meta.id} {esc(p.meta.title)} (withdrawn) {{#{anchor(p.meta.id)} .unnumbered}}\n\n"
-                     f"{p.meta.id} was withdrawn {when}.{earlier}")
+            earlier = say(" The editions before it keep the full text; see the [list of editions]",
+                          " Полный текст сохраняется в предыдущих выпусках; см. [список выпусков]") + \
+                f"({cite.site_url.rstrip('/')}/{say('', 'ru/')}12-editions.html)."
+        parts.append(f"{hashes}# {p.meta.id} {esc(p.meta.title)} {say('(withdrawn)', '(исключена)')} "
+                     f"{{#{anchor(p.meta.id)} .unnumbered}}\n\n"
+                     + say(f"{p.meta.id} was withdrawn {when}.", f"Практика {p.meta.id} исключена {when}.") + earlier)
     return "\n\n".join(parts)
 
 
@@ -126,18 +145,20 @@ def index_table(ds: Dataset, by: str = "theme") -> pd.DataFrame:
     """Practices indexed by theme or by country of origin, with links to their anchors."""
     rows = []
     signs = ds.sign_table.set_index("sign")["label"]
+    practice, title = say("Practice", "Практика"), say("Title", "Название")
+    theme, origin = say("Theme", "Признак"), say("Origin", "Происхождение")
     for p in sorted(ds.practices, key=lambda p: p.meta.id):
         if p.meta.status != "active":
             continue
         rows.append({
-            "Practice": f"[{p.meta.id}](#{anchor(p.meta.id)})",
-            "Title": esc(p.meta.title),
-            "Theme": signs[p.meta.theme],
-            "Origin": text.country(p.meta.origin.country),
+            practice: f"[{p.meta.id}](#{anchor(p.meta.id)})",
+            title: esc(p.meta.title),
+            theme: signs[p.meta.theme],
+            origin: text.country(p.meta.origin.country),
         })
     frame = pd.DataFrame(rows)
-    key = "Theme" if by == "theme" else "Origin"
+    key = theme if by == "theme" else origin
     # Themes in the order the collection presents them (the signs' order), not alphabetically.
-    order = {label: k for k, label in enumerate(signs)} if key == "Theme" else None
-    frame = frame.sort_values([key, "Practice"], key=(lambda col: col.map(order) if col.name == "Theme" else col) if order else None)
-    return frame.reset_index(drop=True)[[key, "Practice", "Title"] + (["Origin"] if key == "Theme" else ["Theme"])]
+    order = {label: k for k, label in enumerate(signs)} if key == theme else None
+    frame = frame.sort_values([key, practice], key=(lambda col: col.map(order) if col.name == theme else col) if order else None)
+    return frame.reset_index(drop=True)[[key, practice, title] + ([origin] if key == theme else [theme])]
