@@ -3,7 +3,12 @@
 The facts come from `_quarto.yml` (title, authors, `book.site-url`),
 `_variables.yml` (edition, date) and the register `data/editions.yml` (a DOI, once
 one is minted), so the site, both PDFs and the citation file say the same thing.
-An edition's permanent address is `<site-url>/v/<edition>/`.
+An edition's permanent address is `<site-url>/v/<edition>/`; the Russian edition's is `<site-url>/v/<edition>/ru/`.
+
+In Russian (when Russian is spoken, or the facts are a Russian edition's) every citation is written as
+GOST R 7.0.100-2018 describes it: areas separated by '. — ', the edition and year in their own areas, the
+address as 'URL: … (дата обращения: 23.11.2026)' and the content type 'Текст : электронный'. A foreign-language
+work keeps its own language and Latin abbreviations (Vol., No., P.); a Russian-language one has Т., №, С.
 
 Also the other way round: citing the works the data comes from (`cite`, `source_line`, bound to the
 data's `references.csv`) and the entries of the References chapter they link to.
@@ -26,6 +31,7 @@ from analysis.paths import find_root
 
 DRAFT = "draft"
 COLLECTION_TITLE = "Best-Practice Collection"
+COLLECTION_TITLE_RU = "Сборник лучших практик"
 PRACTICES_PAGE = "09-best-practices.html"
 
 
@@ -39,17 +45,42 @@ class Facts:
     site_url: str = ""
     licence: str = ""
     doi: str = ""
+    lang: str = "en"  # the edition's language (the project's `lang`)
 
     @property
     def released(self) -> bool:
         return self.edition != DRAFT
 
     @property
+    def russian(self) -> bool:
+        """Whether these facts are cited in Russian: Russian is spoken, or they are the Russian edition's."""
+        return self.lang == "ru" or text.language() == "ru"
+
+    @property
     def url(self) -> str:
-        """The edition's permanent address ('' for a draft or when no site-url is set)."""
+        """The edition's permanent address ('' for a draft or when no site-url is set); in Russian, the Russian
+        edition's (`ru_url`)."""
+        return self.ru_url if self.russian else self.en_url
+
+    @property
+    def en_url(self) -> str:
+        """The English edition's permanent address, `<site-url>/v/<edition>/`, the root of the edition's site
+        (its open data is under it, `data/`, for both languages)."""
         if not self.site_url or not self.released:
             return ""
         return f"{self.site_url.rstrip('/')}/v/{self.edition}/"
+
+    @property
+    def ru_url(self) -> str:
+        """The Russian edition's permanent address, `<site-url>/v/<edition>/ru/` ('' for a draft, which has none)."""
+        return f"{self.en_url}ru/" if self.en_url else ""
+
+    @property
+    def home_url(self) -> str:
+        """Where the latest pages (and a draft) are read, in the language cited: `<site-url>/`, `<site-url>/ru/`."""
+        if not self.site_url:
+            return ""
+        return f"{self.site_url.rstrip('/')}/" + ("ru/" if self.russian else "")
 
     @property
     def doi_url(self) -> str:
@@ -61,11 +92,23 @@ class Facts:
 
     @property
     def long_date(self) -> str:
+        """'23 November 2026'; in Russian «23 ноября 2026 г.»."""
         try:
             d = dt.date.fromisoformat(self.date)
         except ValueError:
             return self.date
+        if self.russian:
+            with text.speaking("ru"):
+                return text.date(self.date)
         return f"{d.day} {d.strftime('%B')} {d.year}"
+
+    @property
+    def access_date(self) -> str:
+        """The edition's date as GOST gives a date of access: '23.11.2026'."""
+        try:
+            return dt.date.fromisoformat(self.date).strftime("%d.%m.%Y")
+        except ValueError:
+            return self.date
 
     @property
     def author_text(self) -> str:
@@ -89,6 +132,7 @@ def facts(project=None) -> Facts:
         site_url=str(book.get("site-url", "")),
         licence=str(project.config.get("license", book.get("license", ""))),
         doi=registered_doi(project.root, edition),
+        lang=str(project.config.get("lang") or "en"),
     )
 
 
@@ -116,6 +160,8 @@ def how_to_cite(f: Facts, *, pdf: str = "", data: str = "") -> str:
 
     With `data` (the open data's folder in the edition, "data/"), it cites the edition's data set instead.
     """
+    if f.russian:
+        return _how_to_cite_ru(f, pdf=pdf, data=data)
     work = f"{f.title}: {f.subtitle}" if f.subtitle else f.title
     kind = " \\[data set\\]" if data else ""
     if not f.released:
@@ -126,13 +172,59 @@ def how_to_cite(f: Facts, *, pdf: str = "", data: str = "") -> str:
     return f"{_md(f.author_text)} ({f.year}). *{_md(work)}*{kind}, edition {f.edition}, {f.long_date}.{doi}{where}"
 
 
+def _areas(*areas: str, end: bool = True) -> str:
+    """Areas of a GOST R 7.0.100 description joined by '. — ' (an area that ends in a full stop, such as 'et al.'
+    or an initial, takes only ' — '), ending in a full stop unless `end` is False (before '//')."""
+    out = ""
+    for area in (a.strip() for a in areas if a and a.strip()):
+        out += (area if not out else (" — " if out[-1] in ".?!" else ". — ") + area)
+    return out if not end or not out or out[-1] in ".?!" else out + "."
+
+
+def _edition_work_ru(f: Facts, *, data: str = "") -> str:
+    """«Cluster Benchmark: пилотные … / Редакция Cluster Benchmark»: title, subtitle (as other title information,
+    lower case) and the statement of responsibility."""
+    work = f"{f.title}: {text.lower(f.subtitle)}" if f.subtitle else f.title
+    kind = " : \\[набор данных\\]" if data else ""
+    return f"{_md(work)}{kind}" + (f" / {_md(f.author_text)}" if f.authors else "")
+
+
+def _how_to_cite_ru(f: Facts, *, pdf: str = "", data: str = "") -> str:
+    """How to cite an edition in GOST R 7.0.100-2018 form: «Cluster Benchmark: … / Редакция Cluster Benchmark. —
+    Выпуск 2026.1. — 2026. — URL: … (дата обращения: 23.11.2026). — Текст : электронный.»"""
+    work = _edition_work_ru(f, data=data)
+    if not f.released:
+        return _areas(work, f"Черновик от {f.long_date}", f.year,
+                      "Черновик не является выпуском отчёта: для цитирования используйте "
+                      + ("данные " if data else "") + "опубликованный выпуск")
+    # the open data sits at the edition's root for both languages; a PDF and the pages under the Russian edition's
+    where = f"{f.en_url}{data}" if data else (f"{f.url}{pdf}" if f.url else "")
+    return _areas(work, f"Выпуск {_md(f.edition)}", f.year,
+                  f"URL: <{where}> (дата обращения: {f.access_date})" if where else "",
+                  f"DOI: [{_md(f.doi)}]({f.doi_url})" if f.doi else "",
+                  "Текст : электронный")
+
+
+def _practice_citation_ru(f: Facts, practice_id: str, title: str, collection: str, url: str) -> str:
+    """A practice as a part of the collection (GOST R 7.0.100-2018, analytic description): «BP-007: … / Редакция
+    Cluster Benchmark. — Текст : электронный // Сборник лучших практик. — Выпуск 2026.1. — 2026. — URL: …»."""
+    part = f"{_md(practice_id)}: {_md(title)}" + (f" / {_md(f.author_text)}" if f.authors else "")
+    edition = f"Выпуск {_md(f.edition)}" if f.released else f"Черновик от {f.long_date}"
+    return (_areas(part, "Текст : электронный", end=False) + " // "
+            + _areas(_md(collection), edition, f.year, f"URL: <{url}> (дата обращения: {f.access_date})" if url else ""))
+
+
 def practice_citation(f: Facts, practice_id: str, title: str) -> tuple[str, str]:
     """A practice's citation as (Markdown text, BibTeX entry)."""
     url = f"{f.url}{PRACTICES_PAGE}#{practice_id.lower()}" if f.url else ""
-    edition = f"edition {f.edition}" if f.released else f"draft of {f.long_date}"
-    collection = f.title if f.title == COLLECTION_TITLE else f"{f.title}: {COLLECTION_TITLE}"
-    text = (f"{_md(f.author_text)} ({f.year}). {_md(practice_id)}: {_md(title)}. In *{_md(collection)}*, "
-            f"{edition}." + (f" <{url}>" if url else ""))
+    if f.russian:
+        collection = f.title if f.title in (COLLECTION_TITLE, COLLECTION_TITLE_RU) else f"{f.title}: {text.lower(COLLECTION_TITLE_RU)}"
+        cite = _practice_citation_ru(f, practice_id, title, collection, url)
+    else:
+        edition = f"edition {f.edition}" if f.released else f"draft of {f.long_date}"
+        collection = f.title if f.title == COLLECTION_TITLE else f"{f.title}: {COLLECTION_TITLE}"
+        cite = (f"{_md(f.author_text)} ({f.year}). {_md(practice_id)}: {_md(title)}. In *{_md(collection)}*, "
+                f"{edition}." + (f" <{url}>" if url else ""))
     key = re.sub(r"[^a-z0-9]+", "-", f"clusterbench-{f.edition}-{practice_id}".lower()).strip("-")
     fields = {
         "author": "{" + _bib(f.author_text) + "}",
@@ -144,7 +236,7 @@ def practice_citation(f: Facts, practice_id: str, title: str) -> tuple[str, str]
     if url:
         fields["url"] = url
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-    return text, f"@incollection{{{key},\n{body}\n}}"
+    return cite, f"@incollection{{{key},\n{body}\n}}"
 
 
 def _bib(text: str) -> str:
@@ -168,15 +260,15 @@ def cff(f: Facts, *, commit: str = "") -> str:
         "authors": [{"name": a} for a in f.authors],
     }
     doc["license"] = _spdx(f.licence) or LICENCE["name"]  # the open data's licence unless the book names another
-    if f.url:
-        doc["url"] = f.url
+    if f.en_url:  # the edition as a whole: its root, whichever language cites it
+        doc["url"] = f.en_url
     if f.doi:
         doc["doi"] = f.doi
     if commit:
         doc["commit"] = commit
     doc["preferred-citation"] = {
         "type": "report", "title": doc["title"], "authors": [dict(a) for a in doc["authors"]], "year": int(f.year) if f.year.isdigit() else f.year,
-        "edition": f.edition, **({"url": f.url} if f.url else {}), **({"doi": f.doi} if f.doi else {}),
+        "edition": f.edition, **({"url": f.en_url} if f.en_url else {}), **({"doi": f.doi} if f.doi else {}),
     }
     return "# Written by `clusterbench release` for the latest edition; do not edit by hand.\n" + \
         yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
@@ -215,10 +307,10 @@ def zenodo(f: Facts, *, description: str = "", previous_doi: str = "") -> dict:
         "access_right": "open",
     }
     related = []
-    if f.url:
+    if f.en_url:
         # The PDFs are deposited; the same edition on the web, and its open data, are linked.
-        related += [{"identifier": f.url, "relation": "isVariantFormOf", "resource_type": "publication-report"},
-                    {"identifier": f"{f.url}data/datapackage.json", "relation": "isSupplementedBy", "resource_type": "dataset"}]
+        related += [{"identifier": f.en_url, "relation": "isVariantFormOf", "resource_type": "publication-report"},
+                    {"identifier": f"{f.en_url}data/datapackage.json", "relation": "isSupplementedBy", "resource_type": "dataset"}]
     if previous_doi:
         related.append({"identifier": previous_doi, "relation": "isNewVersionOf", "scheme": "doi"})
     if related:
@@ -330,6 +422,8 @@ def _where_published(r) -> str:
 
 def reference_entry(r, cited_in: str = "") -> str:
     """One entry of the References as Markdown, in a div whose id (`ref-<id>`) every citation links to."""
+    if text.language() == "ru":
+        return f"::: {{#{text.anchor(r['id'])} .reference}}\n" + _entry_ru(r, cited_in) + "\n:::"
     address = f"https://doi.org/{r['doi']}" if isinstance(r["doi"], str) and r["doi"] else r["url"]
     sentences = [_author_year(r), _title(r), _where_published(r)]
     if isinstance(r["description"], str) and r["description"]:
@@ -352,9 +446,125 @@ def reference_list(ds, bases: tuple[str, ...]) -> str:
     leading = shown["short_name"].where(shown["authors"] == "Unknown", shown["authors"])  # as `_author_year` begins
     shown["_key"] = [unicodedata.normalize("NFKD", f"{a} {y}").encode("ascii", "ignore").decode().lower()
                      for a, y in zip(leading, shown["year"].fillna(0).astype(int))]
+    if text.language() == "ru":
+        # GOST orders the list by each entry's first element, Cyrillic before Latin
+        shown["_key"] = [_sort_key_ru(_entry_ru(r)) for _, r in shown.iterrows()]
     cited_name = names(ds)
     entries = []
     for _, r in shown.sort_values("_key").iterrows():
         citing = str(r["cited_in"]).split(";") if isinstance(r["cited_in"], str) and r["cited_in"] else []
         entries.append(reference_entry(r, text.listing(text.work(cited_name, c) for c in citing)))
     return "\n\n".join(entries)
+
+
+# --- the References in Russian: GOST R 7.0.100-2018 --------------------------------------------------
+
+#: What a work is, in Russian (references.csv: type), for a work whose title is not known.
+REFERENCE_TYPES_RU = {"article": "журнальная статья", "paper": "статья в журнале или материалах конференции",
+                      "book": "книга", "report": "доклад", "working-paper": "препринт из серии рабочих материалов",
+                      "preprint": "препринт", "web-page": "веб-страница", "dataset": "набор данных",
+                      "unknown": "вид документа не установлен"}
+#: The abbreviations of a description in the work's own language: Latin for a foreign work, Russian for a Russian one.
+_ABBR = {"en": {"vol": "Vol.", "no": "No.", "p": "P.", "et_al": "[et al.]"},
+         "ru": {"vol": "Т.", "no": "№", "p": "С.", "et_al": "[и др.]"}}
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+#: A person as references.csv writes one: 'Kutsenko E.', 'Meier zu Köcker G.', 'Christensen T. A.'.
+_PERSON = re.compile(r"^(?P<surname>[^\W\d_][\w'’-]*(?: [\w'’-]+)*?) (?P<initials>(?:[^\W\d_]{1,2}\.\s?)+)$")
+
+
+def _given(value) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _work_language(r) -> str:
+    """'ru' for a Russian-language work (a `lang` column, if the data has one, else a title or journal in Cyrillic),
+    else 'en': the description keeps the work's own language."""
+    if _given(r.get("lang")):
+        return "ru" if r["lang"] == "ru" else "en"
+    return "ru" if any(_given(r.get(k)) and _CYRILLIC.search(r[k]) for k in ("title", "container")) else "en"
+
+
+def _year_ru(r) -> str:
+    """'2015'; an estimated year as GOST gives it, '[2020?]'; '' when the work gives none."""
+    if pd.isna(r["year"]):
+        return ""
+    return _md(f"[{int(r['year'])}?]") if r["circa"] else str(int(r["year"]))
+
+
+def _authors_ru(r, abbr: dict) -> tuple[str, str]:
+    """(heading, statement of responsibility). Up to three people, or an organisation, head the entry as the data
+    writes them ('Kutsenko E.'); four or more people follow the title, all of them, initials first
+    ('/ V. Grebenik, Yu. Tarasenko, D. Zerkin, M. Masolletti'). 'et al.' in the data is '[et al.]' ('[и др.]')."""
+    authors = str(r["authors"]).replace(" et al.", f" {abbr['et_al']}")
+    people = [_PERSON.match(a) for a in str(r["authors"]).split(", ")]
+    if len(people) >= 4 and all(people):
+        return "", ", ".join(f"{m['initials'].strip()} {m['surname']}" for m in people)
+    return authors, ""
+
+
+def _publication_ru(publisher: str, year: str) -> str:
+    """'Stockholm : Ivory Tower Publishers, 2013' from 'Ivory Tower Publishers, Stockholm': each publisher after its
+    place, several separated by ' ; '."""
+    parts = []
+    for one in (p.strip() for p in publisher.split(";")):
+        name, _, place = one.rpartition(", ")
+        parts.append(f"{_md(place)} : {_md(name)}" if name else _md(place))
+    return " ; ".join(parts) + (f", {year}" if year else "")
+
+
+def _entry_ru(r, cited_in: str = "") -> str:
+    """One work as GOST R 7.0.100-2018 describes it, then our notes on it (what it is, its licence, where it is cited)."""
+    lang = _work_language(r)
+    abbr = _ABBR[lang]
+    unknown = r["authors"] == "Unknown"
+    heading, responsibility = ("", "") if unknown else _authors_ru(r, abbr)
+    year = _year_ru(r)
+    titled = _given(r["title"])
+    if titled:
+        title = _md(r["title"])
+    elif unknown:
+        title = f"\\[{_md(r['short_name'])}\\]"  # the name its citations use, as a title supplied by us
+    else:
+        title = "\\[Заглавие в ссылке не приводится\\]" if r["basis"] == "as-cited" else "\\[Без заглавия\\]"
+    if heading:
+        title = f"{_md(heading)}{'' if heading.endswith('.') else '.'} {title}"
+    if responsibility:
+        title += f" / {_md(responsibility)}"
+    container = _md(r["container"]) if _given(r["container"]) else ""
+    address = f"https://doi.org/{r['doi']}" if _given(r["doi"]) else (r["url"] if _given(r["url"]) else "")
+    content = "Текст : электронный" if address and r["type"] not in ("dataset", "unknown") else ""
+    hosted = bool(container) and r["type"] in ("article", "paper", "preprint", "web-page")
+    number = ""
+    if _given(r["volume"]):
+        number = f"{abbr['vol']} {_md(r['volume'])}" + (f", {abbr['no']} {_md(r['issue'])}" if _given(r["issue"]) else "")
+    elif _given(r["issue"]):
+        number = (f"{abbr['no']} " if r["issue"].isdigit() else "") + _md(r["issue"])
+    pages = f"{abbr['p']} {_md(r['pages'])}" if _given(r["pages"]) else ""
+    publication = _publication_ru(r["publisher"], year) if _given(r["publisher"]) and not hosted else year
+    series = f"({container}" + (f" ; {number}" if number else "") + ")" if container and not hosted else ""
+    where = (f"DOI: [{_md(r['doi'])}]({address})" if _given(r["doi"]) else (f"URL: <{address}>" if address else ""))
+    if hosted:
+        host = container + (" : \\[сайт\\]" if r["type"] == "web-page" else "")
+        description = _areas(title, content, end=False) + " // " + _areas(host, year, number, pages, where, end=False)
+    else:
+        description = _areas(title, publication, series, where, content, end=False)
+    notes = []
+    if not titled and unknown:
+        notes.append(f"{REFERENCE_TYPES_RU[r['type']].capitalize()}; авторы не установлены, "
+                     "заглавие в доступном тексте не приводится")
+    for key in ("description",):
+        if _given(r[key]):
+            notes.append(_md(r[key]))
+    if _given(r["licence"]):
+        notes.append(f"Лицензия: {_md(r['licence'])}")
+    if cited_in:
+        notes.append(("Цит. по: " if r["basis"] == "as-cited" else "Цитируется в: ") + cited_in)
+    if _given(r["note"]):
+        notes.append(_md(r["note"]))
+    return _areas(description, *notes)
+
+
+def _sort_key_ru(entry: str) -> tuple[int, str]:
+    """An entry's place in a Russian list: by its first words, Cyrillic before Latin, ignoring brackets and escapes."""
+    lead = re.sub(r"[\\\[\]*]", "", entry).strip().casefold()
+    return (0 if _CYRILLIC.match(lead) else 1, unicodedata.normalize("NFKD", lead))
