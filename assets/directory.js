@@ -13,6 +13,106 @@
 
   var data = window.CB_CLUSTERS;
 
+  /* The page's language (its <html lang>) picks the words below; the data file of each edition already
+   * speaks it. English is the default. Numbers and plural forms follow the language's rules (Intl). */
+  var LANG = /^ru\b/i.test(document.documentElement.lang || "") ? "ru" : "en";
+
+  /* A number as the language writes it: English as JavaScript prints it, Russian 1 234,5. */
+  function fmt(n) {
+    if (LANG === "en" || typeof n !== "number" || !window.Intl) return String(n);
+    return new Intl.NumberFormat("ru-RU", { maximumFractionDigits: 2 }).format(n);
+  }
+
+  /* The form of a word after the number `n`: `forms` is {one, few, many} (CLDR's Russian categories). */
+  var pluralRules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(LANG) : null;
+  function plural(n, forms) {
+    var rule = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+    return forms[rule] || forms.many || forms.other;
+  }
+  function count(n, forms) {
+    return fmt(n) + " " + plural(n, forms);
+  }
+  var CLUSTERS = { one: "кластер", few: "кластера", many: "кластеров" };
+  var OF_CLUSTERS = { one: "кластера", few: "кластеров", many: "кластеров" }; /* after «не более», «из» */
+
+  var WORDS = {
+    en: {
+      kind: "Kind", country: "Country", region: "Region", industry: "Industry", supportGroup: "Support group",
+      noGroup: "No support group", group: function (g) { return "Group " + g; },
+      inGroup: function (g) { return " · group " + g; },
+      cluster: "Cluster", where: "Where", participants: "Participants", score: "Score", coverage: "Evidence coverage",
+      notAssessed: "not assessed", rank: function (r) { return ", rank " + r; },
+      signs: function (known, all) { return known + " of " + all + " signs"; },
+      source: "Source: ", all: "All", nameContains: "Name contains", clear: "Clear filters", filterLabel: "Filter the clusters",
+      compareThese: function (n) { return "Compare these " + n + " clusters"; },
+      showing: function (n, all) { return "Showing " + n + " of " + all + " clusters."; },
+      noMatch: "No cluster matches these filters.",
+      directoryCaption: "Clusters, one per row; the column headings sort the table.",
+      directoryScroll: "Clusters, scrolls sideways",
+      sourceN: function (n) { return "Source " + n; }, sourcesLabel: "Sources of the comparison",
+      note: "Note: ", unit: "Unit: ",
+      unlike: function (scopes) { return "⚠ Unlike scope: the values describe different things (" + scopes.join("; ") + "). Do not read one against the other."; },
+      noFigure: "no figure", noReference: "no reference value", world: "World reference values", worldInList: "the world reference values",
+      indicator: "Indicator", noFigures: "No figures are recorded for this choice.",
+      compareCaption: function (names) { return "Figures of " + names.join(", ") + ", side by side, each with its unit, year, scope, quality and source."; },
+      summary: function (rows, shared, mixed) {
+        return rows + (rows === 1 ? " indicator; " : " indicators; ") + shared + " with a value in more than one column, listed first"
+          + (mixed ? "; " + mixed + " of unlike scope, marked ⚠." : ".");
+      },
+      compareScroll: "Comparison, scrolls sideways", sources: "Sources",
+      choose: "Choose a cluster", figures: function (n) { return n + (n === 1 ? " figure" : " figures"); }, add: "Add",
+      full: "Four clusters chosen (the most)", addCluster: "Add a cluster", showWorld: "Show the world reference values",
+      chosen: "Chosen clusters", remove: function (name) { return "Remove " + name; },
+      tryPair: function (a, b) { return "Try " + a + " against " + b; },
+      unknown: function (ids) { return "The address names clusters this edition does not have: " + ids.join(", ") + "."; },
+      dropped: function (max, names) { return "At most " + max + " clusters fit side by side; left out: " + names.join(", ") + "."; },
+      addAnother: "Add another cluster, or show the world reference values, to compare.",
+      chooseTwo: "Choose two to four clusters, or one cluster and the world reference values.",
+      noData: "The interactive version of this page could not load its data; the table below lists the same clusters."
+    },
+    ru: {
+      kind: "Вид", country: "Страна", region: "Регион", industry: "Отрасль", supportGroup: "Группа поддержки",
+      noGroup: "Без группы поддержки", group: function (g) { return "Группа " + g; },
+      inGroup: function (g) { return " · группа " + g; },
+      cluster: "Кластер", where: "Местоположение", participants: "Участники", score: "Оценка", coverage: "Полнота данных",
+      notAssessed: "не оценивается", rank: function (r) { return ", место " + r; },
+      signs: function (known, all) { return fmt(known) + " из " + fmt(all) + " " + plural(all, { one: "признака", few: "признаков", many: "признаков" }); },
+      source: "Источник: ", all: "Все", nameContains: "Название содержит", clear: "Сбросить фильтры", filterLabel: "Отбор кластеров",
+      compareThese: function (n) { return "Сравнить эти " + count(n, CLUSTERS); },
+      showing: function (n, all) { return "Показано: " + count(n, CLUSTERS) + " из " + fmt(all) + "."; },
+      noMatch: "Ни один кластер не отвечает выбранным условиям.",
+      directoryCaption: "Кластеры, по одному в строке; заголовки столбцов сортируют таблицу.",
+      directoryScroll: "Кластеры; таблица прокручивается по горизонтали",
+      sourceN: function (n) { return "Источник " + n; }, sourcesLabel: "Источники сравнения",
+      note: "Примечание: ", unit: "Ед. изм.: ",
+      unlike: function (scopes) { return "⚠ Разный охват: значения описывают разные объекты (" + scopes.join("; ") + "). Сопоставлять их нельзя."; },
+      noFigure: "нет значения", noReference: "нет ориентира", world: "Международные ориентиры", worldInList: "международные ориентиры",
+      indicator: "Показатель", noFigures: "По этому выбору показатели не приводятся.",
+      compareCaption: function (names) { return "Показатели: " + names.join(", ") + " — рядом; у каждого значения указаны единица измерения, год, охват, качество и источник."; },
+      summary: function (rows, shared, mixed) {
+        return count(rows, { one: "показатель", few: "показателя", many: "показателей" }) + "; со значениями более чем в одном столбце — "
+          + fmt(shared) + ", они приведены первыми" + (mixed ? "; с разным охватом — " + fmt(mixed) + ", отмечены ⚠." : ".");
+      },
+      compareScroll: "Сравнение; таблица прокручивается по горизонтали", sources: "Источники",
+      choose: "Выберите кластер", figures: function (n) { return count(n, { one: "показатель", few: "показателя", many: "показателей" }); },
+      add: "Добавить", full: "Выбраны четыре кластера (это максимум)", addCluster: "Добавить кластер",
+      showWorld: "Показать международные ориентиры",
+      chosen: "Выбранные кластеры", remove: function (name) { return "Убрать: " + name; },
+      tryPair: function (a, b) { return "Сравнить: " + a + " и " + b; },
+      unknown: function (ids) { return "В адресе названы кластеры, которых нет в этом выпуске: " + ids.join(", ") + "."; },
+      dropped: function (max, names) { return "Рядом помещается не более " + fmt(max) + " " + plural(max, OF_CLUSTERS) + "; не показаны: " + names.join(", ") + "."; },
+      addAnother: "Чтобы сравнить, добавьте ещё один кластер или покажите международные ориентиры.",
+      chooseTwo: "Выберите от двух до четырёх кластеров или один кластер и международные ориентиры.",
+      noData: "Интерактивной версии страницы не удалось загрузить данные; в таблице ниже перечислены те же кластеры."
+    }
+  };
+  var T = WORDS[LANG] || WORDS.en;
+
+  /* Text for matching a typed name: lower case; in Russian «ё» reads as «е». */
+  function folded(text) {
+    return LANG === "ru" ? String(text).toLocaleLowerCase("ru").replace(/ё/g, "е") : String(text).toLowerCase();
+  }
+
   function ready(fn) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
     else fn();
@@ -87,14 +187,14 @@
   /* ================================================================ directory */
 
   var FILTERS = [
-    { key: "kind", label: "Kind", value: function (c) { return c.kind; }, text: function (c) { return kindLabel(c.kind); } },
-    { key: "country", label: "Country", value: function (c) { return c.country; }, text: function (c) { return c.country_label; } },
-    { key: "region", label: "Region", value: function (c) { return c.region; }, text: function (c) { return c.region; } },
-    { key: "industry", label: "Industry", value: function (c) { return c.industry; }, text: function (c) { return c.industry_label; } },
+    { key: "kind", label: T.kind, value: function (c) { return c.kind; }, text: function (c) { return kindLabel(c.kind); } },
+    { key: "country", label: T.country, value: function (c) { return c.country; }, text: function (c) { return c.country_label; } },
+    { key: "region", label: T.region, value: function (c) { return c.region; }, text: function (c) { return c.region; } },
+    { key: "industry", label: T.industry, value: function (c) { return c.industry; }, text: function (c) { return c.industry_label; } },
     {
-      key: "group", label: "Support group",
+      key: "group", label: T.supportGroup,
       value: function (c) { return c.support_group === null ? "none" : String(c.support_group); },
-      text: function (c) { return c.support_group === null ? "No support group" : "Group " + c.support_group; }
+      text: function (c) { return c.support_group === null ? T.noGroup : T.group(c.support_group); }
     }
   ];
 
@@ -104,17 +204,17 @@
   }
 
   function compareText(a, b) {
-    return a.localeCompare(b, "en", { sensitivity: "base" });
+    return a.localeCompare(b, LANG, { sensitivity: "base" });
   }
 
   /* A score sorts scored clusters by score, then those with too little evidence, then the unassessed. */
   var COLUMNS = [
-    { key: "name", label: "Cluster", type: "text", sort: function (c) { return c.name; } },
-    { key: "where", label: "Where", type: "text", sort: function (c) { return c.country_label + " " + (c.region || ""); } },
-    { key: "industry", label: "Industry", type: "text", sort: function (c) { return c.industry_label; } },
-    { key: "participants", label: "Participants", type: "number", right: true, sort: function (c) { return c.participants ? c.participants.sort : null; } },
-    { key: "score", label: "Score", type: "number", sort: function (c) { return c.scored ? c.score : (c.assessed ? -1 : null); } },
-    { key: "coverage", label: "Evidence coverage", type: "number", right: true, sort: function (c) { return c.coverage; } }
+    { key: "name", label: T.cluster, type: "text", sort: function (c) { return c.name; } },
+    { key: "where", label: T.where, type: "text", sort: function (c) { return c.country_label + " " + (c.region || ""); } },
+    { key: "industry", label: T.industry, type: "text", sort: function (c) { return c.industry_label; } },
+    { key: "participants", label: T.participants, type: "number", right: true, sort: function (c) { return c.participants ? c.participants.sort : null; } },
+    { key: "score", label: T.score, type: "number", sort: function (c) { return c.scored ? c.score : (c.assessed ? -1 : null); } },
+    { key: "coverage", label: T.coverage, type: "number", right: true, sort: function (c) { return c.coverage; } }
   ];
 
   function column(key) {
@@ -165,8 +265,8 @@
       if (state.filters[f.key] && String(f.value(c)) !== state.filters[f.key]) return false;
     }
     if (!state.text) return true;
-    var hay = (c.name + " " + c.full_name).toLowerCase();
-    return hay.indexOf(state.text.toLowerCase()) >= 0;
+    var hay = folded(c.name + " " + c.full_name);
+    return hay.indexOf(folded(state.text)) >= 0;
   }
 
   /* Missing values always sort last, whichever the direction. */
@@ -184,19 +284,19 @@
 
   /* A score with its light and rank; grey and no number below the minimum coverage (the scorecard's rule). */
   function scoreCell(c) {
-    if (!c.assessed) return el("td", { className: "cb-muted", text: "not assessed" });
+    if (!c.assessed) return el("td", { className: "cb-muted", text: T.notAssessed });
     var light = c.scored ? c.light : "insufficient";
-    var note = c.scored ? c.light_label + (c.rank ? ", rank " + c.rank : "") : null;
+    var note = c.scored ? c.light_label + (c.rank ? T.rank(c.rank) : "") : null;
     return el("td", { "data-light": light }, [
       el("span", { className: "cb-light cb-light-" + light, "aria-hidden": "true" }),
-      c.scored ? c.score + "%" : c.light_label,
+      c.scored ? fmt(c.score) + "%" : c.light_label,
       note ? el("span", { className: "cb-rank", text: note }) : null
     ]);
   }
 
   function coverageCell(c) {
     if (c.coverage === null) return el("td", { className: "cb-num cb-muted", text: "–" });
-    return el("td", { className: "cb-num" }, [c.coverage + "%", el("span", { className: "cb-rank", text: c.known + " of " + c.signs + " signs" })]);
+    return el("td", { className: "cb-num" }, [fmt(c.coverage) + "%", el("span", { className: "cb-rank", text: T.signs(c.known, c.signs) })]);
   }
 
   function directoryRow(c, hrefs) {
@@ -204,10 +304,10 @@
     var where = [c.region, c.country === "RU" ? null : c.country_label].filter(Boolean).join(", ") || c.country_label;
     return labelled(el("tr", { "data-cluster": c.id }, [
       el("th", { scope: "row" }, [clusterName(c, hrefs), el("span", { className: "cb-kind",
-        text: c.kind_label + (c.support_group === null ? "" : " · group " + c.support_group) })]),
+        text: c.kind_label + (c.support_group === null ? "" : T.inGroup(c.support_group)) })]),
       el("td", { text: where }),
       el("td", { text: c.industry_label }),
-      el("td", { className: "cb-num", title: p ? "Source: " + p.source : null },
+      el("td", { className: "cb-num", title: p ? T.source + p.source : null },
         p ? [p.text, p.year ? el("span", { className: "cb-rank", text: String(p.year) }) : null] : ["–"]),
       scoreCell(c),
       coverageCell(c)
@@ -236,7 +336,7 @@
   function filterForm(choices, state, onChange) {
     var fields = FILTERS.map(function (f) {
       var id = "cb-filter-" + f.key;
-      var select = el("select", { id: id, name: f.key }, [el("option", { value: "", text: "All" })].concat(
+      var select = el("select", { id: id, name: f.key }, [el("option", { value: "", text: T.all })].concat(
         choices[f.key].map(function (o) {
           return el("option", { value: o.value, text: o.text, selected: state.filters[f.key] === o.value });
         })));
@@ -248,8 +348,8 @@
     });
     var search = el("input", { id: "cb-filter-q", type: "search", name: "q", value: state.text, autocomplete: "off" });
     search.addEventListener("input", function () { state.text = search.value.trim(); onChange(); });
-    fields.push(el("div", { className: "cb-field" }, [el("label", { "for": "cb-filter-q", text: "Name contains" }), search]));
-    var reset = el("button", { type: "button", className: "cb-reset", text: "Clear filters" });
+    fields.push(el("div", { className: "cb-field" }, [el("label", { "for": "cb-filter-q", text: T.nameContains }), search]));
+    var reset = el("button", { type: "button", className: "cb-reset", text: T.clear });
     reset.addEventListener("click", function () {
       state.filters = {};
       state.text = "";
@@ -257,7 +357,7 @@
       search.value = "";
       onChange();
     });
-    var form = el("form", { className: "cb-filters", role: "search", "aria-label": "Filter the clusters" }, fields.concat([reset]));
+    var form = el("form", { className: "cb-filters", role: "search", "aria-label": T.filterLabel }, fields.concat([reset]));
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     return form;
   }
@@ -266,7 +366,7 @@
     var link = document.querySelector("a[data-compare-page]");
     if (shown.length < 2 || shown.length > data.max_compared || !link) return null;
     var href = link.getAttribute("href").split("#")[0].split("?")[0] + "?c=" + shown.map(function (c) { return c.id; }).join(",");
-    return el("a", { className: "cb-button", href: href, text: "Compare these " + shown.length + " clusters" });
+    return el("a", { className: "cb-button", href: href, text: T.compareThese(shown.length) });
   }
 
   /* The directory's map (drawn by site.js) shows the clusters the list shows: its dots follow
@@ -297,15 +397,15 @@
     var table = el("table", { className: "cb-directory-table table" });
     function render() {
       var shown = sorted(data.clusters.filter(function (c) { return matches(c, state); }), state);
-      status.textContent = "Showing " + shown.length + " of " + data.clusters.length + " clusters.";
+      status.textContent = T.showing(shown.length, data.clusters.length);
       actions.textContent = "";
       var link = compareLink(shown, hrefs);
       if (link) actions.appendChild(link);
       var head = el("tr", {}, COLUMNS.map(function (col) { return sortHeader(col, state, onSort); }));
       var body = shown.length ? shown.map(function (c) { return directoryRow(c, hrefs); })
-        : [el("tr", {}, [el("td", { colspan: String(COLUMNS.length), text: "No cluster matches these filters." })])];
+        : [el("tr", {}, [el("td", { colspan: String(COLUMNS.length), text: T.noMatch })])];
       table.textContent = "";
-      table.appendChild(el("caption", { className: "visually-hidden", text: "Clusters, one per row; the column headings sort the table." }));
+      table.appendChild(el("caption", { className: "visually-hidden", text: T.directoryCaption }));
       table.appendChild(el("thead", {}, [head]));
       table.appendChild(el("tbody", {}, body));
       writeDirectoryState(state);
@@ -320,7 +420,7 @@
     }
     box.appendChild(filterForm(choices, state, render));
     box.appendChild(el("div", { className: "cb-status-row" }, [status, actions]));
-    box.appendChild(scrollBox("Clusters, scrolls sideways", table));
+    box.appendChild(scrollBox(T.directoryScroll, table));
     render();
   }
 
@@ -398,12 +498,12 @@
       n = this.texts.push(item.source);
       this.links.push(item.source_links || []);
     }
-    return el("a", { className: "cb-source-mark", href: "#cb-source-" + n, "aria-label": "Source " + n, text: "[" + n + "]" });
+    return el("a", { className: "cb-source-mark", href: "#cb-source-" + n, "aria-label": T.sourceN(n), text: "[" + n + "]" });
   };
   SourceList.prototype.list = function () {
     var links = this.links;
     var page = referencesPage();
-    return el("ol", { className: "cb-sources", "aria-label": "Sources of the comparison" }, this.texts.map(function (text, i) {
+    return el("ol", { className: "cb-sources", "aria-label": T.sourcesLabel }, this.texts.map(function (text, i) {
       return el("li", { id: "cb-source-" + (i + 1) }, linkedSource(text, page ? links[i] : [], page));
     }));
   };
@@ -435,7 +535,7 @@
       heading ? el("span", { className: "cb-ref-label", text: heading }) : null,
       el("span", { className: "cb-value-text" }, [item.text, " ", sources.mark(item)]),
       el("span", { className: "cb-value-meta" }, [scopeBadge(item), meta ? " " + meta : null]),
-      item.caveat ? el("span", { className: "cb-value-caveat", text: "Note: " + item.caveat }) : null
+      item.caveat ? el("span", { className: "cb-value-caveat", text: T.note + item.caveat }) : null
     ]);
   }
 
@@ -452,18 +552,18 @@
     var info = data.indicators[r.indicator];
     var head = el("th", { scope: "row" }, [
       el("span", { className: "cb-indicator", text: r.label }),
-      info && info.unit && info.unit !== "count" ? el("span", { className: "cb-unit", text: "Unit: " + info.unit }) : null,
-      mixed ? el("span", { className: "cb-mixed-note", text: "⚠ Unlike scope: the values describe different things (" + scopes.join("; ") + "). Do not read one against the other." }) : null
+      info && info.unit && info.unit !== "count" ? el("span", { className: "cb-unit", text: T.unit + info.unit }) : null,
+      mixed ? el("span", { className: "cb-mixed-note", text: T.unlike(scopes) }) : null
     ]);
     var cells = chosen.map(function (c) {
       var figures = r.cells[c.id] || [];
-      return el("td", {}, figures.length ? figures.map(function (f) { return valueBlock(f, sources); }) : [el("span", { className: "cb-muted", text: "no figure" })]);
+      return el("td", {}, figures.length ? figures.map(function (f) { return valueBlock(f, sources); }) : [el("span", { className: "cb-muted", text: T.noFigure })]);
     });
     if (reference) {
       cells.push(el("td", { className: "cb-ref-cell" }, r.refs.length ? r.refs.map(function (ref) { return valueBlock(ref, sources, ref.label); })
-        : [el("span", { className: "cb-muted", text: "no reference value" })]));
+        : [el("span", { className: "cb-muted", text: T.noReference })]));
     }
-    var labels = [""].concat(chosen.map(function (c) { return c.name; }), reference ? ["World reference values"] : []);
+    var labels = [""].concat(chosen.map(function (c) { return c.name; }), reference ? [T.world] : []);
     return labelled(el("tr", { className: mixed ? "cb-mixed" : null, "data-indicator": r.key }, [head].concat(cells)), labels);
   }
 
@@ -471,37 +571,36 @@
   function comparison(sel, clusters, hrefs) {
     var chosen = sel.ids.map(function (id) { return clusters[id]; });
     var sources = new SourceList();
-    var heads = [el("th", { scope: "col", text: "Indicator" })].concat(chosen.map(function (c) {
+    var heads = [el("th", { scope: "col", text: T.indicator })].concat(chosen.map(function (c) {
       return el("th", { scope: "col", "data-cluster": c.id }, [clusterName(c, hrefs), el("span", { className: "cb-kind", text: c.kind_label })]);
     }));
-    if (sel.reference) heads.push(el("th", { scope: "col", className: "cb-ref-cell", text: "World reference values" }));
+    if (sel.reference) heads.push(el("th", { scope: "col", className: "cb-ref-cell", text: T.world }));
     var rows = compareRows(chosen, sel.reference);
     var body = rows.length ? rows.map(function (r) { return compareRow(r, chosen, sel.reference, sources); })
-      : [el("tr", {}, [el("td", { colspan: String(heads.length), text: "No figures are recorded for this choice." })])];
-    var names = chosen.map(function (c) { return c.name; }).concat(sel.reference ? ["the world reference values"] : []);
+      : [el("tr", {}, [el("td", { colspan: String(heads.length), text: T.noFigures })])];
+    var names = chosen.map(function (c) { return c.name; }).concat(sel.reference ? [T.worldInList] : []);
     var table = el("table", { className: "cb-compare-table table" }, [
-      el("caption", { className: "visually-hidden", text: "Figures of " + names.join(", ") + ", side by side, each with its unit, year, scope, quality and source." }),
+      el("caption", { className: "visually-hidden", text: T.compareCaption(names) }),
       el("thead", {}, [el("tr", {}, heads)]),
       el("tbody", {}, body)
     ]);
     var shared = rows.filter(function (r) { return filled(r) > 1; }).length;
     var mixed = rows.filter(function (r) { return rowScopes(r).length > 1; }).length;
-    var summary = rows.length + (rows.length === 1 ? " indicator; " : " indicators; ") + shared + " with a value in more than one column, listed first"
-      + (mixed ? "; " + mixed + " of unlike scope, marked ⚠." : ".");
-    return [el("p", { className: "cb-status", text: summary }), scrollBox("Comparison, scrolls sideways", table),
-      el("p", { className: "cb-sources-title", text: "Sources" }), sources.list()];
+    var summary = T.summary(rows.length, shared, mixed);
+    return [el("p", { className: "cb-status", text: summary }), scrollBox(T.compareScroll, table),
+      el("p", { className: "cb-sources-title", text: T.sources }), sources.list()];
   }
 
   function picker(sel, clusters, onChange) {
-    var select = el("select", { id: "cb-compare-add" }, [el("option", { value: "", text: "Choose a cluster" })].concat(
+    var select = el("select", { id: "cb-compare-add" }, [el("option", { value: "", text: T.choose })].concat(
       data.kinds.map(function (k) {
         var members = data.clusters.filter(function (c) { return c.kind === k.id && c.figures.length && sel.ids.indexOf(c.id) < 0; });
         return members.length ? el("optgroup", { label: k.label }, members.map(function (c) {
-          return el("option", { value: c.id, text: c.name + " (" + c.figures.length + (c.figures.length === 1 ? " figure)" : " figures)") });
+          return el("option", { value: c.id, text: c.name + " (" + T.figures(c.figures.length) + ")" });
         })) : null;
       })));
     var full = sel.ids.length >= data.max_compared;
-    var add = el("button", { type: "button", className: "cb-add", text: "Add", disabled: full });
+    var add = el("button", { type: "button", className: "cb-add", text: T.add, disabled: full });
     select.disabled = full;
     add.addEventListener("click", function () {
       if (select.value && sel.ids.length < data.max_compared) { sel.ids.push(select.value); onChange("cb-compare-add"); }
@@ -509,15 +608,15 @@
     var box = el("input", { type: "checkbox", id: "cb-compare-ref", checked: sel.reference });
     box.addEventListener("change", function () { sel.reference = box.checked; onChange("cb-compare-ref"); });
     return el("div", { className: "cb-picker" }, [
-      el("div", { className: "cb-field" }, [el("label", { "for": "cb-compare-add", text: full ? "Four clusters chosen (the most)" : "Add a cluster" }),
+      el("div", { className: "cb-field" }, [el("label", { "for": "cb-compare-add", text: full ? T.full : T.addCluster }),
         el("div", { className: "cb-inline" }, [select, add])]),
-      el("div", { className: "cb-check" }, [box, el("label", { "for": "cb-compare-ref", text: "Show the world reference values" })])
+      el("div", { className: "cb-check" }, [box, el("label", { "for": "cb-compare-ref", text: T.showWorld })])
     ]);
   }
 
   function chips(sel, clusters, hrefs, onChange) {
-    return el("ul", { className: "cb-chips", "aria-label": "Chosen clusters" }, sel.ids.map(function (id, i) {
-      var remove = el("button", { type: "button", className: "cb-remove", "aria-label": "Remove " + clusters[id].name, text: "×" });
+    return el("ul", { className: "cb-chips", "aria-label": T.chosen }, sel.ids.map(function (id, i) {
+      var remove = el("button", { type: "button", className: "cb-remove", "aria-label": T.remove(clusters[id].name), text: "×" });
       remove.addEventListener("click", function () { sel.ids.splice(i, 1); onChange("cb-compare-add"); });
       return el("li", {}, [clusterName(clusters[id], hrefs), remove]);
     }));
@@ -544,15 +643,15 @@
     });
     if (!best) return null;
     var a = best.a, b = best.b;
-    var button = el("button", { type: "button", className: "cb-button cb-suggest", text: "Try " + a.name + " against " + b.name });
+    var button = el("button", { type: "button", className: "cb-button cb-suggest", text: T.tryPair(a.name, b.name) });
     button.addEventListener("click", function () { sel.ids = [a.id, b.id]; onChange("cb-compare-add"); });
     return button;
   }
 
   function notices(sel) {
     var out = [];
-    if (sel.unknown.length) out.push("The address names clusters this edition does not have: " + sel.unknown.join(", ") + ".");
-    if (sel.dropped.length) out.push("At most " + data.max_compared + " clusters fit side by side; left out: " + sel.dropped.join(", ") + ".");
+    if (sel.unknown.length) out.push(T.unknown(sel.unknown));
+    if (sel.dropped.length) out.push(T.dropped(data.max_compared, sel.dropped));
     return out.length ? el("p", { className: "cb-notice", role: "note", text: out.join(" ") }) : null;
   }
 
@@ -569,8 +668,7 @@
       var columns = sel.ids.length + (sel.reference ? 1 : 0);
       if (columns < 2) {
         box.appendChild(el("p", { className: "cb-status", role: "status", text: sel.ids.length
-          ? "Add another cluster, or show the world reference values, to compare."
-          : "Choose two to four clusters, or one cluster and the world reference values." }));
+          ? T.addAnother : T.chooseTwo }));
         if (!sel.ids.length) box.appendChild(suggestion(sel, render));
       }
       if (sel.ids.length) comparison(sel, clusters, hrefs).forEach(function (node) { box.appendChild(node); });
@@ -588,8 +686,7 @@
     var compare = document.getElementById("cb-compare");
     if (!directory && !compare) return;
     if (!data) {
-      (directory || compare).appendChild(el("p", { className: "cb-notice", text:
-        "The interactive version of this page could not load its data; the table below lists the same clusters." }));
+      (directory || compare).appendChild(el("p", { className: "cb-notice", text: T.noData }));
       return;
     }
     var hrefs = profileLinks();

@@ -12,6 +12,83 @@
   html.classList.remove("no-js");
   html.classList.add("js");
   var root = html.getAttribute("data-root") || "";
+
+  /* ------------------------------------------------------------ the page's language */
+
+  /* Every word this script writes comes from the table of the page's language (its <html lang>);
+   * English is the default. Russian numbers and plural forms follow CLDR's rules through Intl. */
+  var LANG = /^ru\b/i.test(html.lang || "") ? "ru" : "en";
+  var pluralRules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(LANG) : null;
+
+  function fmt(n) {
+    if (LANG === "en" || !window.Intl) return String(n);
+    return new Intl.NumberFormat("ru-RU").format(n);
+  }
+
+  /* `n` with the form of a word that agrees with it: forms are {one, few, many} (Russian) or {one, other}. */
+  function counted(n, forms) {
+    var rule = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+    return fmt(n) + " " + (forms[rule] || forms.many || forms.other);
+  }
+
+  /* A day given as 2026-11-23: so in English, «23 ноября 2026 г.» in Russian. */
+  function day(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (LANG === "en" || !m || !window.Intl) return iso;
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return new Intl.DateTimeFormat("ru-RU", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(d);
+  }
+
+  var WORDS = {
+    en: {
+      chartActions: "Chart actions: save as SVG or PNG",
+      fullSize: "Show at full size", fit: "Fit to the page",
+      chartShows: " The chart shows: ",
+      chartUnreadable: "This chart could not be shown: its specification is missing or unreadable.",
+      chartNoLibrary: "This interactive chart could not be shown because the chart library (assets/vega-bundle.js) did not load.",
+      chartFailed: "This chart could not be drawn.",
+      searchOff: "Search is not available: the search index (assets/search-index.js) did not load.",
+      noResults: function (q) { return "No results for \u201c" + q + "\u201d."; },
+      results: function (n, max) {
+        return n + (n === 1 ? " result" : " results") + (n > max ? ", showing the first " + max : "") + ".";
+      },
+      tableScroll: "Table, scrolls sideways",
+      edition: function (e) { return "Edition " + e; },
+      editionMenu: function (e) { return "Edition: " + (e === "draft" ? "draft" : e) + ". Choose another edition"; },
+      draftEntry: "Draft (unreleased)", latestMark: " (latest)", allEditions: "All editions and changes",
+      latestIs: "The latest released edition is ",
+      oldEdition: function (e, date) { return "You are reading edition " + e + (date ? " (" + date + ")" : "") + ", which is not the latest. The latest is "; },
+      editionLink: function (e) { return "edition " + e; },
+      thisPageIn: " (this page in it).", itsHome: " (its home page).",
+      draft: "Draft",
+      draftNote: "This is a draft: it holds changes that are not in a released edition yet. Please do not cite it."
+    },
+    ru: {
+      chartActions: "Действия с графиком: сохранить в формате SVG или PNG",
+      fullSize: "Показать в полном размере", fit: "Вписать в ширину страницы",
+      chartShows: " На графике: ",
+      chartUnreadable: "Не удалось показать график: его описание отсутствует или не читается.",
+      chartNoLibrary: "Не удалось показать интерактивный график: не загрузилась библиотека графиков (assets/vega-bundle.js).",
+      chartFailed: "Не удалось построить график.",
+      searchOff: "Поиск недоступен: не загрузился поисковый индекс (assets/search-index.js).",
+      noResults: function (q) { return "По запросу \u00ab" + q + "\u00bb ничего не найдено."; },
+      results: function (n, max) {
+        return "Найдено: " + counted(n, { one: "результат", few: "результата", many: "результатов" })
+          + (n > max ? ", показаны первые " + fmt(max) : "") + ".";
+      },
+      tableScroll: "Таблица прокручивается по горизонтали",
+      edition: function (e) { return "Выпуск " + e; },
+      editionMenu: function (e) { return "Выпуск: " + (e === "draft" ? "черновик" : e) + ". Выбрать другой выпуск"; },
+      draftEntry: "Черновик (не выпущен)", latestMark: " (последний)", allEditions: "Все выпуски и изменения",
+      latestIs: "Последний вышедший выпуск — ",
+      oldEdition: function (e, date) { return "Вы читаете выпуск " + e + (date ? " (" + date + ")" : "") + "; он не последний. Последний — "; },
+      editionLink: function (e) { return e; },
+      thisPageIn: " (эта страница в нём).", itsHome: " (его главная страница).",
+      draft: "Черновик",
+      draftNote: "Это черновик: в нём есть изменения, которых ещё нет в вышедших выпусках. Не ссылайтесь на него."
+    }
+  };
+  var T = WORDS[LANG] || WORDS.en;
   // Where this edition's files start (the folder above assets/), read while the script runs.
   var editionBase = document.currentScript ? new URL("../", document.currentScript.src) : null;
 
@@ -116,7 +193,7 @@
     p.className = "cb-chart-fallback";
     var text = message;
     if (spec && typeof spec.description === "string" && spec.description) {
-      text += " The chart shows: " + spec.description;
+      text += T.chartShows + spec.description;
     }
     p.textContent = text;
     el.appendChild(p);
@@ -145,7 +222,7 @@
   function nameActions(el) {
     each(el.querySelectorAll("details > summary"), function (summary) {
       if (!summary.getAttribute("aria-label")) {
-        summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG");
+        summary.setAttribute("aria-label", T.chartActions);
       }
     });
   }
@@ -164,12 +241,12 @@
     button.type = "button";
     button.className = "cb-chart-zoom";
     button.setAttribute("aria-pressed", "false");
-    button.textContent = "Show at full size";
+    button.textContent = T.fullSize;
     if (el.id) button.setAttribute("aria-controls", el.id);
     var show = function (full) {
       el.classList.toggle("is-full", full);
       button.setAttribute("aria-pressed", full ? "true" : "false");
-      button.textContent = full ? "Fit to the page" : "Show at full size";
+      button.textContent = full ? T.fit : T.fullSize;
     };
     button.addEventListener("click", function () { show(!el.classList.contains("is-full")); });
     el.parentNode.insertBefore(button, el.nextSibling);
@@ -322,16 +399,16 @@
         spec = parseSpec(source.textContent);
       } catch (err) {
         if (window.console) window.console.error("Chart " + el.getAttribute("data-spec") + ":", err);
-        chartFallback(el, "This chart could not be shown: its specification is missing or unreadable.", null);
+        chartFallback(el, T.chartUnreadable, null);
         return;
       }
       if (typeof window.vegaEmbed !== "function") {
-        chartFallback(el, "This interactive chart could not be shown because the chart library (assets/vega-bundle.js) did not load.", spec);
+        chartFallback(el, T.chartNoLibrary, spec);
         return;
       }
       var failed = function (err) {
         if (window.console) window.console.error("Chart " + el.getAttribute("data-spec") + ":", err);
-        chartFallback(el, "This chart could not be drawn.", spec);
+        chartFallback(el, T.chartFailed, spec);
       };
       el.setAttribute("data-chart-status", "loading");
       try {
@@ -354,14 +431,47 @@
   var SNIPPET = 170;
 
   // Lower case and without accents, one character for one character, so positions
-  // found in the folded text are valid in the original text.
+  // found in the folded text are valid in the original text ("ё" reads as "е", "й" as "и").
   function fold(text) {
-    var lower = String(text).toLowerCase();
+    var lower = LANG === "ru" ? String(text).toLocaleLowerCase("ru") : String(text).toLowerCase();
     var folded = lower.replace(/[^\u0000-\u007f]/g, function (c) {
       var base = c.normalize ? c.normalize("NFD").charAt(0) : c;
       return base || c;
     });
-    return folded.length === String(text).length ? folded : lower;
+    return folded.length === String(text).length ? folded : lower.replace(/ё/g, "е");
+  }
+
+  // A Russian word is found in any of its forms: a query word loses a common ending and
+  // then matches as the start of a stem ("кластеры" finds "кластеров", "фармацевтика" finds
+  // "фармацевтический"); a stem that ends in г, к or х also matches with ж, ч or ш ("Калуга"
+  // finds "Калужская"). The stem keeps at least 4 letters, so short words match as typed.
+  var ENDINGS = ["иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "ией", "ий", "ый", "ой", "ей",
+    "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ую", "юю", "ом", "ем", "ам", "ям", "ах", "ях", "ов", "ев", "ью",
+    "ия", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"].map(function (e) { return fold(e); });
+  var ALTERNATES = { "г": "ж", "к": "ч", "х": "ш" };
+  var STEM = 4;
+
+  function variants(term) {
+    if (!/[\u0430-\u044f]/.test(term)) return [term];
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var e = ENDINGS[i];
+      if (term.length - e.length >= STEM && term.slice(-e.length) === e) {
+        var stem = term.slice(0, -e.length);
+        var alt = ALTERNATES[stem.slice(-1)];
+        return alt ? [stem, stem.slice(0, -1) + alt] : [stem];
+      }
+    }
+    return [term];
+  }
+
+  // Where the first of `forms` occurs in `text`, or -1.
+  function findAny(text, forms) {
+    var first = -1;
+    forms.forEach(function (f) {
+      var at = text.indexOf(f);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    return first;
   }
 
   function prepare(index) {
@@ -382,24 +492,28 @@
   }
 
   function runSearch(prepared, query) {
-    var terms = fold(query).split(/\s+/).filter(function (t) {
+    var words = fold(query).split(/\s+/).filter(function (t) {
       return t.length > 0;
     });
+    // each word as the forms it matches; `terms` (all of them) are what the results mark
+    var groups = words.map(variants);
+    var terms = [].concat.apply([], groups);
     if (!terms.length) return { terms: terms, hits: [] };
     var hits = [];
     prepared.forEach(function (item) {
       var score = 0;
       var inTitle = 0;
-      for (var i = 0; i < terms.length; i++) {
-        var t = terms[i];
-        var titleHit = item.fTitle.indexOf(t) >= 0;
-        if (!titleHit && item.fBody.indexOf(t) < 0 && item.fChapter.indexOf(t) < 0) return;
+      for (var i = 0; i < groups.length; i++) {
+        var t = groups[i];
+        var inTitleAt = findAny(item.fTitle, t);
+        var titleHit = inTitleAt >= 0;
+        if (!titleHit && findAny(item.fBody, t) < 0 && findAny(item.fChapter, t) < 0) return;
         if (titleHit) {
           inTitle += 1;
-          if (item.fTitle.indexOf(t) === 0) score += 2;
+          if (inTitleAt === 0) score += 2;
         }
       }
-      if (inTitle === terms.length) score += 1000;
+      if (inTitle === groups.length) score += 1000;
       score += inTitle * 100;
       if (item.entry.level === 1) score += 1;
       hits.push({ item: item, score: score });
@@ -503,7 +617,7 @@
       if (!data) {
         var off = document.createElement("p");
         off.className = "search-empty";
-        off.textContent = "Search is not available: the search index (assets/search-index.js) did not load.";
+        off.textContent = T.searchOff;
         panel.appendChild(off);
         panel.hidden = false;
         announce(off.textContent);
@@ -513,7 +627,7 @@
       if (!found.hits.length) {
         var none = document.createElement("p");
         none.className = "search-empty";
-        none.textContent = "No results for \u201c" + query.trim() + "\u201d.";
+        none.textContent = T.noResults(query.trim());
         panel.appendChild(none);
         panel.hidden = false;
         announce(none.textContent);
@@ -549,7 +663,7 @@
       panel.appendChild(list);
       panel.hidden = false;
       var count = found.hits.length;
-      announce(count + (count === 1 ? " result" : " results") + (count > MAX_RESULTS ? ", showing the first " + MAX_RESULTS : "") + ".");
+      announce(T.results(count, MAX_RESULTS));
     }
 
     function focusResult(i) {
@@ -705,7 +819,7 @@
         if (wrap.scrollWidth > wrap.clientWidth + 1) {
           wrap.setAttribute("tabindex", "0");
           wrap.setAttribute("role", "region");
-          wrap.setAttribute("aria-label", "Table, scrolls sideways");
+          wrap.setAttribute("aria-label", T.tableScroll);
         } else {
           wrap.removeAttribute("tabindex");
           wrap.removeAttribute("role");
@@ -773,11 +887,11 @@
       var menu = document.createElement("details");
       menu.className = "version-menu";
       var badge = document.querySelector(".edition-badge");
-      var summary = addText(menu, "summary", badge ? badge.textContent : "Edition " + mine);
+      var summary = addText(menu, "summary", badge ? badge.textContent : T.edition(mine));
       if (badge) {
         badge.hidden = true; // the menu's label says the same and more
       }
-      summary.setAttribute("aria-label", "Edition: " + (mine === "draft" ? "draft" : mine) + ". Choose another edition");
+      summary.setAttribute("aria-label", T.editionMenu(mine));
       var list = document.createElement("ul");
       var entries = versions.editions.slice();
       if (versions.draft) {
@@ -785,8 +899,8 @@
       }
       entries.forEach(function (e) {
         var item = document.createElement("li");
-        var link = addText(item, "a", e.edition === "draft" ? "Draft (unreleased)" :
-          e.edition + (e.latest ? " (latest)" : "") + (e.date ? ", " + e.date : ""));
+        var link = addText(item, "a", e.edition === "draft" ? T.draftEntry :
+          e.edition + (e.latest ? T.latestMark : "") + (e.date ? ", " + day(e.date) : ""));
         link.href = e.latest ? editionHref(base, "", e.pages, page) : editionHref(base, e.path, e.pages, page);
         link.className = "cb-edition";
         link.setAttribute("data-edition", e.edition);
@@ -796,7 +910,7 @@
         list.appendChild(item);
       });
       if (latest && latest.pages.indexOf("12-editions.html") !== -1) {
-        var all = addText(document.createElement("li"), "a", "All editions and changes");
+        var all = addText(document.createElement("li"), "a", T.allEditions);
         all.href = new URL("12-editions.html", base).href;
         list.appendChild(all.parentNode);
       }
@@ -813,15 +927,14 @@
     }
     var p = document.createElement("p");
     if (mine === "draft") {
-      p.appendChild(document.createTextNode("The latest released edition is "));
+      p.appendChild(document.createTextNode(T.latestIs));
     } else {
       var date = document.querySelector('meta[name="cb-edition"]').getAttribute("data-date");
-      p.appendChild(document.createTextNode("You are reading edition " + mine + (date ? " (" + date + ")" : "") +
-        ", which is not the latest. The latest is "));
+      p.appendChild(document.createTextNode(T.oldEdition(mine, day(date))));
     }
-    var link = addText(p, "a", "edition " + latest.edition);
+    var link = addText(p, "a", T.editionLink(latest.edition));
     link.href = editionHref(base, "", latest.pages, page);
-    p.appendChild(document.createTextNode(latest.pages.indexOf(page) !== -1 ? " (this page in it)." : " (its home page)."));
+    p.appendChild(document.createTextNode(latest.pages.indexOf(page) !== -1 ? T.thisPageIn : T.itsHome));
     banner.appendChild(p);
     banner.hidden = false;
     banner.classList.add(mine === "draft" ? "is-draft" : "is-old");
@@ -838,7 +951,7 @@
     var date = meta.getAttribute("data-date");
     var bar = document.createElement("div");
     bar.className = "cb-edition-bar";
-    addText(bar, "span", (edition === "draft" ? "Draft" : "Edition " + edition) + (date ? " \u00b7 " + date : "")).className = "edition-badge";
+    addText(bar, "span", (edition === "draft" ? T.draft : T.edition(edition)) + (date ? " \u00b7 " + day(date) : "")).className = "edition-badge";
     var holder = document.createElement("div");
     holder.id = "version-switcher";
     bar.appendChild(holder);
@@ -847,7 +960,7 @@
     banner.className = "edition-banner";
     banner.setAttribute("role", "note");
     if (edition === "draft") {
-      addText(banner, "p", "This is a draft: it holds changes that are not in a released edition yet. Please do not cite it.");
+      addText(banner, "p", T.draftNote);
     } else {
       banner.hidden = true;
     }

@@ -163,6 +163,64 @@ def test_the_pages_counts_add_up(ds, data):
     assert len(p.compare) == p.n_with_figures and len(p.references) == p.n_references
 
 
+def _russian(ds):
+    """The directory's records and static tables as the build writes them for the Russian edition."""
+    from analysis import text
+    from analysis.data import language
+
+    translations = language.read(ds.root)
+    with text.speaking("ru", language.unit_forms(translations)):
+        localized = language.localized(ds, "ru", translations)
+        return directory.records(localized), directory.pages(localized), directory.data_script(localized)
+
+
+def test_the_russian_site_data_speaks_russian_and_keeps_the_ids_and_numbers(ds, data):
+    ru, pages, script = _russian(ds)
+    assert script.split("\n", 1)[1].startswith(f"window.{directory.GLOBAL} = ")
+    assert script != directory.data_script(ds)  # the English file is not touched by the Russian one
+    # the same clusters, figures and references, with the same numbers; only the words differ
+    en_by_id = {c["id"]: c for c in data["clusters"]}
+    assert sorted(en_by_id) == sorted(c["id"] for c in ru["clusters"])
+    numbers = ("kind", "country", "industry", "support_group", "assessed", "scored", "score", "light", "rank",
+               "coverage", "known", "signs")
+    for c in ru["clusters"]:
+        en = en_by_id[c["id"]]
+        assert {k: c[k] for k in numbers} == {k: en[k] for k in numbers}
+        assert [(f["indicator"], f["breakdown"], f["value"], f["value_high"], f["year"], f["scope"], f["quality"]) for f in c["figures"]] \
+            == [(f["indicator"], f["breakdown"], f["value"], f["value_high"], f["year"], f["scope"], f["quality"]) for f in en["figures"]]
+        assert [link[1] for f in c["figures"] for link in f["source_links"]] == [link[1] for f in en["figures"] for link in f["source_links"]]
+        assert (c["participants"] or {}).get("sort") == (en["participants"] or {}).get("sort")
+    assert [(r["id"], r["value"], r["value_high"]) for r in ru["references"]] == [(r["id"], r["value"], r["value_high"]) for r in data["references"]]
+    assert [k["id"] for k in ru["kinds"]] == [k["id"] for k in data["kinds"]] and set(ru["indicators"]) == set(data["indicators"])
+    # Russian labels, kind words, units and source lines
+    assert [k["label"] for k in ru["kinds"]] == list(directory.KINDS_RU.values())
+    pilot = next(c for c in ru["clusters"] if c["kind"] == "pilot")
+    assert pilot["kind_label"] == "Пилотный кластер" and pilot["country_label"] == "Россия"
+    kaluga = next(c for c in ru["clusters"] if c["id"] == "kaluga-pharma")
+    assert "Калуж" in kaluga["name"] and kaluga["region"] == "Калужская область"
+    figures = [f for c in ru["clusters"] for f in c["figures"]]
+    assert {f["scope_label"] for f in figures} <= set(directory.SCOPE_RU.values())
+    assert {f["quality_label"] for f in figures} <= set(directory.QUALITIES_RU.values())
+    people = next(f for f in figures if f["indicator"] == "employees" and f["value"] is not None)
+    assert people["unit"] == "человек" and people["text"].endswith(" человек")
+    assert "\u00a0" in people["text"] or people["value"] < 1000  # 12 400: thousands apart as Russian writes them
+    refs = {r["id"]: r for r in ru["references"]}
+    assert refs["critical-mass-minimum"]["text"] == "30–50 организаций"
+    assert refs["critical-mass-minimum"]["scope_label"] == "кластерная инициатива"
+    assert ru["indicators"]["participants"]["unit"] == "организации"
+    counts = {k for k, i in data["indicators"].items() if i["unit"] == "count"}
+    assert counts and {k for k, i in ru["indicators"].items() if i["unit"] == "count"} == counts  # a count's unit is never shown
+    assert any(", раздел «" in f["source"] or ", рис. " in f["source"] or ", с. " in f["source"] for f in figures)
+    assert {c["light_label"] for c in ru["clusters"] if c["scored"]} <= set(directory.LIGHTS_RU.values())
+    assert {c["light_label"] for c in ru["clusters"] if not c["assessed"]} == {"Не оценивается"}
+    # the static tables: Russian headings and words, the same links
+    table = directory.pipe_table(pages.directory)
+    assert table.startswith("| Кластер | Вид | Местоположение | Отрасль | Участники | Оценка | Полнота данных |")
+    assert "группа 1" in table and " из 10)" in table and "group" not in table
+    assert list(pages.references.columns)[:3] == ["Показатель", "Ориентир", "Значение"]
+    assert pages.n_clusters == len(data["clusters"]) and pages.n_figures == sum(len(c["figures"]) for c in data["clusters"])
+
+
 # --- the pages in the browser --------------------------------------------------------------------
 
 
@@ -399,3 +457,116 @@ def test_axe_finds_no_serious_or_critical_violation(chromium, site, site_url, bu
                 for v in violations if v["impact"] in ("serious", "critical")]
     assert blocking == []
 
+
+
+# --- the page scripts in Russian -----------------------------------------------------------------
+
+#: A page of the Russian edition, as far as the two scripts need one: the search box, a tool's place, the
+#: static table's links and the data; the scripts are the project's own (assets/site.js, assets/directory.js).
+RUSSIAN_PAGE = """<!DOCTYPE html>
+<html lang="ru" class="no-js" data-root=""><head><meta charset="utf-8"><title>Проверка</title></head><body><main>
+<form class="search" role="search"><input id="search-input" type="search">
+<div id="search-results" hidden></div><p id="search-status" role="status"></p></form>
+<div id="cb-{tool}" class="cb-tool" data-tool="{tool}"></div>
+<a href="compare.html" data-compare-page="true">сравнение</a>
+<script>window.CB_SEARCH_INDEX = {index};</script>
+<script src="assets/clusters-data.js"></script><script src="assets/site.js"></script><script src="assets/directory.js"></script>
+</main></body></html>
+"""
+SEARCH_ENTRIES = [
+    {"title": "Фармацевтический кластер Калужской области", "url": "kaluga.html", "chapter": "Профили кластеров",
+     "level": 2, "number": "", "text": "", "body": "Калужская фармацевтика: компании и ёмкость рынка."},
+    {"title": "Технопарк Сарова", "url": "sarov.html", "chapter": "Профили кластеров", "level": 2, "number": "",
+     "text": "", "body": "Ядерные технологии в Сарове."},
+    {"title": "Пилотные кластеры", "url": "pilots.html", "chapter": "Пилотные кластеры", "level": 1, "number": "2",
+     "text": "", "body": "В 2012 году отобраны 25 кластеров."},
+]
+
+
+def _russian_page(tmp_path: Path, ds, tool: str) -> str:
+    assets = tmp_path / "assets"
+    assets.mkdir(exist_ok=True)
+    for name in ("site.js", "directory.js"):
+        (assets / name).write_text((ROOT / "assets" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    directory.write_site_data(ds, tmp_path)  # the scripts' own words are what is checked, not the data's
+    page = tmp_path / f"{tool}.html"
+    page.write_text(RUSSIAN_PAGE.format(tool=tool, index=json.dumps(SEARCH_ENTRIES, ensure_ascii=False)), encoding="utf-8")
+    return page.resolve().as_uri()
+
+
+@pytest.mark.browser
+def test_search_in_russian_finds_other_forms_of_a_word_and_counts_in_russian(open_page, ds, tmp_path):
+    url = _russian_page(tmp_path, ds, "directory")
+    page, guard = open_page(url)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+
+    def found(query: str) -> list[str]:
+        page.fill("#search-input", query)
+        return page.eval_on_selector_all("#search-results a.search-result", "as => as.map(a => a.getAttribute('href'))")
+
+    assert found("фармацевт") == ["kaluga.html"]  # the start of a word: «фармацевтический», «фармацевтика»
+    assert found("ФАРМАЦЕВТИКА") == ["kaluga.html"]  # any case, and another form: «фармацевтический»
+    assert found("Калуга") == ["kaluga.html"]  # «Калужская», «Калужской»: г becomes ж before the ending
+    assert found("Саров") == ["sarov.html"] and found("Сарову") == ["sarov.html"]
+    assert found("емкость") == ["kaluga.html"]  # «ё» reads as «е»
+    assert found("кластеры") == ["pilots.html", "kaluga.html", "sarov.html"]  # «кластеров», «кластер»; titles first
+    assert page.inner_text("#search-status") == "Найдено: 3 результата."
+    assert found("пилотных") == ["pilots.html"] and page.inner_text("#search-status") == "Найдено: 1 результат."
+    assert found("оно") == [] and page.inner_text("#search-results") == "По запросу «оно» ничего не найдено."
+    found("Калуга")
+    assert page.eval_on_selector_all("#search-results mark", "ms => ms.map(m => m.textContent.toLowerCase())")[:1] == ["калуж"]
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+def test_the_tools_speak_the_pages_language(open_page, ds, data, tmp_path):
+    url = _russian_page(tmp_path, ds, "directory")
+    page, guard = open_page(url)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url + "?kind=pilot&sort=score&dir=desc")
+    page.wait_for_selector(".cb-tool-ready .cb-directory-table tbody tr", timeout=TIMEOUT_MS)
+    pilots = sum(c["kind"] == "pilot" for c in data["clusters"])
+    assert page.inner_text(".cb-status") == f"Показано: {pilots} кластеров из {len(data['clusters'])}."
+    heads = page.eval_on_selector_all(".cb-directory-table thead button", "bs => bs.map(b => b.firstChild.textContent)")
+    assert heads == ["Кластер", "Местоположение", "Отрасль", "Участники", "Оценка", "Полнота данных"]
+    best = next(c for c in data["clusters"] if c["rank"] == "1")
+    assert page.locator(f'tr[data-cluster="{best["id"]}"] td[data-light]').inner_text().startswith(
+        f"{best['score']:.1f}%".replace(".", ",").replace(",0%", "%"))  # 66,7%: a decimal comma
+    assert " из 10 признаков" in page.locator(f'tr[data-cluster="{best["id"]}"]').inner_text()
+    page.fill("#cb-filter-q", best["name"][:4].upper())
+    assert page.inner_text(".cb-status").startswith("Показано: ") and best["id"] in _rows(page)
+
+    compare = _russian_page(tmp_path, ds, "compare")
+    rich = sorted((c for c in data["clusters"] if c["figures"]), key=lambda c: -len(c["figures"]))[:2]
+    page.goto(compare + f"?c={rich[0]['id']},{rich[1]['id']},{directory.REFERENCE},nowhere")
+    page.wait_for_selector(".cb-compare-table", timeout=TIMEOUT_MS)
+    assert page.locator(".cb-compare-table thead th.cb-ref-cell").inner_text() == "Международные ориентиры"
+    assert page.inner_text(".cb-notice") == "В адресе названы кластеры, которых нет в этом выпуске: nowhere."
+    units = page.eval_on_selector_all(".cb-unit", "us => us.map(u => u.textContent)")
+    assert units and all(u.startswith("Ед. изм.: ") for u in units)
+    assert page.inner_text(".cb-sources-title") == "Источники"
+    options = page.eval_on_selector_all("#cb-compare-add option", "os => os.map(o => o.textContent)")
+    assert any(o.endswith(" показатель)") for o in options) and any(o.endswith(" показателей)") for o in options)
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_russian_editions_tools_list_the_same_clusters_in_russian(open_page, site, site_url, built):
+    pages = {posixpath.basename(p): p for p in sitecheck.pages(site) if p.startswith("ru/")}
+    if not {"directory.html", "compare.html"} <= set(pages):
+        pytest.skip("the built site has no Russian directory and compare pages")
+    page, guard, errors = _open(open_page, site_url, pages["directory.html"])
+    assert sorted(_rows(page)) == sorted(c["id"] for c in built["clusters"])
+    n = len(built["clusters"])
+    assert page.locator(".cb-status").first.inner_text() == f"Показано: {n} {('кластер' if n % 10 == 1 and n % 100 != 11 else 'кластера' if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 'кластеров')} из {n}."
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    assert page.evaluate("window.CB_CLUSTERS.kinds[0].label") == directory.KINDS_RU["pilot"]
+    assert errors == [] and guard.blocked == []
+    rich = [c["id"] for c in built["clusters"] if c["figures"]][:2]
+    page, guard, errors = _open(open_page, site_url, pages["compare.html"], f"?c={','.join(rich)},{directory.REFERENCE}")
+    assert page.locator(".cb-compare-table thead th.cb-ref-cell").inner_text() == "Международные ориентиры"
+    assert errors == [] and guard.blocked == []

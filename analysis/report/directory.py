@@ -6,6 +6,11 @@ The build writes them into the site with `write_site_data`, as a classic script 
 the two pages work from disk too (`fetch()` is blocked for `file://` pages). The chapters show the
 same clusters as a static table (the PDF's version, and the page's content without JavaScript), whose
 links to the profiles both engines resolve; the page script takes each profile's address from there.
+
+Everything here speaks the language spoken (`analysis.text.speaking`): given the Russian edition's
+dataset (`analysis.data.language.localized`), the records, the data file and the static tables carry the
+same ids and numbers with Russian words, and clusters are listed in the order of their Russian names.
+The page script's own words come from its table for the page's `<html lang>`.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from analysis.data import Dataset
 from analysis.report import citation
 from analysis.report.profiles import KIND_ORDER, SCOPE
 from analysis.text import md_escape as esc
+from analysis.text import say
 
 #: Where the build writes the records, relative to the site root; the pages load it from there.
 DATA_SCRIPT = "assets/clusters-data.js"
@@ -42,8 +48,29 @@ KIND_CELL = {"pilot": "Pilot", "pilot_component": "Part of a pilot", "russian_ot
 #: A value's quality, as the compare tool says it (the vocabulary's definitions, shortened).
 QUALITIES = {"reported": "reported in the source", "derived": "computed by us from the source's values",
              "estimate": "approximate in the source", "ambiguous": "ambiguous in the source"}
+#: The same words in Russian (`_words` picks the table of the language spoken).
+KINDS_RU = {"pilot": "Пилотные кластеры", "pilot_component": "Части пилотных кластеров",
+            "russian_other": "Другие российские кластеры", "foreign": "Зарубежные кластеры"}
+KIND_CELL_RU = {"pilot": "Пилотный", "pilot_component": "Часть пилотного", "russian_other": "Другой российский",
+                "foreign": "Зарубежный"}
+QUALITIES_RU = {"reported": "по данным источника", "derived": "рассчитано нами по данным источника",
+                "estimate": "приблизительное значение в источнике", "ambiguous": "неоднозначно в источнике"}
+#: What a cluster is (its profile's kind), what a value describes, a scored pilot's light and a breakdown, in Russian;
+#: in English they come from `indicators.KIND_LABELS`, `profiles.SCOPE`, the scorecard and the breakdown's id.
+KIND_LABELS_RU = {"pilot": "Пилотный кластер", "pilot_component": "Часть пилотного кластера",
+                  "russian_other": "Другой российский кластер", "foreign": "Зарубежный кластер"}
+SCOPE_RU = {"initiative": "кластерная инициатива", "regional_industry": "отрасль или парк в целом", "programme": "программа",
+            "survey": "обследование", "country": "страна", "company": "компания"}
+LIGHTS_RU = {"green": "Зелёный", "amber": "Жёлтый", "red": "Красный"}
+BREAKDOWNS_RU = {"synthetic-rubber": "синтетический каучук", "trucks": "грузовые автомобили", "tyres": "шины",
+                 "chemicals": "химическая продукция", "first-in-1990s": "первые, в 1990-е годы", "later": "позднее"}
 #: Profile pages sit in this folder below the chapters; both engines resolve a link to the Markdown file.
 PROFILE_LINK = "profiles/{}.md"
+
+
+def _words(en: dict[str, str], ru: dict[str, str]) -> dict[str, str]:
+    """A table of our words in the language spoken (a Russian table falls back to English for a missing key)."""
+    return {**en, **ru} if text.language() == "ru" else en
 
 
 def _given(value) -> bool:
@@ -74,10 +101,38 @@ def source_fields(ds: Dataset, row) -> dict:
                              for label, target in _LINK.findall(markdown) if "#ref-" in target]}
 
 
+def _unit_word(ds: Dataset, unit: str) -> str:
+    """The unit as `text.qualified` takes it: in English its label; in Russian its id where the language has the
+    unit's forms after 1, 2 and 5 ('организация|организации|организаций'), so the number agrees with it."""
+    if text.language() != "en" and unit in text.units():
+        return unit
+    return ds.vocab.units.get(unit, unit)
+
+
 def _value_text(ds: Dataset, value, qualifier, unit: str, high=None) -> str:
     if not _given(value):
-        return "not readable in the source"
-    return text.qualified(value, qualifier, ds.vocab.units.get(unit, unit), high=high)
+        return say("not readable in the source", "в источнике не читается")
+    return text.qualified(value, qualifier, _unit_word(ds, unit), high=high)
+
+
+def _indicator_unit(ds: Dataset, unit: str) -> str:
+    """An indicator's unit as the compare tool names it. Another language's indicators table holds the unit's
+    forms ('организация|организации|организаций'), which lead back to its id. A count keeps the word 'count',
+    which the page never shows (the indicator's label says what is counted)."""
+    unit = {forms: uid for uid, forms in text.units().items()}.get(unit, unit) if text.language() != "en" else unit
+    return unit if unit == "count" else ds.vocab.units.get(unit, unit)
+
+
+def _scope_label(scope: str) -> str:
+    return _words(SCOPE, SCOPE_RU).get(scope, scope)
+
+
+def _quality_label(quality: str) -> str:
+    return _words(QUALITIES, QUALITIES_RU).get(quality, quality)
+
+
+def _breakdown_label(breakdown: str) -> str:
+    return BREAKDOWNS_RU.get(breakdown, breakdown.replace("-", " ")) if text.language() == "ru" else breakdown.replace("-", " ")
 
 
 def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
@@ -85,12 +140,12 @@ def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
     breakdown = r["breakdown"] if _given(r["breakdown"]) else None
     return {
         "indicator": r["indicator"], "breakdown": breakdown,
-        "label": labels.get(r["indicator"], r["indicator"]) + (f" ({breakdown.replace('-', ' ')})" if breakdown else ""),
+        "label": labels.get(r["indicator"], r["indicator"]) + (f" ({_breakdown_label(breakdown)})" if breakdown else ""),
         "value": _plain(r["value"]), "value_high": _plain(r["value_high"]), "qualifier": r["qualifier"],
         "unit": ds.vocab.units.get(r["unit"], r["unit"]),
         "text": _value_text(ds, r["value"], r["qualifier"], r["unit"], r["value_high"]),
-        "year": _plain(r["year"]), "scope": r["scope"], "scope_label": SCOPE.get(r["scope"], r["scope"]),
-        "quality": r["quality"], "quality_label": QUALITIES.get(r["quality"], r["quality"]),
+        "year": _plain(r["year"]), "scope": r["scope"], "scope_label": _scope_label(r["scope"]),
+        "quality": r["quality"], "quality_label": _quality_label(r["quality"]),
         **source_fields(ds, r),
     }
 
@@ -110,10 +165,11 @@ def _participants(figures: list[dict]) -> dict | None:
 def _assessment(ds: Dataset, row: pd.Series | None) -> dict:
     """The scorecard's verdict on a cluster: score, light, rank and coverage, or why there is none."""
     if row is None:
-        return {"assessed": False, "scored": False, "score": None, "light": None, "light_label": "Not assessed",
-                "rank": None, "coverage": None, "known": None, "signs": None}
+        return {"assessed": False, "scored": False, "score": None, "light": None,
+                "light_label": say("Not assessed", "Не оценивается"), "rank": None, "coverage": None, "known": None, "signs": None}
+    light_label = _words({}, LIGHTS_RU).get(row["light"], row["light_label"]) if row["scored"] else row["light_label"]
     return {"assessed": True, "scored": bool(row["scored"]), "score": _plain(row["score"]),
-            "light": row["light"], "light_label": row["light_label"], "rank": row["rank_label"] or None,
+            "light": row["light"], "light_label": light_label, "rank": row["rank_label"] or None,
             "coverage": _plain(row["coverage"]), "known": int(row["known"]), "signs": int(row["signs"])}
 
 
@@ -121,7 +177,7 @@ def _cluster(ds: Dataset, c: pd.Series, figures: list[dict], scored: pd.DataFram
     region = c["region"] if _given(c["region"]) else None
     return {
         "id": c["id"], "name": c["short_name"], "full_name": c["name"],
-        "kind": c["kind"], "kind_label": indicators.KIND_LABELS[c["kind"]],
+        "kind": c["kind"], "kind_label": _words(indicators.KIND_LABELS, KIND_LABELS_RU)[c["kind"]],
         "country": c["country"], "country_label": text.country(c["country"]), "region": region,
         "industry": c["industry_group"], "industry_label": ds.vocab.industry_group[c["industry_group"]],
         "support_group": _plain(c["support_group"]),
@@ -138,8 +194,8 @@ def _reference(ds: Dataset, b: pd.Series) -> dict:
         "value": _plain(b["value"]), "value_high": _plain(b["value_high"]), "comparator": b["comparator"],
         "unit": ds.vocab.units.get(b["unit"], b["unit"]),
         "text": _value_text(ds, b["value"], b["comparator"], b["unit"], b["value_high"]),
-        "scope": b["applies_to"], "scope_label": SCOPE.get(b["applies_to"], b["applies_to"]),
-        "quality": b["quality"], "quality_label": QUALITIES.get(b["quality"], b["quality"]),
+        "scope": b["applies_to"], "scope_label": _scope_label(b["applies_to"]),
+        "quality": b["quality"], "quality_label": _quality_label(b["quality"]),
         **source_fields(ds, b), "caveat": b["caveat"] if _given(b["caveat"]) else None,
     }
 
@@ -147,6 +203,9 @@ def _reference(ds: Dataset, b: pd.Series) -> dict:
 def _ordered(ds: Dataset) -> pd.DataFrame:
     clusters = ds["clusters"].copy()
     clusters["order"] = clusters["kind"].map(KIND_ORDER)
+    if text.language() == "ru":  # in the alphabet's order, whatever the case: «ё» with «е», not after «я»
+        clusters["name_order"] = clusters["short_name"].str.lower().str.replace("ё", "е")
+        return clusters.sort_values(["order", "name_order"]).drop(columns="name_order").reset_index(drop=True)
     return clusters.sort_values(["order", "short_name"]).reset_index(drop=True)
 
 
@@ -172,9 +231,9 @@ def records(ds: Dataset) -> dict:
     return {
         "clusters": out,
         "references": references,
-        "indicators": {i: {"label": ind.loc[i, "label"], "unit": ds.vocab.units.get(ind.loc[i, "unit"], ind.loc[i, "unit"]),
+        "indicators": {i: {"label": ind.loc[i, "label"], "unit": _indicator_unit(ds, ind.loc[i, "unit"]),
                            "definition": ind.loc[i, "definition"]} for i in sorted(used) if i in ind.index},
-        "kinds": [{"id": k, "label": label} for k, label in KINDS.items()],
+        "kinds": [{"id": k, "label": label} for k, label in _words(KINDS, KINDS_RU).items()],
         "reference_token": REFERENCE, "max_compared": MAX_COMPARED,
         "minimum_coverage": {"percent": _plain(ds.scorecard.minimum_coverage.percent), "label": ds.scorecard.minimum_coverage.label},
     }
@@ -217,11 +276,11 @@ def _score_cell(c: dict) -> str:
         return "–"  # the scorecard assesses pilot clusters only (the caption says so)
     if not c["scored"]:
         return c["light_label"]
-    return f"{text.num(c['score'])}% ({c['light']})"
+    return f"{text.num(c['score'])}% ({_words({}, LIGHTS_RU).get(c['light'], c['light']).lower()})"
 
 
 def _coverage_cell(c: dict) -> str:
-    return "–" if not c["assessed"] else f"{text.num(c['coverage'])}% ({c['known']} of {c['signs']})"
+    return "–" if not c["assessed"] else f"{text.num(c['coverage'])}% ({c['known']} {say('of', 'из')} {c['signs']})"
 
 
 def _participants_cell(c: dict) -> str:
@@ -229,15 +288,32 @@ def _participants_cell(c: dict) -> str:
     return "" if p is None else p["text"] + (f" ({p['year']})" if p["year"] else "")
 
 
+#: The static tables' column headings in Russian (the tables are built with the English ones, then renamed).
+HEADINGS_RU = {"Cluster": "Кластер", "Kind": "Вид", "Where": "Местоположение", "Industry": "Отрасль",
+               "Participants": "Участники", "Score": "Оценка", "Evidence coverage": "Полнота данных",
+               "Figures": "Показатели", "What the figures describe": "Что описывают показатели",
+               "Indicator": "Показатель", "Reference": "Ориентир", "Value": "Значение", "Describes": "Что описывает",
+               "Quality": "Качество", "Source": "Источник"}
+#: A value's quality flag as a table cell names it (the glossary's terms).
+QUALITY_TERMS_RU = {"reported": "по данным источника", "derived": "расчётное", "estimate": "оценка источника",
+                    "ambiguous": "неоднозначное"}
+
+
+def _headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A static table with its column headings in the language spoken."""
+    return frame.rename(columns=HEADINGS_RU) if text.language() == "ru" else frame
+
+
 def directory_table(ds: Dataset, data: dict | None = None) -> pd.DataFrame:
     """Every cluster as one row of the directory, as Markdown cells (the PDF's table; the page script builds its own)."""
     data = data or records(ds)
     rows = []
     for c in data["clusters"]:
-        kind = KIND_CELL[c["kind"]] + (f", group {c['support_group']}" if c["support_group"] else "")
+        group = say(", group {}", ", группа {}").format(c["support_group"]) if c["support_group"] else ""
+        kind = _words(KIND_CELL, KIND_CELL_RU)[c["kind"]] + group
         rows.append({"Cluster": _link(c), "Kind": kind, "Where": _cell(_where(c)), "Industry": _cell(c["industry_label"]),
                      "Participants": _participants_cell(c), "Score": _cell(_score_cell(c)), "Evidence coverage": _coverage_cell(c)})
-    return pd.DataFrame(rows)
+    return _headed(pd.DataFrame(rows))
 
 
 def pipe_table(frame: pd.DataFrame) -> str:
@@ -254,21 +330,22 @@ def compare_table(data: dict) -> pd.DataFrame:
     for c in data["clusters"]:
         if c["figures"]:
             scopes = sorted({f["scope_label"] for f in c["figures"]})
-            rows.append({"Cluster": _link(c), "Kind": KIND_CELL[c["kind"]], "Figures": str(len(c["figures"])),
+            rows.append({"Cluster": _link(c), "Kind": _words(KIND_CELL, KIND_CELL_RU)[c["kind"]], "Figures": str(len(c["figures"])),
                          "What the figures describe": _cell(text.listing(scopes))})
-    return pd.DataFrame(rows)
+    return _headed(pd.DataFrame(rows))
 
 
 def reference_table(ds: Dataset) -> pd.DataFrame:
     """The world reference values, with unit, scope, quality and linked source (the compare page shows it), as Markdown."""
     labels = ds["indicators"].set_index("id")["label"]
+    quality = _words({}, QUALITY_TERMS_RU)
     rows = []
     for _, b in ds["benchmarks"].iterrows():
         rows.append({"Indicator": _cell(labels.get(b["indicator"], b["indicator"])), "Reference": _cell(b["label"]),
                      "Value": _cell(_value_text(ds, b["value"], b["comparator"], b["unit"], b["value_high"])),
-                     "Describes": _cell(SCOPE.get(b["applies_to"], b["applies_to"])), "Quality": _cell(b["quality"]),
+                     "Describes": _cell(_scope_label(b["applies_to"])), "Quality": _cell(quality.get(b["quality"], b["quality"])),
                      "Source": citation.cite_row(ds, b)})
-    return pd.DataFrame(rows).sort_values(["Indicator", "Reference"]).reset_index(drop=True)
+    return _headed(pd.DataFrame(rows).sort_values(["Indicator", "Reference"]).reset_index(drop=True))
 
 
 @dataclass(frozen=True)
