@@ -187,11 +187,25 @@ def _qualified_ru(value, qualifier: str | None, unit_label: str, *, digits: int,
         words.append(_CURRENCY_RU[currency])
     elif unit not in _NO_UNIT_WORD:
         forms = _spoken["units"].get(unit) or _spoken["units"].get(unit_label) or unit
-        # after a magnitude word ('млн') or a fraction, Russian takes the genitive singular or plural form
-        n = bounds[-1] / scale
-        words.append(plural(2 if magnitude or not float(n).is_integer() else n, forms) if not magnitude
-                     else forms.split("|")[-1])
+        words.append(_unit_ru(bounds[-1] / scale, forms, after_qualifier=bool(q), after_magnitude=bool(magnitude)))
     return q + " ".join(words)
+
+
+def _unit_ru(n, forms: str, *, after_qualifier: bool, after_magnitude: bool) -> str:
+    """The unit's form after the number: «21 организация», «3 организации», «5 организаций»; after «более», «около»
+    (the genitive) «более 21 организации», «более 3 организаций»; after «млн» and after a fraction, the genitive too."""
+    options = forms.split("|")
+    if len(options) < 3:
+        return forms
+    one, few, many = options[:3]
+    if after_magnitude:
+        return many
+    if not float(n).is_integer():
+        return few
+    rule = Locale("ru").plural_form(abs(int(n)))
+    if after_qualifier:
+        return few if rule == "one" else many
+    return {"one": one, "few": few}.get(rule, many)
 
 
 def _singular(unit: str) -> str:
@@ -264,24 +278,36 @@ def locator_parts(source: str, locator: str) -> list[tuple[str, str]]:
     return parts
 
 
-#: A locator's words in Russian, as GOST R 7.0.5 abbreviates them: 'Figure 5' -> 'рис. 5', 'section 'X'' -> 'раздел «X»'.
+#: A locator's words in Russian, abbreviated as Russian references do: 'Figure 5' -> 'рис. 5', 'footnotes 7 and 12' ->
+#: 'сноски 7 и 12', 'section 'X'' -> 'раздел «X»' (a source's section title stays as printed).
 _PLACE_RU = [
-    (re.compile(r"^Figures? (.+)$"), r"рис. \1"), (re.compile(r"^Tables? (.+)$"), r"табл. \1"),
-    (re.compile(r"^footnotes? (.+)$"), r"сноска \1"), (re.compile(r"^pp?\. (.+)$"), r"с. \1"),
-    (re.compile(r"^sections? '(.+)'(.*)$"), r"раздел «\1»\2"), (re.compile(r"^section (.+)$"), r"раздел \1"),
-    (re.compile(r"^Appendix (.+)$"), r"прил. \1"), (re.compile(r"^abstract$"), "аннотация"),
-    (re.compile(r"^list of the 25 pilot clusters$"), "список 25 пилотных кластеров"),
+    (r"Figures? (.+)", r"рис. \1"), (r"Tables? (.+)", r"табл. \1"), (r"footnote (.+)", r"сноска \1"),
+    (r"footnotes (.+)", r"сноски \1"), (r"note to Figure (.+)", r"примечание к рис. \1"), (r"pp?\. (.+)", r"с. \1"),
+    (r"Appendix (.+)", r"прил. \1"), (r"section headings", "заголовки разделов"), (r"introduction", "введение"),
+    (r"summary", "резюме"), (r"abstract", "аннотация"), (r"opening paragraph", "первый абзац"),
+    (r"list of the 25 pilot clusters", "список 25 пилотных кластеров"),
 ]
+#: Where one place of a locator ends and the next begins: 'Figure 3, footnote 12'.
+_NEXT_PLACE = re.compile(r", (?=Figure|Table|footnote|note to|sections? |pp?\. |summary|introduction|abstract|Appendix|opening)")
+_QUOTED = re.compile(r"'([^']+)'")
 
 
 def place(where: str) -> str:
     """A place in a work, in the language spoken: 'Figure 5', or in Russian 'рис. 5'."""
     if _spoken["lang"] != "ru":
         return where
+    return ", ".join(_place_ru(part) for part in _NEXT_PLACE.split(where))
+
+
+def _place_ru(part: str) -> str:
+    m = re.match(r"(sections?) (.+)$", part)
+    if m and "'" in m.group(2):
+        titles = [f"«{t}»" for t in _QUOTED.findall(m.group(2))]
+        return ("раздел " if m.group(1) == "section" else "разделы ") + ", ".join(titles[:-1]) + (" и " if len(titles) > 1 else "") + titles[-1]
     for pattern, repl in _PLACE_RU:
-        if pattern.match(where):
-            return pattern.sub(repl, where).replace(" and ", " и ").replace(", opening paragraph", ", первый абзац")
-    return where
+        if re.fullmatch(pattern, part):
+            return re.sub(pattern, repl, part).replace(" and ", " и ")
+    return part
 
 
 def _places(places: list[str]) -> str:

@@ -4,8 +4,10 @@ The English files are the source of truth. What a Russian reader sees instead is
 
 - `clusters.csv` has each cluster's Russian name, short name, region and city (`name_ru`, ...),
   with a confidence code like every other fact;
-- `ru/labels.csv` is a translation memory for every other label: one row per (file, field, English
-  text), so a label edited in English shows up as untranslated rather than silently stale;
+- `ru/*.csv` is a translation memory for every other label and note: one row per (file, field, English
+  text), so a text edited in English shows up as untranslated rather than silently stale (`labels.csv`
+  holds the labels; `notes-*.csv` the notes and evidence; the file `observations` stands for every file
+  under observations/);
 - `practices/ru/BP-NNN-slug.md` holds each practice's Russian title, origin and text;
 - `glossary.csv` fixes the one Russian term for each term of the field.
 
@@ -19,15 +21,23 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
+import typing
 from pathlib import Path
 
+import pydantic
 import yaml
 
-LABELS = "ru/labels.csv"
+LABELS = "ru/"
 PRACTICES = "practices/ru"
 GLOSSARY = "glossary.csv"
 #: clusters.csv columns and the column each one's translation is in.
 CLUSTER_COLUMNS = {"name": "name_ru", "short_name": "short_name_ru", "region": "region_ru", "city": "city_ru"}
+#: Columns that hold codes the analyses compare, however they read: their words are looked up, never replaced
+#: (a unit's Russian forms reach `analysis.text` through `unit_forms`).
+KEPT_COLUMNS = {"unit"}
+#: A value that is a code ('ict', 'government_order', 'business'), not words: ids and categories stay as they are.
+_CODE = re.compile(r"^[a-z0-9_-]+$")
 #: YAML files whose text values are translated (matched by their English text).
 YAML_FILES = {"vocab": "vocabularies.yml", "signs": "signs.yml", "programme": "programme.yml",
               "scorecard": "scorecard.yml", "specialisation": "specialisation.yml"}
@@ -47,20 +57,21 @@ class Translations:
             return en
         return self.labels.get((file, field), {}).get(en, en)
 
-    def any_field(self, file: str) -> dict[str, str]:
-        merged: dict[str, str] = {}
+    def yaml_fields(self, file: str) -> dict[str, dict[str, str]]:
+        """A YAML file's translations by the key they sit under ('label', 'definition', 'ict_electronics'):
+        a row for the field 'sign.label' translates the values of 'label' keys."""
+        out: dict[str, dict[str, str]] = {}
         for (f, field), table in self.labels.items():
-            if f == file and not field.endswith(".term"):
-                merged.update(table)
-        return merged
+            if f == file:
+                out.setdefault(field.rsplit(".", 1)[-1], {}).update(table)
+        return out
 
 
 def read(root: Path) -> Translations:
     """The translation files under the data folder `root` (missing files give no translations)."""
     labels: dict[tuple[str, str], dict[str, str]] = {}
     terms: dict[str, str] = {}
-    path = Path(root) / LABELS
-    if path.exists():
+    for path in sorted((Path(root) / LABELS).glob("*.csv")):
         for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
             if row.get("field", "").endswith(".term"):
                 terms[row["field"].removesuffix(".term")] = row["ru"]
@@ -94,18 +105,23 @@ def localized(ds, lang: str, translations: Translations | None = None):
     for name, frame in tables.items():
         frame = frame.copy()
         for (file, field), table in tr.labels.items():
-            if file == name and field in frame.columns:
-                frame[field] = frame[field].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+            if file == name and field in frame.columns and field not in KEPT_COLUMNS:
+                frame[field] = frame[field].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) and not _CODE.match(v) else v)
         if name == "clusters.csv":
             for col, ru in CLUSTER_COLUMNS.items():
                 if ru in frame.columns and col in frame.columns:
                     frame[col] = frame[ru].where(frame[ru].notna() & (frame[ru].astype(str) != ""), frame[col])
         tables[name] = frame
-    changes = {"tables": tables}
+    observations = object.__getattribute__(ds, "observations").copy()
+    for field in ("note", "breakdown"):
+        table = tr.labels.get(("observations", field), {})
+        if table and field in observations.columns:
+            observations[field] = observations[field].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+    changes = {"tables": tables, "observations": observations}
     for attr, file in YAML_FILES.items():
         model = object.__getattribute__(ds, attr)
-        changes[attr] = type(model).model_validate(_translated(model.model_dump(), tr.any_field(file)))
-    changes["distribution_meta"] = {k: type(v).model_validate(_translated(v.model_dump(), tr.any_field("distributions.yml")))
+        changes[attr] = _translated(model, tr.yaml_fields(file))
+    changes["distribution_meta"] = {k: _translated(v, tr.yaml_fields("distributions.yml"))
                                     for k, v in object.__getattribute__(ds, "distribution_meta").items()}
     changes["practices"] = [_practice(p, tr.practices.get(p.meta.id)) for p in object.__getattribute__(ds, "practices")]
     out = dataclasses.replace(ds, **changes, language=lang, terms=dict(tr.terms))
@@ -114,13 +130,23 @@ def localized(ds, lang: str, translations: Translations | None = None):
     return out
 
 
-def _translated(node, table: dict[str, str]):
+def _translated(node, fields: dict[str, dict[str, str]], key: str = ""):
+    """A YAML model with the text under each translated key in Russian. Fields whose values are codes
+    (declared as `Literal` choices in the schema: 'oblast', 'main_use') are never translated."""
+    if isinstance(node, pydantic.BaseModel):
+        update = {}
+        for name, info in type(node).model_fields.items():
+            if typing.get_origin(info.annotation) is typing.Literal:
+                continue
+            update[name] = _translated(getattr(node, name), fields, name)
+        return node.model_copy(update=update)
     if isinstance(node, str):
-        return table.get(node, node)
+        table = fields.get(key, {})
+        return table.get(node, table.get(" ".join(node.split()), node))
     if isinstance(node, dict):
-        return {k: _translated(v, table) for k, v in node.items()}
+        return {k: _translated(v, fields, k) for k, v in node.items()}
     if isinstance(node, list):
-        return [_translated(v, table) for v in node]
+        return [_translated(v, fields, key) for v in node]
     return node
 
 

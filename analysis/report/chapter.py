@@ -59,7 +59,7 @@ def chart_markdown(spec: dict) -> str:
     csv = ""
     if spec.get("usermeta", {}).get("data_columns"):
         csv = (f'<p class="cb-chart-data"><a class="cb-download" href="{FIGURE_DATA_DIR}/{chart_id}.csv" download>'
-               "Download the data (CSV)</a></p>")
+               f"{text.say('Download the data (CSV)', 'Скачать данные (CSV)')}</a></p>")
     html = (f'<div class="cb-chart" data-spec="spec-{chart_id}"></div>'
             f'<script type="application/json" id="spec-{chart_id}">{payload}</script>{csv}')
     typst = ""
