@@ -203,17 +203,19 @@ def book_info(project, *, downloads=(), pdf: str = "", declared: dict | None = N
 
     `pdf` names the PDF being written, so its How to cite points at that file's permanent address.
     """
+    from analysis import text
     from analysis.report import citation
     from clusterbench.engine.document import BookInfo, Download
 
     book = project.book
     f = citation.facts(project)
     publisher = project.config.get("cb") or {}
+    lang = str(project.config.get("lang", "en"))
+    with text.speaking(lang):  # How to cite, in the edition's language
+        how_to_cite = str(project.variables.get("how-to-cite", citation.how_to_cite(f, pdf=pdf))).strip()
     return BookInfo(
         title=f.title, subtitle=f.subtitle, authors=f.authors, edition=f.edition, date=f.date,
-        lang=str(project.config.get("lang", "en")), url=f.url, site_url=f.site_url,
-        how_to_cite=str(project.variables.get("how-to-cite", citation.how_to_cite(f, pdf=pdf))).strip(),
-        licence=f.licence,
+        lang=lang, url=f.url, site_url=f.site_url, how_to_cite=how_to_cite, licence=f.licence,
         **{key: str(publisher.get(key, "")).strip() for key in ("publisher", "contact", "rights", "colophon")},
         downloads=[Download(label, href) for label, href in downloads],
         repo_url=str(book.get("repo-url", "")),
@@ -345,8 +347,6 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         if state.get("fingerprint") == fp:
             return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
 
-    from analysis.report import directory
-
     ds, checked = _checked_data(data_dir, cache_dir)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     if tmp.exists():
@@ -359,14 +359,7 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         else:
             result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
         if "html" in to:
-            from analysis import text
-            from analysis.data import language
-            from clusterbench.prerender import folder
-
-            for lang in languages(root):  # assets/clusters-data.js, read by the directory and compare pages
-                translations = language.read(ds.root) if lang != "en" else None
-                with text.speaking(lang, language.unit_forms(translations) if translations else None):
-                    directory.write_site_data(language.localized(ds, lang, translations), tmp / folder(lang))
+            _write_site_data(root, ds, tmp)
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
         if refusal:
             raise BuildError(refusal)
@@ -381,6 +374,19 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     result.out = out
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _write_site_data(root: Path, ds, site: Path) -> None:
+    """assets/clusters-data.js, read by the directory and compare pages, for each language's edition."""
+    from analysis import text
+    from analysis.data import language
+    from analysis.report import directory
+    from clusterbench.prerender import folder
+
+    for lang in languages(root):
+        translations = language.read(ds.root) if lang != "en" else None
+        with text.speaking(lang, language.unit_forms(translations) if translations else None):
+            directory.write_site_data(language.localized(ds, lang, translations), site / folder(lang))
 
 
 def _checked_data(data_dir: Path, cache_dir: Path) -> tuple:
@@ -545,12 +551,12 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
         for other in plans[1:]:
-            _write_edition_in(other, results, root, site, to, progress, result)
+            _write_edition_in(other, results, root, site, to, card, progress, result)
     return result
 
 
-def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], progress,
-                      result: BuildResult) -> None:
+def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], card: dict | None,
+                      progress, result: BuildResult) -> None:
     """The site and PDFs of an edition in another language, under its folder of the site (ru/), beside the
     English one; the open data are shared, so they are written once, by the English edition."""
     from clusterbench import prerender
@@ -565,6 +571,7 @@ def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, t
     try:
         assembler = _Assembler(results, here, work)
         _copy_resources(plan.book.project, here)
+        _write_card(here, card)
         with _timed(result.timings, f"write site and PDFs ({lang})"):
             result.pages += _render_formats(plan, assembler, to, progress, task)
         if "pdf" in to:

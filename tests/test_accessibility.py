@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
-AUDITED = ["home", "chart chapter", "scorecard", "profile"]
+AUDITED = ["home", "chart chapter", "scorecard", "profile", "Russian home", "Russian profile"]
 
 
 def _pages(root, site) -> dict[str, str]:
@@ -31,6 +31,8 @@ def _pages(root, site) -> dict[str, str]:
         "chart chapter": max(pages, key=lambda p: (charts[p], p)),
         "scorecard": next(p for p in pages if "scorecard" in p),
         "profile": f"{pilot}.html",
+        "Russian home": "ru/index.html",
+        "Russian profile": f"ru/{pilot}.html",
     }
 
 
@@ -87,8 +89,10 @@ def test_colour_contrast_passes(audits, name):
 
 def test_page_language_is_the_books(audits):
     lang = str(project.load(ROOT).config.get("lang", ""))
-    assert lang
-    assert {name: results["lang"] for name, (_, results) in audits.items()} == {name: lang for name in audits}
+    russian = str(project.load(ROOT, "book-ru").config.get("lang", ""))
+    assert (lang, russian) == ("en", "ru")
+    assert {name: results["lang"] for name, (_, results) in audits.items()} == {
+        name: russian if name.startswith("Russian") else lang for name in audits}
 
 
 def test_axe_applied_the_rules_that_matter(audits):

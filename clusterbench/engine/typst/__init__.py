@@ -60,8 +60,6 @@ _WORDS = {
     "ru": {
         "chapter": "Глава", "appendices": "Приложения", "publisher": "Издатель", "licence": "Лицензия", "edition": "Выпуск", "draft": "Черновик", "cite": "Как цитировать",
         "url": "Постоянный адрес", "collection": "Сборник лучших практик",
-        "months": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                   "сентября", "октября", "ноября", "декабря"],
     },
 }
 
@@ -124,6 +122,11 @@ def _words(lang: str) -> dict:
 
 
 def _long_date(date: dt.date, words: dict) -> str:
+    """'23 November 2026'; in Russian, as Babel (CLDR) writes it: '23 ноября 2026 г.'."""
+    if words is _WORDS["ru"]:
+        from babel.dates import format_date
+
+        return format_date(date, format="long", locale="ru")
     return f"{date.day} {words['months'][date.month - 1]} {date.year}"
 
 
