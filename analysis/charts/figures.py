@@ -16,7 +16,8 @@ import pandas as pd
 from analysis import charts as C
 from analysis import indicators as I
 from analysis.data import Dataset
-from analysis.text import cite, source_line
+from analysis import text
+from analysis.text import cite, say, source_line
 
 #: The columns that say where a row comes from.
 PROVENANCE = ["source", "locator", "cites", "cited_work"]
@@ -80,56 +81,71 @@ def _sme(ds):
 
 def _funding(ds):
     return C.funding_comparison(I.funding_comparison(ds), source=_src(ds, _distributions(ds, "ru-funding-sources", "world-funding-structure"),
-                                                                      ours="the shared categories are ours"))
+                                                                      ours=say("the shared categories are ours", "общие категории введены нами")))
 
 
 def _status(ds):
     d = I.specialist_org_status(ds)
     top = d.sort_values("value", ascending=False).iloc[0]
+    shares = "; ".join(f"{r['label']} {C._fmt(r['value'])}%" for _, r in d.iterrows())
     return C.share_bars(
         d, chart_id="specialist-org-status",
-        title="Most specialist organisations are regional development institutes",
-        subtitle="Status of the specialist organisations of Russian pilot clusters (% of organisations surveyed, end of 2013)",
-        description="Bars show what kind of body serves as the specialist organisation of Russian pilot clusters: "
-        + "; ".join(f"{r['label']} {C._fmt(r['value'])}%" for _, r in d.iterrows()) + f". The largest group is {top['label'].lower()}.",
+        title=say("Most specialist organisations are regional development institutes",
+                  "Большинство специализированных организаций — региональные институты развития"),
+        subtitle=say("Status of the specialist organisations of Russian pilot clusters (% of organisations surveyed, end of 2013)",
+                     "Статус специализированных организаций российских пилотных кластеров (% опрошенных организаций, конец 2013 года)"),
+        description=say("Bars show what kind of body serves as the specialist organisation of Russian pilot clusters: "
+                        + shares + f". The largest group is {top['label'].lower()}.",
+                        "Столбцы показывают, какие организации выполняют функции специализированной организации российских "
+                        f"пилотных кластеров: {shares}. Самая многочисленная группа — «{top['label']}»."),
         source=_src(ds, _distributions(ds, "ru-specialist-org-status")))
 
 
 def _boards(ds):
     d = I.board_composition(ds)
     return C.share_bars(
-        d, chart_id="board-composition", side="World", highlight="business", unit_title="% of board seats",
-        title="Worldwide, business holds most board seats of cluster organisations",
-        subtitle="Composition of the supervisory boards of cluster organisations (2012 global survey)",
-        description="Bars show the share of supervisory board seats of cluster organisations worldwide: "
+        d, chart_id="board-composition", side="World", highlight="business", unit_title=say("% of board seats", "% мест в совете"),
+        title=say("Worldwide, business holds most board seats of cluster organisations",
+                  "В мире большинство мест в советах кластерных организаций принадлежит бизнесу"),
+        subtitle=say("Composition of the supervisory boards of cluster organisations (2012 global survey)",
+                     "Состав наблюдательных советов кластерных организаций (глобальный опрос 2012 года)"),
+        description=say("Bars show the share of supervisory board seats of cluster organisations worldwide: ",
+                        "Столбцы показывают доли мест в наблюдательных советах кластерных организаций в мире: ")
         + "; ".join(f"{r['label']} {C._fmt(r['value'])}%" for _, r in d.iterrows()) + ".",
         source=_src(ds, _distributions(ds, "world-board-composition")))
 
 
 def _mechanisms(ds):
     d = I.governance_mechanisms(ds)
-    known = d[d["value"].notna()]
+    known, unread = d[d["value"].notna()], int(d["value"].isna().sum())
     return C.share_bars(
-        d, chart_id="governance-mechanisms", unit_title="Number of pilot clusters",
-        title="Participants choose the organisation on paper; the state often names its director",
-        subtitle="Mechanisms that give participants and the state a say in specialist organisations (clusters; several answers allowed). Faded bars are doubtful readings",
-        description="Bars count the pilot clusters using each mechanism: "
+        d, chart_id="governance-mechanisms", unit_title=say("Number of pilot clusters", "Число пилотных кластеров"),
+        title=say("Participants choose the organisation on paper; the state often names its director",
+                  "Формально организацию выбирают участники, но её руководителя нередко назначает государство"),
+        subtitle=say("Mechanisms that give participants and the state a say in specialist organisations (clusters; several answers allowed). "
+                     "Faded bars are doubtful readings",
+                     "Механизмы участия участников кластера и государства в управлении специализированными организациями (число кластеров; "
+                     "возможно несколько ответов). Бледные столбцы — значения, прочитанные с сомнением"),
+        description=say("Bars count the pilot clusters using each mechanism: ", "Столбцы показывают число пилотных кластеров, применяющих каждый механизм: ")
         + "; ".join(f"{r['label']}: {C._fmt(r['value'])}" for _, r in known.iterrows())
-        + f". {int(d['value'].isna().sum())} values cannot be read from the source and are shown as not readable.",
+        + say(f". {unread} values cannot be read from the source and are shown as not readable.",
+              f". {unread} {text.plural(unread, 'значение не удаётся|значения не удаётся|значений не удаётся')} прочитать в источнике; "
+              "они отмечены надписью «не читается»."),
         source=_src(ds, _distributions(ds, "ru-governance-mechanisms")))
 
 
 def _gap(ds):
     many = I.MANY_CLUSTERS
     return C.specialisation_gap(I.specialisation_gap(ds, many), many=many,
-                                source=_src(ds, _distributions(ds, "world-clusters-by-field"), ours="the pilots' fields are our mapping"))
+                                source=_src(ds, _distributions(ds, "world-clusters-by-field"), ours=say("the pilots' fields are our mapping", "отнесение пилотных кластеров к отраслям выполнено нами")))
 
 
 def _scorecard(ds):
     return C.scorecard_heatmap(_where(ds, I.scorecard_matrix(ds)), I.scores(ds),
                                source=_src(ds, pd.DataFrame([{"source": ds.signs.source, "locator": ds.signs.locator}]),
                                            _works(ds["assessments"]),
-                                           ours="each cell's place in the sources is given in the cluster profiles; the scoring rules are ours"))
+                                           ours=say("each cell's place in the sources is given in the cluster profiles; the scoring rules are ours",
+                                               "место каждой ячейки в источниках указано в профилях кластеров; правила оценки разработаны нами")))
 
 
 #: The indicators the normalised figures are computed from (`indicators.normalised_figures`).
@@ -139,12 +155,12 @@ NORMALISED_INPUTS = ("employees", "organisations", "companies", "participants", 
 def _foreign(ds):
     figures = I.normalised_figures(ds)
     return C.foreign_figures(figures, source=_src(ds, _observations(ds, figures["entity"].unique(), NORMALISED_INPUTS),
-                                                  ours="the ratios are ours"))
+                                                  ours=say("the ratios are ours", "соотношения рассчитаны нами")))
 
 
 def _factors(ds):
     return C.factor_matrix(I.factor_matrix(ds), I.factor_overlap(ds),
-                           source=_src(ds, ds["preconditions"], ours="the mapping onto shared factors is ours"))
+                           source=_src(ds, ds["preconditions"], ours=say("the mapping onto shared factors is ours", "сведение к общим факторам выполнено нами")))
 
 
 def _timeline(ds):
@@ -191,9 +207,10 @@ FIGURES: dict[str, Callable[[Dataset], alt.TopLevelMixin]] = {
 }
 
 
-def build(ds: Dataset, figure_id: str) -> alt.TopLevelMixin:
-    """The chart for a figure id."""
-    try:
+def build(ds: Dataset, figure_id: str, lang: str = "en") -> alt.TopLevelMixin:
+    """The chart for a figure id, with its words in `lang` (pass the data in that language too:
+    `analysis.data.language.localized`)."""
+    if figure_id not in FIGURES:
+        raise KeyError(f"unknown figure '{figure_id}'; known: {', '.join(FIGURES)}")
+    with text.speaking(lang, text.units() if lang == text.language() else None):
         return FIGURES[figure_id](ds)
-    except KeyError:
-        raise KeyError(f"unknown figure '{figure_id}'; known: {', '.join(FIGURES)}") from None

@@ -11,6 +11,8 @@ import textwrap
 
 import altair as alt
 
+from analysis import text
+
 THEME_NAME = "clusterbench"
 
 FONT = '"Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
@@ -60,6 +62,68 @@ EVENT_COLOURS = {
     "Milestone": OKABE_ITO["orange"],
 }
 
+#: The Russian edition's words for the labels above, which the legends and tooltips show (`said`).
+RUSSIAN = {
+    "Russia": "Россия", "World": "Мир",
+    "Pilot cluster": "Пилотный кластер", "Part of a pilot cluster": "Часть пилотного кластера",
+    "Other Russian cluster": "Другой российский кластер", "Foreign cluster": "Зарубежный кластер",
+    "Meets": "Выполняется", "Partly": "Частично", "Fails": "Не выполняется", "Unknown": "Нет данных",
+    "Green": "Зелёный", "Amber": "Жёлтый", "Red": "Красный",
+    "Cluster initiative": "Кластерная инициатива", "Whole regional industry or park": "Отрасль региона или парк в целом",
+    "Law": "Федеральный закон", "Government order": "Распоряжение Правительства", "Resolution": "Постановление Правительства",
+    "Decree": "Указ Президента", "Programme": "Программа", "Study": "Исследование", "Milestone": "Ключевое событие",
+    # fields of the specialisation gap (`charts.GAP_COLOURS`)
+    "Russian pilots present": "Российские пилотные кластеры есть",
+    "Many clusters worldwide, no Russian pilot": "Много кластеров в мире, пилотных нет",
+    "Few clusters worldwide, no Russian pilot": "Мало кластеров в мире, пилотных нет",
+    # what each side of the funding comparison measures (`indicators.funding_comparison`)
+    "share of specialist organisations by source": "доля специализированных организаций, назвавших источник",
+    "share of the budget of cluster organisations": "доля в бюджете кластерных организаций",
+    # success factors across the two sides (`indicators.factor_overlap`)
+    "shared": "названы обеими сторонами", "foreign only": "только зарубежные страны", "Russian only": "только российские кластеры",
+    # what `indicators` writes beside the data: positions against the critical mass, SME measures, normalised figures
+    "below the minimum range": "ниже минимального диапазона", "within the minimum range": "в пределах минимального диапазона",
+    "above the minimum, below the global average": "выше минимума, но ниже среднего в мире",
+    "at or above the global average": "на уровне среднего в мире или выше",
+    "Russian pilots, all": "Российские пилотные кластеры, все", "Russian pilots, ICT clusters excluded": "Российские пилотные кластеры без ИКТ",
+    "European model: SMEs are the majority": "Европейская модель: МСП составляют большинство",
+    "Employees per organisation": "Работников на одну организацию", "Export share of sales (%)": "Доля экспорта в продажах (%)",
+    "Patents granted per 1,000 employees (cumulative)": "Выданные патенты на 1000 работников (накопленным итогом)",
+    # quality flags, as the glossary names them
+    "reported": "по данным источника", "derived": "расчётное", "estimate": "оценка источника", "ambiguous": "неоднозначное",
+}
+
+
+def said(label: str) -> str:
+    """One of the labels above in the language spoken."""
+    return text.say(label, RUSSIAN.get(label, label))
+
+
+def status_labels() -> dict[str, str]:
+    """Scorecard statuses as the language spoken names them."""
+    return {k: said(v) for k, v in STATUS_LABELS.items()}
+
+
+#: Number formats of the Russian edition's charts (d3-format's locale): 1 234,5.
+NUMBER_LOCALE_RU = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", " руб."]}
+#: Dates of the Russian edition's charts (d3-time-format's ru-RU locale).
+TIME_LOCALE_RU = {
+    "dateTime": "%A, %e %B %Y г. %X", "date": "%d.%m.%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+    "days": ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"],
+    "shortDays": ["вс", "пн", "вт", "ср", "чт", "пт", "сб"],
+    "months": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+    "shortMonths": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
+}
+
+
+def locale() -> dict:
+    """The chart config that sets numbers and dates the way the language spoken writes them; the theme's
+    (English) formats need none."""
+    if text.language() != "ru":
+        return {}
+    return {"locale": {"number": NUMBER_LOCALE_RU, "time": TIME_LOCALE_RU}}
+
+
 #: Sizes in pixels; no chart text is set below 11 px.
 SIZES = {
     "width": 560,
@@ -71,7 +135,10 @@ SIZES = {
 }
 
 #: In print, charts are set in the PDF's body family (the Typst template's), so text and charts match.
-PRINT_FONT = "Libertinus Serif"
+#: Typst has Libertinus Serif built in; vl-convert, which lays the chart out, measures the text with Linux
+#: Libertine (Debian's fonts-linuxlibertine), the family Libertinus was forked from, with the same widths.
+#: Without it, vl-convert guessed widths from another font, twice too wide for Cyrillic.
+PRINT_FONT = '"Libertinus Serif", "Linux Libertine O"'
 #: The width a chart is set at in the PDF (A4 less the template's margins), and the smallest
 #: size its text may print at there.
 PRINT_TEXT_WIDTH_PT = 431
