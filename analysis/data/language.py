@@ -113,10 +113,8 @@ def localized(ds, lang: str, translations: Translations | None = None):
                     frame[col] = frame[ru].where(frame[ru].notna() & (frame[ru].astype(str) != ""), frame[col])
         tables[name] = frame
     observations = object.__getattribute__(ds, "observations").copy()
-    for field in ("note", "breakdown"):
-        table = tr.labels.get(("observations", field), {})
-        if table and field in observations.columns:
-            observations[field] = observations[field].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+    notes = tr.labels.get(("observations", "note"), {})  # breakdowns are codes: the pages name them in their own words
+    observations["note"] = observations["note"].map(lambda v: notes.get(v, v) if isinstance(v, str) else v)
     changes = {"tables": tables, "observations": observations}
     for attr, file in YAML_FILES.items():
         model = object.__getattribute__(ds, attr)
