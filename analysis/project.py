@@ -45,6 +45,8 @@ FIXED_VALUES = {"number-sections": (True,), "toc": (True,), "toc-depth": (1, 2, 
 #: Options that change the output and that the wheel engine cannot honour: the build stops, naming them.
 UNSUPPORTED_KEYS = {"crossref", "bibliography", "number-depth", "citeproc", "csl"}
 FORMATS = {"html", "typst"}
+#: The profiles of the editions in another language: the language's code and the profiles of its book and collection.
+LANGUAGE_PROFILES = {"ru": ("book-ru", "practices-ru")}
 #: File names of the two PDFs, before the edition: cluster-benchmark-2026.1.pdf, best-practices-2026.1.pdf.
 REPORT_STEM = "cluster-benchmark"
 COLLECTION_STEM = "best-practices"

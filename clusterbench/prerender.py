@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from analysis.data import Dataset, load
+from analysis.project import LANGUAGE_PROFILES  # noqa: F401  (the build reads it from here)
 from analysis.paths import PROFILE_DIR
 from analysis.report.profiles import (
     PROFILES_INDEX,
@@ -42,8 +43,6 @@ METADATA = "_generated/metadata.yml"
 HEAD = "_generated/head.html"
 VEGA_BUNDLE = "assets/vega-bundle.js"
 COLLECTION_PROFILE = "practices"
-#: The profiles of the editions in another language: the language's code and the profile of its book or collection.
-LANGUAGE_PROFILES = {"ru": ("book-ru", "practices-ru")}
 
 
 def is_collection(profiles: list[str]) -> bool:

@@ -120,7 +120,10 @@ def facts(project=None) -> Facts:
     if project is None:
         from analysis import project as P
 
-        project = P.load(Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root()))
+        # a chapter of the Russian edition cites the Russian edition (real Quarto names the profile itself)
+        lang = text.language()
+        profile = P.LANGUAGE_PROFILES[lang][0] if lang in P.LANGUAGE_PROFILES and not os.environ.get("QUARTO_PROFILE") else None
+        project = P.load(Path(os.environ.get("QUARTO_PROJECT_DIR") or find_root()), profile)
     book = project.book
     authors = book.get("author", [])
     authors = [authors] if isinstance(authors, str) else [a if isinstance(a, str) else a.get("name", "") for a in authors]

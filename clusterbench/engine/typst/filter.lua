@@ -145,6 +145,8 @@ local function content_widths(tbl)
   end
   local widths, sum_least, sum_most = {}, 0, 0
   local squeezed = false -- a column narrower than its longest word ("Switzerland" running into the next)
+  local total = 0 -- the table's width, as a share of the line, which the new widths share out again
+  for i = 1, n do total = total + tbl.colspecs[i][2] end
   for i = 1, n do
     least[i], most[i] = least[i] + PAD, most[i] + PAD
     sum_least, sum_most = sum_least + least[i], sum_most + most[i]
@@ -160,7 +162,7 @@ local function content_widths(tbl)
     else
       widths[i] = (least[i] + (LINE - sum_least) * (most[i] - least[i]) / (sum_most - sum_least)) / LINE
     end
-    tbl.colspecs[i] = { tbl.colspecs[i][1], first * n * widths[i] }
+    tbl.colspecs[i] = { tbl.colspecs[i][1], total * widths[i] }
   end
   return tbl
 end
