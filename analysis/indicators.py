@@ -314,6 +314,21 @@ COMPARABLE_LABELS = {
 }
 
 
+COMPARABLE_LABELS_RU = {
+    "public": "Бюджетные средства (федеральные, региональные, местные)",
+    "public-and-members": "Бюджетные средства и взносы участников вместе",
+    "members": "Взносы участников",
+    "services": "Платные услуги",
+    "international": "Международные организации",
+    "other": "Прочее",
+}
+
+
+def comparable_labels() -> dict[str, str]:
+    """The shared funding categories, named in the language spoken."""
+    return COMPARABLE_LABELS_RU if text.language() == "ru" else COMPARABLE_LABELS
+
+
 def funding_comparison(ds: Dataset) -> pd.DataFrame:
     """Funding of specialist cluster organisations, Russia against the world, on shared categories.
 
@@ -325,7 +340,7 @@ def funding_comparison(ds: Dataset) -> pd.DataFrame:
     grouped = m.groupby(["side", "comparable"], as_index=False).agg(
         value=("value", "sum"), categories=("label", lambda s: "; ".join(s))
     )
-    grouped["comparable_label"] = grouped["comparable"].map(COMPARABLE_LABELS)
+    grouped["comparable_label"] = grouped["comparable"].map(comparable_labels())
     grouped["measure"] = grouped["side"].map({
         "Russia": "share of specialist organisations by source",
         "World": "share of the budget of cluster organisations",
@@ -456,7 +471,9 @@ def scores(ds: Dataset) -> pd.DataFrame:
         g = _status_counts(part, ["cluster"]).set_index("cluster")
         out[f"score_{group_id}"] = out["cluster"].map(_score(ds, g["points"], g["known"], g["signs"])).where(scored)
     out["light"] = out["score"].map(lambda s: _light(ds, s))
-    out["light_label"] = out["light"].str.capitalize().where(scored, ds.scorecard.minimum_coverage.label)
+    lights = {"green": text.say("Green", "Зелёный"), "amber": text.say("Amber", "Жёлтый"), "red": text.say("Red", "Красный")}
+    out["light_label"] = out["light"].map(lambda light: lights.get(light, str(light).capitalize())).where(
+        scored, ds.scorecard.minimum_coverage.label)
     out["rank"] = out["score"].rank(method=TIE_METHODS[ds.scorecard.ranking.ties], ascending=False).astype("Int64")
     out["tied"] = out["rank"].notna() & out["rank"].duplicated(keep=False)
     out["rank_label"] = rank_labels(out["rank"])

@@ -369,7 +369,7 @@ def _mapping_table(ds: Dataset) -> pd.DataFrame:
         }),
         say("Category in the source", "Категория в источнике"): mapping["label"],
         say("Share (%)", "Доля (%)"): mapping["value"],
-        say("Shared category", "Общая категория"): mapping["comparable"].map(i.COMPARABLE_LABELS),
+        say("Shared category", "Общая категория"): mapping["comparable"].map(i.comparable_labels()),
     })
 
 
