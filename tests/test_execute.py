@@ -187,3 +187,16 @@ def test_a_page_with_nothing_to_run_starts_no_kernel(tmp_path, monkeypatch):
     assert not execute.needs_kernel(doc)
     result = execute.run(doc, target="html", project_dir=tmp_path, warm=True)
     assert result.data_files == [] and all(not o.items for o in result.outputs)
+
+
+def test_an_inline_string_keeps_its_no_break_spaces():
+    """Russian numbers group digits with a no-break space ('12 400'); Python's repr would escape it ('12\\xa0400'),
+    and Quarto shows an inline string's repr as it is. A chapter's setup makes strings keep their spaces."""
+    from analysis.report.chapter import plain_text
+
+    assert "xa0" in execute.inline_text({"text/plain": repr("12\u00a0400")})  # the problem: the reader sees '12\xa0400'
+    for value, shown in (("12\u00a0400 человек", "12\u00a0400 человек"), ("23 ноября 2026\u202fг", "23 ноября 2026\u202fг"),
+                         ("it's 1\u00a0000", "it's 1\u00a0000")):
+        out = execute.inline_text({"text/plain": plain_text(value)})
+        assert out == shown
+    assert plain_text("plain text") == repr("plain text")  # other text is quoted exactly as Python quotes it

@@ -123,6 +123,37 @@ def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
 def register_renderer() -> None:
     alt.renderers.register(RENDERER, _render)
     alt.renderers.enable(RENDERER)
+    _register_plain_text()
+
+
+#: Spaces that Python's repr writes as escapes ('1\xa0000') but a reader must see as spaces: Russian numbers
+#: group digits with a no-break space, and dates put one before «г.».
+_SPACES = "\u00a0\u202f\u2009"
+_STAND_IN = "\u2423"  # a printable character that stands in for each space while Python quotes the text
+
+
+def plain_text(value: str) -> str:
+    """A string's `text/plain` form, which Quarto (and the wheel engine) turn into an inline value: Python's
+    repr, but with no-break spaces left as they are instead of escaped."""
+    if _STAND_IN in value or not any(c in value for c in _SPACES):
+        return repr(value)
+    marked = value
+    for i, space in enumerate(_SPACES):
+        marked = marked.replace(space, _STAND_IN * (i + 1) + "\u2424")
+    quoted = repr(marked)
+    for i, space in reversed(list(enumerate(_SPACES))):
+        quoted = quoted.replace(_STAND_IN * (i + 1) + "\u2424", space)
+    return quoted
+
+
+def _register_plain_text() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # outside a kernel there is nothing to register
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/plain"].for_type(str, lambda obj, p, cycle: p.text(plain_text(obj)))
 
 
 @dataclass
