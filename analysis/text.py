@@ -287,6 +287,8 @@ _PLACE_RU = [
     (r"summary", "резюме"), (r"abstract", "аннотация"), (r"opening paragraph", "первый абзац"),
     (r"list of the 25 pilot clusters", "список 25 пилотных кластеров"),
 ]
+#: Remarks a locator adds after a section's title, in Russian.
+_REMARKS_RU = {"interviews with cluster managers": "интервью с руководителями кластеров"}
 #: Where one place of a locator ends and the next begins: 'Figure 3, footnote 12'.
 _NEXT_PLACE = re.compile(r", (?=Figure|Table|footnote|note to|sections? |pp?\. |summary|introduction|abstract|Appendix|opening)")
 _QUOTED = re.compile(r"'([^']+)'")
@@ -303,7 +305,11 @@ def _place_ru(part: str) -> str:
     m = re.match(r"(sections?) (.+)$", part)
     if m and "'" in m.group(2):
         titles = [f"«{t}»" for t in _QUOTED.findall(m.group(2))]
-        return ("раздел " if m.group(1) == "section" else "разделы ") + ", ".join(titles[:-1]) + (" и " if len(titles) > 1 else "") + titles[-1]
+        rest = m.group(2)[m.group(2).rfind("'") + 1:]  # what follows the titles, e.g. ' (interviews with cluster managers, 2019)'
+        for en, ru in _REMARKS_RU.items():
+            rest = rest.replace(en, ru)
+        return (("раздел " if m.group(1) == "section" else "разделы ") + ", ".join(titles[:-1])
+                + (" и " if len(titles) > 1 else "") + titles[-1] + rest)
     for pattern, repl in _PLACE_RU:
         if re.fullmatch(pattern, part):
             return re.sub(pattern, repl, part).replace(" and ", " и ")

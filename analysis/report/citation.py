@@ -527,6 +527,8 @@ def _entry_ru(r, cited_in: str = "") -> str:
         title = _md(r["title"])
     elif unknown:
         title = f"\\[{_md(r['short_name'])}\\]"  # the name its citations use, as a title supplied by us
+        if year and str(int(r["year"])) in str(r["short_name"]):
+            year = ""  # that name already dates it ('… (c. 2020)')
     else:
         title = "\\[Заглавие в ссылке не приводится\\]" if r["basis"] == "as-cited" else "\\[Без заглавия\\]"
     if heading:
