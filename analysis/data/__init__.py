@@ -1217,6 +1217,8 @@ def collect(data: str | Path | None = None) -> tuple[Dataset | None, list[Proble
     if "value_high" not in observations.columns:
         observations["value_high"] = float("nan")
 
+    for path in sorted((root / schemas.TRANSLATIONS_DIR).glob("*.csv")):  # read by analysis.data.language
+        _read_table(root, f"{schemas.TRANSLATIONS_DIR}/{path.name}", schemas.TRANSLATIONS[0], problems, broken)
     practices = _read_practices(root, problems)
     boundaries = _read_boundaries(root, problems)
     contract = read_contract(root, problems)

@@ -130,6 +130,10 @@ def descriptor(data: str | Path | None = None) -> dict:
                       f"{title}: {path.stem}", f"{description} Figures taken from source '{path.stem}'.",
                       FOREIGN_KEYS[schemas.OBSERVATIONS_DIR], problems)
         )
+    model, title, description = schemas.TRANSLATIONS
+    for path in sorted((root / schemas.TRANSLATIONS_DIR).glob("*.csv")):
+        resources.append(_resource(root, f"ru-{path.stem}", f"{schemas.TRANSLATIONS_DIR}/{path.name}", model,
+                                   f"{title}: {path.stem}", description, {}, problems))
     references = read_table_text(root / "references.csv", "references.csv", problems)
     vocab = read_yaml_doc(root / "vocabularies.yml", "vocabularies.yml", problems)
     units = vocab.get("units") if isinstance(vocab, dict) else None

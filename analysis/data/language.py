@@ -91,6 +91,12 @@ def read(root: Path) -> Translations:
     return Translations(labels, terms, practices)
 
 
+def rows(root: Path, rel: str) -> int:
+    """How many translations a file under ru/ holds (for the open-data page)."""
+    with (Path(root) / rel).open(encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
 def unit_forms(translations: Translations) -> dict[str, str]:
     """English unit -> its Russian forms 'one|few|many', for `analysis.text.speak`."""
     return dict(translations.labels.get(("indicators.csv", "unit"), {}))
@@ -157,19 +163,25 @@ def _practice(p, ru: dict | None):
 
 
 def missing(ds, lang: str = "ru") -> list[str]:
-    """What readers of `lang` would see in English: every label without a translation, as 'file: field: text'."""
+    """What readers of `lang` would see in English, as 'file: field: text': every text of a translated column
+    without its translation (codes aside), every cluster without its Russian name, every practice without
+    its Russian file."""
     tr = read(ds.root)
+    tables = dict(dict.items(ds.tables))
     out = []
     for (file, field), table in sorted(tr.labels.items()):
-        if file.endswith(".csv") and file in dict(dict.items(ds.tables)):
-            frame = dict.__getitem__(ds.tables, file)
-            if field in frame.columns:
-                for value in sorted({v for v in frame[field] if isinstance(v, str) and v}):
-                    if value not in table:
-                        out.append(f"{file}: {field}: {value}")
-    clusters = dict.__getitem__(ds.tables, "clusters.csv")
-    for col, ru in CLUSTER_COLUMNS.items():
-        if col in ("name", "region") and ru in clusters.columns:
+        if file == "observations":
+            column = object.__getattribute__(ds, "observations").get(field)
+        elif file in tables and field in tables[file].columns and field not in KEPT_COLUMNS:
+            column = tables[file][field]
+        else:
+            continue
+        for value in sorted({v for v in column if isinstance(v, str) and v and not _CODE.match(v)} - set(table)):
+            out.append(f"{file}: {field}: {value}")
+    clusters = tables["clusters.csv"]
+    for col in ("name", "region"):
+        ru = CLUSTER_COLUMNS[col]
+        if ru in clusters.columns:
             for _, row in clusters.iterrows():
                 if isinstance(row[col], str) and row[col] and not (isinstance(row[ru], str) and row[ru]):
                     out.append(f"clusters.csv: {ru}: {row['id']}")

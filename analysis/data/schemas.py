@@ -634,6 +634,27 @@ class Editions(_Model):
     editions: list[Edition] = Field(default_factory=list)
 
 
+class Glossary(pa.DataFrameModel):
+    english: Series[str] = _text("The English term.", unique=True)
+    russian: Series[str] = _text("The one Russian term the Russian edition uses for it.")
+    match: Series[str] = _text("A regular expression matching the Russian term's inflected forms.")
+    avoid: Series[str] = _text("A regular expression of Russian renderings never to use.", nullable=True)
+    note: Series[str] = _text("What the term means here.", nullable=True, max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
+class Translations(pa.DataFrameModel):
+    file: Series[str] = _text("The data file the English text is in ('observations' for any file under observations/).")
+    field: Series[str] = _text("Its column, or for a YAML file the dotted path of its key; '.term' ends a vocabulary term's word.")
+    en: Series[str] = _text("The English text, exactly as in that file: the key the Russian edition looks it up by.", max_len=LONG)
+    ru: Series[str] = _text("The Russian text; a unit gives its forms after 1, 2-4 and 5 separated by '|'.", max_len=LONG)
+
+    class Config(_Strict):
+        pass
+
+
 # --- registry --------------------------------------------------------------------------
 
 #: CSV tables: file name (relative to data/) -> (schema, title, description).
@@ -656,7 +677,12 @@ TABLES: dict[str, tuple[type[pa.DataFrameModel], str, str]] = {
     "cluster_locations.csv": (ClusterLocations, "Cluster locations", "Approximate coordinates of each cluster, for the map."),
     "cluster_fields.csv": (ClusterFields, "Pilot clusters by global field", "Our mapping of each pilot cluster onto the fields of the global cluster distribution."),
     "category_maps.csv": (CategoryMaps, "Category mappings", "How the categories of Russian and world distributions map onto shared categories for comparison."),
+    "glossary.csv": (Glossary, "Glossary", "The Russian term for each term of the field, used throughout the Russian edition."),
 }
+
+#: The Russian edition's texts: files of one table, each keyed by the English text it translates.
+TRANSLATIONS_DIR = "ru"
+TRANSLATIONS = (Translations, "Russian texts", "Russian labels, notes and evidence for the Russian edition, by the English text they translate.")
 
 #: Observations are one table stored as one file per source document.
 OBSERVATIONS_DIR = "observations"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import Dataset, datapackage, schemas
+from analysis.data import Dataset, datapackage, language, schemas
 from analysis.report import citation
 from analysis.text import md_escape, num, say
 
@@ -26,6 +26,7 @@ DESCRIPTIONS_RU = {
     "references.csv": "Все работы, на которые ссылается доклад: документы-источники, данные и работы, на которые "
                       "ссылаются источники для приводимых значений.",
     "sources.csv": "Документы-источники с полными библиографическими описаниями.",
+    "glossary.csv": "Русский термин для каждого термина предметной области, единый для всего русского издания.",
     "clusters.csv": "Российские пилотные кластеры, другие российские кластеры и зарубежные кластеры с уровнем "
                     "достоверности каждого сведения.",
     "groups.csv": "Совокупности, которые описывают наблюдения: программы, группы кластеров, обследования.",
@@ -79,7 +80,8 @@ def files(ds: Dataset, descriptor: dict) -> pd.DataFrame:
                                 int(per_file.get(rel, 0)), len(res["schema"]["fields"])))
         else:
             holds = say(res["description"], DESCRIPTIONS_RU.get(rel, res["description"]))
-            tables.append(_row(rel, holds, len(ds.tables[rel]), len(res["schema"]["fields"])))
+            rows = language.rows(ds.root, rel) if rel.startswith(f"{schemas.TRANSLATIONS_DIR}/") else len(ds.tables[rel])
+            tables.append(_row(rel, holds, rows, len(res["schema"]["fields"])))
     combined = []
     if sources:
         combined = [_row(ALL_OBSERVATIONS, say(f"{schemas.OBSERVATIONS[2]} The files of the source documents below, "
