@@ -91,6 +91,12 @@
   var T = WORDS[LANG] || WORDS.en;
   // Where this edition's files start (the folder above assets/), read while the script runs.
   var editionBase = document.currentScript ? new URL("../", document.currentScript.src) : null;
+  // The edition in another language sits in its own folder (ru/) inside each edition: the list of editions is
+  // above it, and another edition's page is in that edition's folder of the same language.
+  var LANG_FOLDER = editionBase && /\/ru\/$/.test(editionBase.pathname) ? "ru/" : "";
+  if (LANG_FOLDER) {
+    editionBase = new URL("../", editionBase);
+  }
 
   function ready(fn) {
     if (document.readyState === "loading") {
@@ -172,7 +178,7 @@
       var href = links[i].getAttribute("href");
       if (href === id + ".html" || href.slice(-(id.length + 6)) === "/" + id + ".html") return links[i].href;
     }
-    return editionBase ? new URL(id + ".html", editionBase).href : id + ".html";
+    return editionBase ? new URL(LANG_FOLDER + id + ".html", editionBase).href : id + ".html";
   }
 
   // A chart whose spec names a `profile_field` opens the profile of the cluster a clicked mark
@@ -862,7 +868,7 @@
 
   function editionHref(base, path, pages, page) {
     var target = pages && pages.indexOf(page) !== -1 ? page : "index.html";
-    return new URL(path + target, base).href;
+    return new URL(path + LANG_FOLDER + target, base).href;
   }
 
   function addText(parent, tag, text) {
@@ -911,7 +917,7 @@
       });
       if (latest && latest.pages.indexOf("12-editions.html") !== -1) {
         var all = addText(document.createElement("li"), "a", T.allEditions);
-        all.href = new URL("12-editions.html", base).href;
+        all.href = new URL(LANG_FOLDER + "12-editions.html", base).href;
         list.appendChild(all.parentNode);
       }
       menu.appendChild(list);

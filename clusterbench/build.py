@@ -227,8 +227,6 @@ def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
     """Open data under data/ (each CSV, one combined observations.csv, datapackage.json) and figure CSVs."""
     import pandas as pd
 
-    from analysis.report.chapter import FIGURE_DATA_DIR
-
     out = site / "data"
     out.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -246,12 +244,22 @@ def _write_downloads(data_dir: Path, site: Path, figure_tables: dict) -> int:
     if parts:
         pd.concat(parts, ignore_index=True).to_csv(out / "observations.csv", index=False, lineterminator="\n")
         count += 1
+    for src in sorted((data_dir / "ru").glob("*.csv")):  # the Russian edition's texts, part of the data package
+        (out / "ru").mkdir(exist_ok=True)
+        shutil.copy2(src, out / "ru" / src.name)
+        count += 1
+    return count + _write_figure_tables(site, figure_tables)
+
+
+def _write_figure_tables(site: Path, figure_tables: dict) -> int:
+    """The data behind each chart, beside the pages that show it (figures/<label>.csv)."""
+    from analysis.report.chapter import FIGURE_DATA_DIR
+
     fig_dir = site / FIGURE_DATA_DIR
     for label, table in sorted(figure_tables.items()):
         fig_dir.mkdir(exist_ok=True)
         table.to_csv(fig_dir / f"{label}.csv", index=False, lineterminator="\n")
-        count += 1
-    return count
+    return len(figure_tables)
 
 
 def _swap(tmp: Path, out: Path) -> None:
@@ -576,6 +584,7 @@ def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, t
             result.pages += _render_formats(plan, assembler, to, progress, task)
         if "pdf" in to:
             result.pdfs += [here / plan.report_pdf] + ([here / plan.collection_pdf] if plan.collection is not None else [])
+        result.downloads += _write_figure_tables(here, assembler.figure_tables)
     except QmdError as exc:
         raise BuildError(_where(exc, root)) from None
     except (pandoc.PandocError, PdfError) as exc:

@@ -320,9 +320,12 @@ def test_the_published_sitemap_has_one_url_per_page_of_the_latest_edition(publis
     clone = published["clone"]
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     urls = [u.findtext(ns + "loc") for u in ET.parse(clone / "sitemap.xml").getroot().findall(ns + "url")]
-    pages = sorted(p.name for p in clone.glob("*.html") if p.name != "404.html")
+    # both editions' pages: the English at the root, the Russian under ru/
+    pages = sorted(p.relative_to(clone).as_posix() for p in [*clone.glob("*.html"), *clone.glob("ru/*.html")]
+                   if p.name != "404.html")
     assert urls == [f"{SITE_URL}/{name}" for name in pages]
-    assert len(urls) == len(set(urls)) > 40  # chapters and cluster profiles
+    assert len(urls) == len(set(urls)) > 80  # chapters and cluster profiles, in English and in Russian
+    assert f"{SITE_URL}/ru/index.html" in urls
 
 
 @pytest.mark.slow

@@ -33,7 +33,7 @@ CHART_WORDS = ("title", "subtitle", "description", "text")
 #: Published CSV columns that carry prose for readers.
 NOTE_COLUMNS = ("note", "caveat", "description")
 #: The chapter that may speak to maintainers about files, fields and commands (its data dictionary names them).
-MAINTAINER_CHAPTER = ("10-methodology.html", "Methodology")
+MAINTAINER_CHAPTER = ("10-methodology.html", ("Methodology", "Методология"))  # page file, title in each language
 
 #: Phrases that look like internal tokens but are plain English, with the reason they are allowed.
 ALLOWED = {
@@ -204,7 +204,7 @@ def site_hits(site: Path) -> list[Hit]:
             continue
         text, cells = html_text(path)
         where = rel.as_posix()
-        maintainer = where == MAINTAINER_CHAPTER[0]
+        maintainer = rel.name == MAINTAINER_CHAPTER[0]  # in either edition
         hits += scan(where, text, maintainer=maintainer) + scan_cells(where, cells)
         hits += [] if maintainer else scan_codes(where, text, codes)
     return hits
@@ -215,7 +215,7 @@ def pdf_hits(pdf: Path) -> list[Hit]:
     hits, chapter = [], ""
     for number, page in enumerate(pdf_pages(pdf), start=1):
         # a chapter's first page opens with 'Chapter 10' and its title, the others run 'Chapter 10 · Title' on top
-        opening = re.search(r"^Chapter \d+(?: · (.+)|\s*\n\s*(.+))$", page, re.M)
+        opening = re.search(r"^(?:Chapter|Глава) \d+(?: · (.+)|\s*\n\s*(.+))$", page, re.M)
         chapter = (opening.group(1) or opening.group(2)) if opening else chapter
         where = f"{pdf.name} p. {number}"
         maintainer = chapter.startswith(MAINTAINER_CHAPTER[1])
@@ -227,7 +227,7 @@ def pdf_hits(pdf: Path) -> list[Hit]:
 def csv_hits(site: Path) -> list[Hit]:
     """The prose columns of the published CSV files (data downloads and figure data)."""
     hits = []
-    for path in sorted((site / "data").rglob("*.csv")) + sorted((site / "figures").glob("*.csv")):
+    for path in sorted((site / "data").rglob("*.csv")) + sorted(site.glob("figures/*.csv")) + sorted(site.glob("ru/figures/*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
             for line, row in enumerate(csv.DictReader(f), start=2):
                 for column in NOTE_COLUMNS:
@@ -247,8 +247,8 @@ def _report(hits: list[Hit]) -> str:
 def pdfs(site):
     if not shutil.which("pdftotext"):
         missing_tool("pdftotext missing: apt-get install poppler-utils (.ci/run does)")
-    found = sorted(site.glob("*.pdf"))
-    assert len(found) == 2, f"expected the report and the collection PDF in {site}, found {found}"
+    found = sorted(site.glob("*.pdf")) + sorted(site.glob("ru/*.pdf"))
+    assert len(found) == 4, f"expected the report and the collection PDF in {site} and in ru/, found {found}"
     return found
 
 
