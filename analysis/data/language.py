@@ -91,6 +91,12 @@ def read(root: Path) -> Translations:
     return Translations(labels, terms, practices)
 
 
+def term(ds, kind: str, code: str) -> str:
+    """The word for a code in the data's language: a breakdown 'synthetic-rubber' reads 'synthetic rubber' in
+    English and «синтетический каучук» in Russian (`ru/labels.csv`, field 'breakdown.synthetic-rubber.term')."""
+    return ds.terms.get(f"{kind}.{code}", code.replace("-", " "))
+
+
 def rows(root: Path, rel: str) -> int:
     """How many translations a file under ru/ holds (for the open-data page)."""
     with (Path(root) / rel).open(encoding="utf-8-sig", newline="") as f:

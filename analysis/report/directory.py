@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import indicators, text
-from analysis.data import Dataset
+from analysis.data import Dataset, language
 from analysis.report import citation
 from analysis.report.profiles import KIND_ORDER, SCOPE
 from analysis.text import md_escape as esc
@@ -62,8 +62,6 @@ KIND_LABELS_RU = {"pilot": "Пилотный кластер", "pilot_component":
 SCOPE_RU = {"initiative": "кластерная инициатива", "regional_industry": "отрасль или парк в целом", "programme": "программа",
             "survey": "обследование", "country": "страна", "company": "компания"}
 LIGHTS_RU = {"green": "Зелёный", "amber": "Жёлтый", "red": "Красный"}
-BREAKDOWNS_RU = {"synthetic-rubber": "синтетический каучук", "trucks": "грузовые автомобили", "tyres": "шины",
-                 "chemicals": "химическая продукция", "first-in-1990s": "первые, в 1990-е годы", "later": "позднее"}
 #: Profile pages sit in this folder below the chapters; both engines resolve a link to the Markdown file.
 PROFILE_LINK = "profiles/{}.md"
 
@@ -131,16 +129,12 @@ def _quality_label(quality: str) -> str:
     return _words(QUALITIES, QUALITIES_RU).get(quality, quality)
 
 
-def _breakdown_label(breakdown: str) -> str:
-    return BREAKDOWNS_RU.get(breakdown, breakdown.replace("-", " ")) if text.language() == "ru" else breakdown.replace("-", " ")
-
-
 def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
     """One observation as the compare tool shows it."""
     breakdown = r["breakdown"] if _given(r["breakdown"]) else None
     return {
         "indicator": r["indicator"], "breakdown": breakdown,
-        "label": labels.get(r["indicator"], r["indicator"]) + (f" ({_breakdown_label(breakdown)})" if breakdown else ""),
+        "label": labels.get(r["indicator"], r["indicator"]) + (f" ({language.term(ds, 'breakdown', breakdown)})" if breakdown else ""),
         "value": _plain(r["value"]), "value_high": _plain(r["value_high"]), "qualifier": r["qualifier"],
         "unit": ds.vocab.units.get(r["unit"], r["unit"]),
         "text": _value_text(ds, r["value"], r["qualifier"], r["unit"], r["value_high"]),

@@ -22,6 +22,7 @@ ALL_OBSERVATIONS = "observations.csv"
 DESCRIPTOR = "datapackage.json"
 #: What each table holds, in Russian (the data package describes them in English); a table missing here shows
 #: the data package's own description.
+TRANSLATIONS_RU = "Русские подписи, примечания и обоснования для русского издания, по английскому тексту, который они переводят."
 DESCRIPTIONS_RU = {
     "references.csv": "Все работы, на которые ссылается доклад: документы-источники, данные и работы, на которые "
                       "ссылаются источники для приводимых значений.",
@@ -79,7 +80,8 @@ def files(ds: Dataset, descriptor: dict) -> pd.DataFrame:
                                          f"Значения из источника {name}, по одному в строке."),
                                 int(per_file.get(rel, 0)), len(res["schema"]["fields"])))
         else:
-            holds = say(res["description"], DESCRIPTIONS_RU.get(rel, res["description"]))
+            holds = say(res["description"], DESCRIPTIONS_RU.get(rel, TRANSLATIONS_RU if rel.startswith(
+                f"{schemas.TRANSLATIONS_DIR}/") else res["description"]))
             rows = language.rows(ds.root, rel) if rel.startswith(f"{schemas.TRANSLATIONS_DIR}/") else len(ds.tables[rel])
             tables.append(_row(rel, holds, rows, len(res["schema"]["fields"])))
     combined = []

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import indicators, text
 from analysis.charts.theme import STATUS_LABELS, STATUS_SYMBOLS
-from analysis.data import Dataset
+from analysis.data import Dataset, language
 from analysis.paths import PROFILE_DIR
 from analysis.report import citation, verdicts
 from analysis.text import md_escape as esc
@@ -48,8 +48,6 @@ QUALITY_RU = {"reported": "по данным источника", "derived": "р
 #: A scorecard light as a Russian sentence names it («цвет — жёлтый»); the localized scorecard may name it so already.
 LIGHTS_RU = {"green": "зелёный", "amber": "жёлтый", "red": "красный"}
 #: The part of a cluster a figure describes (observations' `breakdown`), in Russian.
-BREAKDOWNS_RU = {"synthetic-rubber": "синтетический каучук", "trucks": "грузовые автомобили", "tyres": "шины",
-                 "chemicals": "химическая промышленность", "first-in-1990s": "первые, 1990-е годы", "later": "позднее"}
 #: A profile says plainly that the sources say little when it has fewer figures and other facts than this and no
 #: scorecard score. Across the clusters with any figure or fact (33 of 51 in 2026), the median is 3: below it a
 #: page is only its key-facts table and a line or two, and such pages share PDF pages (`COMPACT`).
@@ -276,17 +274,12 @@ def _figures(ds: Dataset, obs: pd.DataFrame) -> list[str]:
     scope = _words(SCOPE, SCOPE_RU)
     rows = []
     for _, r in obs.sort_values(["indicator", "year"]).iterrows():
-        label = labels.get(r["indicator"], r["indicator"]) + (f" ({_breakdown(r['breakdown'])})" if pd.notna(r["breakdown"]) else "")
+        label = labels.get(r["indicator"], r["indicator"]) + (f" ({language.term(ds, 'breakdown', r['breakdown'])})" if pd.notna(r["breakdown"]) else "")
         rows.append([_cell(label), _cell(_value(r, ds.vocab.units)), str(int(r["year"])) if pd.notna(r["year"]) else "",
                      scope.get(r["scope"], r["scope"]), _quality(ds, r["quality"]), citation.cite_row(ds, r, base=UP)])
     header = [say("Indicator", "Показатель"), say("Value", "Значение"), say("Year", "Год"), say("Describes", "Охват"),
               say("Quality", "Качество"), say("Source", "Источник")]
     return [say("## Figures", "## Показатели"), "", _table(header, rows), ""]
-
-
-def _breakdown(code: str) -> str:
-    """The part of a cluster a figure describes: 'synthetic rubber', «синтетический каучук»."""
-    return say(code.replace("-", " "), BREAKDOWNS_RU.get(code, code.replace("-", " ")))
 
 
 def _comparisons(ds: Dataset, obs: pd.DataFrame) -> list[tuple[pd.Series, pd.Series, verdicts.Verdict]]:

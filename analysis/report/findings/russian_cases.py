@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import indicators
-from analysis.data import Dataset
+from analysis.data import Dataset, language
 from analysis.report import citation
 from analysis.report.findings.foreign import quality_word, scope_word
 from analysis.text import lower, md_escape, num, qualified, say
@@ -113,11 +113,11 @@ def _figure_value(ds: Dataset, row) -> str:
     return qualified(row["value"], row["qualifier"], unit, high=row.get("value_high"))
 
 
-def _figure_label(labels: pd.Series, row) -> str:
+def _figure_label(ds: Dataset, labels: pd.Series, row) -> str:
     """'Share of national production: trucks': the indicator's label and the breakdown, if any."""
     label = labels[row["indicator"]]
     if isinstance(row["breakdown"], str) and row["breakdown"]:
-        label += ": " + row["breakdown"].replace("-", " ")
+        label += ": " + language.term(ds, "breakdown", row["breakdown"])
     return label
 
 
@@ -136,7 +136,7 @@ def _case(ds: Dataset, rows: pd.DataFrame, factors: pd.Series, scores: pd.DataFr
     labels = ds["indicators"].set_index("id")["label"]
     factor_labels = ds["factors"].set_index("code")["label"]
     score = scores.loc[cid]
-    figures = [_figure_label(labels, r) for _, r in rows.iterrows()]
+    figures = [_figure_label(ds, labels, r) for _, r in rows.iterrows()]
     values = [_figure_value(ds, r) for _, r in rows.iterrows()]
     years = ["" if pd.isna(y) else f" ({int(y)})" for y in rows["year"]]
     noted = [(label, note) for label, note in zip(figures, rows["note"]) if not pd.isna(note)]
