@@ -733,45 +733,65 @@ def _typst_header(project) -> str:
 
 
 #: What a Quarto render may leave in the project folder; removed after each render, whatever its outcome.
-QUARTO_LEFTOVERS = ("index.typ", "index.quarto_ipynb", "best-practices.typ")
+QUARTO_LEFTOVERS = ("index.typ", "index.quarto_ipynb", "best-practices.typ", "ru/index.typ", "ru/index.quarto_ipynb",
+                    "ru/best-practices.typ")
 
 
 def _build_quarto(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, card: dict | None = None) -> BuildResult:
-    """Render with the Quarto CLI: the book in one call (both formats, so neither output empties the
-    other), then the collection profile into its own folder; then copy both into the site."""
-    from analysis import project as P
+    """Render with the Quarto CLI, for each language: the book in one call (both formats, so neither output
+    empties the other), then the collection profile into its own folder; then copy both into the site
+    (the Russian edition under ru/)."""
     from analysis.report.chapter import DATA_ENV
+    from clusterbench.prerender import LANGUAGE_PROFILES, folder
 
-    project = P.load(root)
     _write_card(root, card)  # Quarto copies it with project.resources and names it in each page's card
     env = {**os.environ, DATA_ENV: str(data_dir)}
     env.pop("QUARTO_PROFILE", None)
-    formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
     result = BuildResult(site, "quarto", 0.0)
-    cmd = ["quarto", "render"] + [arg for fmt in formats for arg in ("--to", fmt)]
-    _run_quarto(cmd, root, env)
-    shutil.copytree(project.output_dir, site, dirs_exist_ok=True)
-    edition = str(project.variables.get("edition", "draft"))
-    if "pdf" in to:
-        for pdf in sorted(site.glob("*.pdf")):
-            target = site / f"{REPORT_STEM}-{edition}.pdf"
-            if pdf != target:
-                pdf.rename(target)
-            result.pdfs.append(target)
-        if (root / f"_quarto-{COLLECTION_PROFILE}.yml").exists():
-            cproject = P.load(root, COLLECTION_PROFILE)
-            _run_quarto(["quarto", "render", "--profile", COLLECTION_PROFILE, "--to", "typst"], root, env)
-            pdfs = sorted(cproject.output_dir.glob("*.pdf"))
-            if not pdfs:
-                raise BuildError(f"quarto produced no PDF in {cproject.output_dir} for the '{COLLECTION_PROFILE}' profile")
-            target = site / f"{COLLECTION_STEM}-{edition}.pdf"
-            shutil.copy2(pdfs[0], target)
-            result.pdfs.append(target)
+    for lang in languages(root):
+        profiles = (None, COLLECTION_PROFILE) if lang == "en" else LANGUAGE_PROFILES[lang]
+        result.pdfs += _render_with_quarto(root, site, folder(lang), to, env, *profiles)
     pages = sorted(site.rglob("*.html"))
     result.pages = len(pages)
     result.downloads = _write_downloads(data_dir, site, {}) + _write_chart_data(pages)
     _write_empty_versions(site)
     return result
+
+
+def _render_with_quarto(root: Path, site: Path, lang_folder: str, to: tuple[str, ...], env: dict, book: str | None,
+                        collection: str) -> list[Path]:
+    """One language's book (`book`: its profile, None for the default) and collection, rendered by Quarto into
+    its folder of the site (`lang_folder`: '' or 'ru/')."""
+    from analysis import project as P
+
+    here = site / lang_folder
+    project = P.load(root, book)
+    formats = (["html"] if "html" in to else []) + (["typst"] if "pdf" in to else [])
+    profile = ["--profile", book] if book else []
+    _run_quarto(["quarto", "render", *profile] + [arg for fmt in formats for arg in ("--to", fmt)], root, env)
+    shutil.copytree(project.output_dir, here, dirs_exist_ok=True)
+    nested = here / lang_folder
+    if lang_folder and nested.is_dir():  # Quarto keeps the sources' folder (ru/) inside the output
+        shutil.copytree(nested, here, dirs_exist_ok=True)
+        shutil.rmtree(nested)
+    edition = str(project.variables.get("edition", "draft"))
+    pdfs = []
+    if "pdf" in to:
+        for pdf in sorted(here.glob("*.pdf")):
+            target = here / f"{REPORT_STEM}-{edition}.pdf"
+            if pdf != target:
+                pdf.rename(target)
+            pdfs.append(target)
+        if (root / f"_quarto-{collection}.yml").exists():
+            cproject = P.load(root, collection)
+            _run_quarto(["quarto", "render", "--profile", collection, "--to", "typst"], root, env)
+            found = sorted(cproject.output_dir.glob("*.pdf"))
+            if not found:
+                raise BuildError(f"quarto produced no PDF in {cproject.output_dir} for the '{collection}' profile")
+            target = here / f"{COLLECTION_STEM}-{edition}.pdf"
+            shutil.copy2(found[0], target)
+            pdfs.append(target)
+    return pdfs
 
 
 def _write_chart_data(pages: list[Path]) -> int:
