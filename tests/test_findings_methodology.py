@@ -84,3 +84,31 @@ def test_findings_in_russian_keep_the_numbers_and_use_russian_words():
     assert (ru.tables, ru.fields) == (english.tables, english.fields)  # the same data dictionary, in Russian
     # English is spoken again outside the block
     assert list(english.quality_table.columns) == ["Flag", "Meaning", "Observations"]
+
+
+def _dictionary_rows(markdown: str) -> list[tuple[str, str]]:
+    """(field, description) of every row of the data dictionary's pipe tables, header and rule lines aside."""
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in markdown.splitlines()
+            if line.startswith("| ") and not line.startswith(("| Field ", "| Поле "))]
+    return [(cells[0], cells[-1]) for cells in rows]
+
+
+def test_the_russian_dictionary_describes_every_field_in_russian_and_keeps_the_column_names():
+    import re
+
+    from analysis.text import speaking
+
+    with speaking("ru"):
+        ru = _dictionary_rows(methodology.findings(load()).dictionary)
+    en = _dictionary_rows(methodology.findings(load()).dictionary)
+    assert len(ru) == len(en) > 100
+    # the column names are the files' own, in the same order
+    assert [field for field, _ in ru] == [field for field, _ in en]
+    # every description is translated (data/ru/dictionary.csv); only one that is nothing but codes may read the same
+    only_codes = re.compile(r"[a-z0-9_]+(?:, [a-z0-9_]+)*(?: or [a-z0-9_]+)?\.{0,3}")
+    same = [d for (_, d), (_, e) in zip(ru, en) if d == e and not only_codes.fullmatch(e)]
+    assert same == []
+    assert all(re.search("[а-яё]", d, re.I) for _, d in ru if d)
+    # clusters.csv kind and location_confidence: the vocabulary's codes and its name stay as maintainers type them
+    assert ("kind", "pilot, pilot_component, russian_other или foreign (vocabularies.yml: cluster_kind).") in ru
+    assert ("location_confidence", "Уровень достоверности сведений о регионе и городе: S, P или M.") in ru

@@ -23,12 +23,12 @@ def _paths(files) -> list[str]:
 
 
 def test_every_file_of_the_data_package_is_listed_with_a_link_into_data(o):
-    # data/datapackage.json: 19 tables and the Russian edition's 3 files of texts, then one observations file per source
+    # data/datapackage.json: 19 tables and the Russian edition's 4 files of texts (data/ru/), then one observations file per source
     resources = [r["path"] for r in json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
     tables = [r for r in resources if not r.startswith("observations/")]
     paths = _paths(o.files)
     assert paths == tables + ["observations.csv"] + [r for r in resources if r.startswith("observations/")] + ["datapackage.json"]
-    assert (o.n_tables, o.n_observation_files, o.n_observations) == (22, 5, "163")
+    assert (o.n_tables, o.n_observation_files, o.n_observations) == (23, 5, "163")
 
 
 def test_rows_and_columns_are_counted_in_the_files(o):
@@ -81,6 +81,6 @@ def test_the_russian_page_lists_the_same_files_in_russian_with_links_up_to_the_d
     assert by_path["observations/kutsenko-2015.csv"]["Содержание"] == "Значения из источника Kutsenko (2015), по одному в строке."
     assert by_path["sources.csv"]["Содержание"] == "Документы-источники с полными библиографическими описаниями."
     assert by_path["datapackage.json"]["Содержание"].startswith("Пакет данных Frictionless")
-    assert (ru.n_tables, ru.n_observation_files, ru.n_observations) == (22, 5, "163")
+    assert (ru.n_tables, ru.n_observation_files, ru.n_observations) == (23, 5, "163")
     assert ru.licence_link == ("[Creative Commons «Атрибуция» 4.0 Международная]"
                                "(https://creativecommons.org/licenses/by/4.0/deed.ru)")

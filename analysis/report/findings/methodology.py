@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import Dataset, datapackage
+from analysis.data import Dataset, datapackage, language
 from analysis.data.schemas import REFERENCE_TYPES
 from analysis.report import citation
 from analysis.text import md_escape, num, say
@@ -59,6 +59,8 @@ TABLES_RU = {
     "Pilot clusters by global field": "Пилотные кластеры по отраслям глобального обзора",
     "Category mappings": "Соответствие категорий", "Observations": "Наблюдения",
 }
+#: The `file` and `field` under which data/ru/dictionary.csv holds the Russian of the schemas' field descriptions.
+DICTIONARY_FILE, DICTIONARY_FIELD = "datapackage.json", "description"
 WORDS_RU = {"string": "строка", "integer": "целое число", "boolean": "логическое", "number": "число",
             "yes": "да", "no": "нет"}
 
@@ -82,14 +84,16 @@ def _sources_table(ds: Dataset) -> pd.DataFrame:
     })
 
 
-def _dictionary_markdown(dictionary: pd.DataFrame) -> MarkdownText:
-    """Per file: its name, its title, then its fields as a pipe table (the descriptions are ours, from the schemas)."""
+def _dictionary_markdown(dictionary: pd.DataFrame, descriptions_ru: dict[str, str]) -> MarkdownText:
+    """Per file: its name, its title, then its fields as a pipe table (the descriptions are ours, from the schemas;
+    in Russian from `descriptions_ru`, English text -> Russian, data/ru/dictionary.csv)."""
     columns = {"field": say("Field", "Поле"), "type": say("Type", "Тип"), "required": say("Required", "Обязательное"),
                "description": say("Description", "Описание")}
     return "\n\n".join(
         f"**`{file}`**: {md_escape(_ru(part['table'].iloc[0], TABLES_RU))}.\n\n"
         + part[list(columns)].assign(type=part["type"].map(lambda w: _ru(w, WORDS_RU)),
-                                     required=part["required"].map(lambda w: _ru(w, WORDS_RU)))
+                                     required=part["required"].map(lambda w: _ru(w, WORDS_RU)),
+                                     description=part["description"].map(lambda d: _ru(d, descriptions_ru)))
         .rename(columns=columns).to_markdown(index=False)
         for file, part in dictionary.groupby("file", sort=False)
     )
@@ -115,5 +119,6 @@ def findings(ds: Dataset) -> Methodology:
                                     for flag, meaning in ds.vocab.quality.items()]),
         scorecard_rationale=md_escape(ds.scorecard.rationale.strip()),
         tables=dictionary["file"].nunique(), fields=len(dictionary),
-        dictionary=_dictionary_markdown(dictionary),
+        dictionary=_dictionary_markdown(
+            dictionary, language.read(ds.root).labels.get((DICTIONARY_FILE, DICTIONARY_FIELD), {})),
     )
