@@ -114,7 +114,13 @@ local PAD = 3 -- a cell's padding, in characters
 local function len(text)
   local n = utf8.len(text) or #text
   local _, wide = text:gsub("[%u%d]", "")
-  return n + 0.35 * wide
+  -- Cyrillic letters run about a sixth wider than Latin ones in the PDF's serif; capitals more
+  local cyrillic = 0
+  for _, code in utf8.codes(text) do
+    if code >= 0x410 and code <= 0x42F then cyrillic = cyrillic + 0.5
+    elseif code >= 0x430 and code <= 0x44F or code == 0x451 then cyrillic = cyrillic + 0.15 end
+  end
+  return n + 0.35 * wide + cyrillic
 end
 
 local function content_widths(tbl)
