@@ -141,53 +141,36 @@ def qualified(value, qualifier: str | None, unit_label: str, *, digits: int = 2,
     takes no unit word (the label says what is counted: 'more than 10'); years read as years
     (2003). `qualifier` may also be a benchmark's comparator ('range' and 'average' say nothing).
     """
-    if _spoken["lang"] == "ru":
-        return _qualified_ru(value, qualifier, unit_label, digits=digits, high=high)
-    q = QUALIFIERS.get(qualifier or "exact", "")
+    ru = _spoken["lang"] == "ru"
+    q = (QUALIFIERS_RU if ru else QUALIFIERS).get(qualifier or "exact", "")
+    dash = "–" if ru else "-"
     bounds = [v for v in (value, high) if v is not None and not pd.isna(v)]
     if not bounds:
         return num(value)
     unit_label = unit_label if isinstance(unit_label, str) else ""  # a missing unit reads as none
     if unit_label == "year":
-        return q + "-".join(str(int(v)) for v in bounds)
+        return q + dash.join(str(int(v)) for v in bounds)
     if unit_label in ("%", "percent"):
-        return q + "-".join(num(v, digits) for v in bounds) + "%"
+        return q + dash.join(num(v, digits) for v in bounds) + "%"
     head, _, rest = unit_label.partition(" ")
     currency, unit = (head, rest) if head in _CURRENCIES else ("", unit_label)
     scale, magnitude = 1, ""
     if not unit.startswith(("thousand", "million", "billion")):
         scale, magnitude = next(((f, w) for f, w in _MAGNITUDES if abs(bounds[0]) >= f), (1, ""))
-    words = [w for w in (currency, "-".join(num(v / scale, digits) for v in bounds), magnitude) if w]
+    elif ru:
+        magnitude, _, unit = unit.partition(" ")
+    amount = dash.join(num(v / scale, digits) for v in bounds)
+    if ru:  # «13,8 млрд долл. США», «более 70 000 человек»: the amount first, the currency or unit after it
+        words = [amount] + ([_MAGNITUDE_RU[magnitude]] if magnitude else [])
+        if currency:
+            words.append(_CURRENCY_RU[currency])
+        elif unit not in _NO_UNIT_WORD:
+            forms = _spoken["units"].get(unit) or _spoken["units"].get(unit_label) or unit
+            words.append(_unit_ru(bounds[-1] / scale, forms, after_qualifier=bool(q), after_magnitude=bool(magnitude)))
+        return q + " ".join(words)
+    words = [w for w in (currency, amount, magnitude) if w]
     if unit not in _NO_UNIT_WORD:
         words.append(_singular(unit) if bounds == [1] and not magnitude else unit)
-    return q + " ".join(words)
-
-
-def _qualified_ru(value, qualifier: str | None, unit_label: str, *, digits: int, high) -> str:
-    """`qualified` in Russian: «более 70 000 человек», «13,8 млрд долл. США», «около 55%», «3–6 лет»."""
-    q = QUALIFIERS_RU.get(qualifier or "exact", "")
-    bounds = [v for v in (value, high) if v is not None and not pd.isna(v)]
-    if not bounds:
-        return num(value)
-    unit_label = unit_label if isinstance(unit_label, str) else ""
-    if unit_label == "year":
-        return q + "–".join(str(int(v)) for v in bounds)
-    if unit_label in ("%", "percent"):
-        return q + "–".join(num(v, digits) for v in bounds) + "%"
-    head, _, rest = unit_label.partition(" ")
-    currency, unit = (head, rest) if head in _CURRENCIES else ("", unit_label)
-    scale, magnitude = 1, ""
-    if not unit.startswith(("thousand", "million", "billion")):
-        scale, magnitude = next(((f, w) for f, w in _MAGNITUDES if abs(bounds[0]) >= f), (1, ""))
-    else:
-        magnitude, _, unit = unit.partition(" ")
-    amount = "–".join(num(v / scale, digits) for v in bounds)
-    words = [amount] + ([_MAGNITUDE_RU[magnitude]] if magnitude else [])
-    if currency:
-        words.append(_CURRENCY_RU[currency])
-    elif unit not in _NO_UNIT_WORD:
-        forms = _spoken["units"].get(unit) or _spoken["units"].get(unit_label) or unit
-        words.append(_unit_ru(bounds[-1] / scale, forms, after_qualifier=bool(q), after_magnitude=bool(magnitude)))
     return q + " ".join(words)
 
 

@@ -120,3 +120,40 @@ def test_names_in_a_citation_are_made_literal():
 
 def test_text_from_data_is_made_literal():
     assert text.md_escape("<script>*x*</script>") == r"\<script\>\*x\*\</script\>"
+
+
+# --- the Russian edition ----------------------------------------------------------------------
+
+RU_UNITS = {"people": "человек|человека|человек", "organisations": "организация|организации|организаций",
+            "times": "раз|раза|раз"}
+
+
+def test_russian_numbers_dates_and_lists_follow_russian_conventions():
+    with text.speaking("ru", RU_UNITS):
+        assert text.num(1234.5) == "1\u00a0234,5"  # a no-break space groups thousands, a comma marks decimals
+        assert text.pct(34) == "34%"
+        assert text.date("2026-11-23") == "23 ноября 2026\u202fг."  # CLDR: a narrow no-break space before «г.»
+        assert text.listing(["a", "b", "c"]) == "a, b и c"
+        assert text.country("US") == "США" and text.country("DE") == "Германия"
+        assert text.say("Source", "Источник") == "Источник"
+    assert text.num(1234.5) == "1,234.5"  # English again after the block
+
+
+def test_russian_values_put_the_unit_after_the_amount_in_the_right_form():
+    with text.speaking("ru", RU_UNITS):
+        assert text.qualified(3.5e9, None, "USD") == "3,5 млрд долл. США"
+        assert text.qualified(70000, "more_than", "people") == "более 70\u00a0000 человек"
+        assert text.qualified(21, None, "organisations") == "21 организация"
+        assert text.qualified(3, None, "organisations") == "3 организации"
+        assert text.qualified(21, "more_than", "organisations") == "более 21 организации"  # genitive after 'более'
+        assert text.qualified(2, "less_than", "times") == "менее 2 раз"
+        assert text.qualified(3, None, "year", high=6) == "3–6"
+
+
+def test_russian_locators_abbreviate_places_and_keep_section_titles_as_printed():
+    with text.speaking("ru"):
+        assert text.place("Figure 3, footnote 12") == "рис. 3, сноска 12"
+        assert text.place("footnotes 7 and 12") == "сноски 7 и 12"
+        assert text.place("section 'Internal competition and openness'") == "раздел «Internal competition and openness»"
+        assert text.place("sections 'A', 'B' and 'C'") == "разделы «A», «B» и «C»"
+    assert text.place("Figure 3, footnote 12") == "Figure 3, footnote 12"
