@@ -80,7 +80,7 @@ def code_hash() -> str:
 
 #: Project files that chapters may read through analysis functions (edition facts, the register,
 #: the changelog); a change to any of them re-runs every chapter.
-CONTEXT_FILES = ("_quarto.yml", "_variables.yml", "CHANGELOG.md", "data/editions.yml")
+CONTEXT_FILES = ("_quarto.yml", "_variables.yml", "CHANGELOG.md", "CHANGELOG.ru.md", "data/editions.yml")
 
 
 def context_hash(root: Path) -> str:
@@ -95,7 +95,7 @@ def data_file_hash(data_dir: Path, rel: str) -> str:
 
 
 def _project_files(root: Path) -> list[Path]:
-    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG.md", "*.qmd", "chapters/*.qmd", "ru/*.qmd", "ru/chapters/*.qmd",
+    return files(root, ("_quarto*.yml", "_variables.yml", "CHANGELOG*.md", "*.qmd", "chapters/*.qmd", "ru/*.qmd", "ru/chapters/*.qmd",
                         "assets/*", "assets/typst/*"))
 
 

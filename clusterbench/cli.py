@@ -157,13 +157,13 @@ def _release(args: argparse.Namespace) -> int:
     try:
         result = editions.release(_root(args), args.edition, summary=args.summary, date=args.date,
                                   allow_dirty=args.allow_dirty, quiet=args.quiet, doi=args.doi or "",
-                                  pinned=not args.unpinned)
+                                  pinned=not args.unpinned, summary_ru=args.summary_ru or "")
     except editions.EditionError as exc:
         print(f"Release refused; nothing was written.\n{exc}", file=sys.stderr)
         return 1
     e = result.entry
     print(f"Released edition {e.edition} ({e.date}), tagged {e.tag}: _site/v/{e.edition}/ and the site root.\n"
-          f"CHANGELOG.md, CITATION.cff, {editions.ZENODO} and {editions.REGISTER} are committed; push the tag with "
+          f"CHANGELOG.md, CHANGELOG.ru.md, CITATION.cff, {editions.ZENODO} and {editions.REGISTER} are committed; push the tag with "
           f"`git push origin {e.tag}`, then `clusterbench publish`.")
     for note in result.archive.notes if result.archive else []:
         print(f"Note: {note}.")
@@ -213,7 +213,11 @@ def _diff(args: argparse.Namespace) -> int:
         refs = " and ".join(args.old if side == "old" else args.new for side in exc.sides)
         print(f"Cannot compare: the data of {refs} cannot be read.\n{exc.report('nothing was compared')}", file=sys.stderr)
         return 1
-    print(f"# Changes from {args.old} to {args.new}\n\n{changelog.changes_markdown(changes, heading_level=2)}")
+    from analysis.text import say, speaking
+
+    with speaking(args.lang):
+        heading = say(f"# Changes from {args.old} to {args.new}", f"# Изменения в данных: от {args.old} к {args.new}")
+        print(f"{heading}\n\n{changelog.changes_markdown(changes, heading_level=2)}")
     return 0
 
 
@@ -232,6 +236,22 @@ def _data_at(root: Path, ref: str):
             yield tree / "data"
 
     return checkout()
+
+
+def _add_release(sub, project: argparse.ArgumentParser) -> None:
+    """The `release` command's options."""
+    p = sub.add_parser("release", parents=[project], help="cut a new edition: register, changelog, citation, git tag, archive")
+    p.add_argument("edition", help="edition number, YEAR.N (for example 2026.1)")
+    p.add_argument("--summary", required=True, help="one line saying what the edition brings")
+    p.add_argument("--summary-ru", metavar="SUMMARY", help="the same line in Russian, for the Russian edition and CHANGELOG.ru.md "
+                   "(optional: without it, they say that no Russian summary was given)")
+    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
+    p.add_argument("--allow-dirty", action="store_true", help="release the last commit even if the tree has other uncommitted changes")
+    p.add_argument("--doi", metavar="DOI", help="a DOI reserved for this edition (10.xxxx/...), shown in How to cite")
+    p.add_argument("--unpinned", action="store_true",
+                   help="build the edition with this environment, not with the package versions locked at its tag")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(func=_release)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,16 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build editions with this environment, not with the package versions locked at their tags")
     p.set_defaults(func=_build)
 
-    p = sub.add_parser("release", parents=[project], help="cut a new edition: register, changelog, citation, git tag, archive")
-    p.add_argument("edition", help="edition number, YEAR.N (for example 2026.1)")
-    p.add_argument("--summary", required=True, help="one line saying what the edition brings")
-    p.add_argument("--date", help="release date, YYYY-MM-DD (default: today)")
-    p.add_argument("--allow-dirty", action="store_true", help="release the last commit even if the tree has other uncommitted changes")
-    p.add_argument("--doi", metavar="DOI", help="a DOI reserved for this edition (10.xxxx/...), shown in How to cite")
-    p.add_argument("--unpinned", action="store_true",
-                   help="build the edition with this environment, not with the package versions locked at its tag")
-    p.add_argument("--quiet", action="store_true", help="no progress display")
-    p.set_defaults(func=_release)
+    _add_release(sub, project)
 
     p = sub.add_parser("publish", parents=[project],
                        help="publish the built editions to a git branch (default gh-pages) or a folder")
@@ -291,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", parents=[project], help="the data changelog between two editions, git refs or the working tree")
     p.add_argument("old", help="edition (2026.1), git ref, or 'working'")
     p.add_argument("new", nargs="?", default="working", help="edition, git ref, or 'working' (default)")
+    p.add_argument("--lang", choices=["en", "ru"], default="en", help="the language of the changelog (default: en)")
     p.set_defaults(func=_diff)
     return parser
 

@@ -257,6 +257,18 @@ def test_diff_with_an_unknown_edition_says_so_and_leaves_no_folder(archive, tmp_
     assert list(scratch.iterdir()) == []
 
 
+def test_diff_says_the_changelog_in_the_language_asked_for(capsys):
+    from analysis.paths import ROOT
+
+    assert main(["diff", "working", "working", "--root", str(ROOT)]) == 0
+    assert capsys.readouterr().out == "# Changes from working to working\n\nNo data changes.\n"
+    assert main(["diff", "working", "working", "--lang", "ru", "--root", str(ROOT)]) == 0
+    assert capsys.readouterr().out == "# Изменения в данных: от working к working\n\nИзменений в данных нет.\n"
+    with pytest.raises(SystemExit):
+        main(["diff", "working", "--lang", "fr", "--root", str(ROOT)])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
 def test_a_single_builds_own_empty_versions_file_is_not_an_archive(tmp_path):
     """Every single build writes versions.json with no editions; the next build must not refuse it."""
     from clusterbench.editions import overwrite_refusal

@@ -95,6 +95,44 @@ def test_changelog_names_the_changed_value_and_the_added_and_withdrawn_practices
     assert f"Withdrawn {WITHDRAWN}" in page and 'id="edition-2026-2"' in page
 
 
+def _sections(entry: str) -> list[tuple[str, list[str]]]:
+    """A changelog entry's sections: (heading, its change lines)."""
+    return [(block.split("\n", 1)[0], [line for line in block.splitlines() if line.startswith("- ")])
+            for block in entry.split("\n### ")[1:]]
+
+
+@pytest.mark.slow
+def test_the_release_writes_each_entry_in_russian_line_for_line(released):
+    from test_changelog_ru import numbers_en, numbers_ru
+
+    root = released["root"]
+    english = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    russian = (root / "CHANGELOG.ru.md").read_text(encoding="utf-8")
+    assert russian.startswith(changelog.TITLE_RU)
+    assert re.findall(r"(?m)^## Выпуск (\S+) \((\S+)\)$", russian) == [(B, "2026-12-01"), (A, "2026-11-23")]
+    # both editions were released without --summary-ru: the Russian entries say so, in Russian
+    assert russian.count("\n\nКраткое описание выпуска на русском языке не указано.\n\n") == 2
+    assert "First edition" not in russian and "Corrected Kaluga figures" not in russian
+    assert russian.rstrip().endswith("Первый выпуск.")
+    en_b, ru_b = english.split(f"## Edition {A}")[0], russian.split(f"## Выпуск {A}")[0]
+    assert f"Изменения в данных по сравнению с выпуском {A}:" in ru_b
+    en_sections, ru_sections = _sections(en_b), _sections(ru_b)
+    assert [h for h, _ in en_sections] == ["Values", "Practices"]
+    assert [h for h, _ in ru_sections] == [changelog.SECTIONS_RU[h] for h, _ in en_sections]
+    for (_, en_lines), (_, ru_lines) in zip(en_sections, ru_sections):
+        assert len(en_lines) == len(ru_lines) and en_lines
+        for en, ru in zip(en_lines, ru_lines):
+            assert numbers_en(en) == numbers_ru(ru), (en, ru)
+    new = f"{int(released['new']):,}".replace(",", "\u00a0")
+    assert re.search(rf"Калужская[^\n]*: значение изменено с [^\n]* на {new} ", ru_b), ru_b
+    assert f"Добавлена практика {NEW_PRACTICE}." in ru_b and f"Исключена практика {WITHDRAWN}: " in ru_b
+    assert "changed from" not in russian and "Withdrawn" not in russian
+    # committed with the release, and the Russian Editions page shows it with the English page's anchors
+    assert _git(root, "show", f"edition-{B}:CHANGELOG.ru.md") == russian.rstrip("\n")
+    page = (released["site"] / "ru" / "12-editions.html").read_text(encoding="utf-8")
+    assert f"Исключена практика {WITHDRAWN}" in page and 'id="edition-2026-2"' in page and 'id="edition-2026-1"' in page
+
+
 @pytest.mark.slow
 def test_the_withdrawn_practice_keeps_a_stub_at_its_old_address(released):
     site = released["site"]

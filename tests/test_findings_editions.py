@@ -63,3 +63,30 @@ def test_the_russian_edition_says_it_in_russian(project):
     assert "[Сборник](" in oldest and "[10.5281/zenodo.1234567](https://doi.org/10.5281/zenodo.1234567)" in oldest
     # and English again outside the block
     assert "1 December 2026" in findings.findings(project).released
+
+
+def test_the_russian_edition_shows_the_russian_summaries_and_changelog(project):
+    from analysis.text import speaking
+
+    editions.write_register(project, [
+        editions.Entry("2026.1", "2026-11-23", "First", "0" * 64, "abc1234", "", "Первый выпуск <b>доклада</b>"),
+        editions.Entry("2026.2", "2026-12-01", "Second", "1" * 64, "abc1235")])
+    assert "summary_ru: Первый выпуск <b>доклада</b>" in (project / "data" / "editions.yml").read_text(encoding="utf-8")
+    assert [e.summary_ru for e in editions.load_register(project)] == ["Первый выпуск <b>доклада</b>", ""]
+    (project / "CHANGELOG.md").write_text("# Data changelog\n\nIntro.\n\n## Edition 2026.1 (2026-11-23)\n\nFirst\n\n"
+                                          "The first edition.\n", encoding="utf-8")
+    with speaking("ru"):
+        # a project whose editions came out before the Russian changelog was kept
+        assert findings.findings(project).changelog == "Журнал изменений на русском языке для вышедших выпусков не составлялся."
+    (project / "CHANGELOG.ru.md").write_text("# Журнал изменений данных\n\nВступление.\n\n## Выпуск 2026.1 (2026-11-23)\n\n"
+                                             "Первый выпуск доклада\n\nПервый выпуск.\n", encoding="utf-8")
+    with speaking("ru"):
+        f = findings.findings(project)
+    newest, oldest = ([cell.strip() for cell in line.split("|")[1:-1]] for line in f.released.splitlines()[2:4])
+    assert newest[2] == "Краткое описание выпуска на русском языке не указано."
+    assert oldest[2] == r"Первый выпуск \<b\>доклада\</b\>"  # escaped like every text of the register
+    # the same anchor as the English page's, one level under the chapter's section
+    assert f.changelog == "### Выпуск 2026.1 (2026-11-23) {#edition-2026-1}\n\nПервый выпуск доклада\n\nПервый выпуск."
+    english = findings.findings(project)
+    assert english.changelog == "### Edition 2026.1 (2026-11-23) {#edition-2026-1}\n\nFirst\n\nThe first edition."
+    assert [line.split("|")[3].strip() for line in english.released.splitlines()[2:4]] == ["Second", "First"]

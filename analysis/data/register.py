@@ -29,6 +29,8 @@ class Entry:
     data_hash: str
     commit: str
     doi: str = ""
+    #: The one-line summary in Russian, for the Russian edition ('' when the release gave none).
+    summary_ru: str = ""
 
     @property
     def tag(self) -> str:
@@ -64,12 +66,14 @@ def load_register(root: Path) -> list[Entry]:
             row = f"{loc[1] + 1}" if len(loc) > 1 and isinstance(loc[1], int) else "-"
             problems.append(f"{REGISTER}:{row}:{'.'.join(str(x) for x in loc[2:]) or loc[0]}: {err['msg']}")
         raise EditionError(problems) from None
-    entries = [Entry(e.edition, e.date.isoformat(), e.summary, e.data_hash, e.commit, e.doi or "") for e in model.editions]
+    entries = [Entry(e.edition, e.date.isoformat(), e.summary, e.data_hash, e.commit, e.doi or "", e.summary_ru or "")
+               for e in model.editions]
     return sorted(entries, key=lambda e: key(e.edition))
 
 
 def write_register(root: Path, entries: list[Entry]) -> None:
-    body = {"editions": [{"edition": e.edition, "date": e.date, "summary": e.summary, "data_hash": e.data_hash,
+    body = {"editions": [{"edition": e.edition, "date": e.date, "summary": e.summary,
+                          **({"summary_ru": e.summary_ru} if e.summary_ru else {}), "data_hash": e.data_hash,
                           "commit": e.commit, **({"doi": e.doi} if e.doi else {})}
                          for e in sorted(entries, key=lambda e: key(e.edition))]}
     header = ("# Released editions, written by `clusterbench release`; do not edit by hand, except to add\n"

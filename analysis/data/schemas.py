@@ -624,6 +624,8 @@ class Edition(_Model):
     edition: str = Field(pattern=r"^\d{4}\.\d+$")
     date: dt.date
     summary: str = Field(max_length=SHORT)
+    # The summary in Russian, for the Russian edition (`release --summary-ru`); optional.
+    summary_ru: str | None = Field(default=None, max_length=SHORT)
     data_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     commit: str = Field(pattern=r"^[0-9a-f]{7,40}$")
     # Added once the edition's PDFs are deposited and a DOI minted, e.g. 10.5281/zenodo.1234567.

@@ -38,12 +38,13 @@ from analysis.data.register import (  # noqa: F401
     write_register,
 )
 from analysis.report.editions import changelog_markdown, editions_table  # noqa: F401  (the Editions page)
+from analysis.text import speaking
 from clusterbench.build import overwrite_refusal, versions_files, write_versions  # noqa: F401
 
 #: Deposit metadata for the edition's PDFs (Zenodo's format), so an editor can mint a DOI.
 ZENODO = ".zenodo.json"
 #: Files a release writes; they must not hold uncommitted edits of their own.
-RELEASE_FILES = (str(REGISTER), "CHANGELOG.md", "CITATION.cff", "_variables.yml", ZENODO)
+RELEASE_FILES = (str(REGISTER), "CHANGELOG.md", "CHANGELOG.ru.md", "CITATION.cff", "_variables.yml", ZENODO)
 #: Exact versions of every Python dependency; an edition is rebuilt with the lock committed at its tag.
 LOCK = "requirements.lock"
 #: Outputs that a rebuilt edition must reproduce byte for byte, or the published copy is kept.
@@ -329,6 +330,8 @@ class ReleaseResult:
     entry: Entry
     changelog: str
     archive: ArchiveResult | None = None
+    #: The same changelog entry in Russian (CHANGELOG.ru.md).
+    changelog_ru: str = ""
 
 
 def check_release(root: Path, edition: str, *, allow_dirty: bool = False) -> list[str]:
@@ -435,8 +438,13 @@ def _set_variables(root: Path, edition: str, date: str) -> None:
 
 
 def release(root: Path, edition: str, *, summary: str, date: str | None = None, allow_dirty: bool = False,
-            site: Path | None = None, quiet: bool = True, doi: str = "", pinned: bool = True) -> ReleaseResult:
+            site: Path | None = None, quiet: bool = True, doi: str = "", pinned: bool = True,
+            summary_ru: str = "") -> ReleaseResult:
     """Cut an edition: register, changelog, citation and deposit metadata, tag, and its place in the archive.
+
+    The changelog entry is written in English to CHANGELOG.md and in Russian to CHANGELOG.ru.md, from
+    one comparison of the data. `summary_ru` is the one-line summary of the Russian edition; without
+    it, the Russian entry and the Russian editions table say that none was given.
 
     `doi` is a DOI reserved for the edition before it is deposited (Zenodo can reserve one); a DOI
     minted later is added to the register by hand.
@@ -444,6 +452,7 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
     Nothing is written when a check fails. If the build of the tagged tree fails, the tag and the
     release commit are taken back and the files restored.
     """
+    from analysis.data.schemas import SHORT
     from clusterbench.editions import changelog
 
     root = Path(root).resolve()
@@ -451,37 +460,44 @@ def release(root: Path, edition: str, *, summary: str, date: str | None = None, 
     problems = check_release(root, edition, allow_dirty=allow_dirty)
     if not summary.strip():
         problems.append("give a one-line summary (--summary)")
+    if len(" ".join(summary_ru.split())) > SHORT:
+        problems.append(f"--summary-ru: the Russian summary is one line of at most {SHORT} characters")
     if doi and not re.match(r"^10\.\d{4,9}/\S+$", doi):
         problems.append(f"--doi {doi}: a DOI looks like 10.5281/zenodo.1234567 (without https://doi.org/)")
     if problems:
         raise EditionError(problems)
 
     entries = load_register(root)
-    entry, changes = _new_entry(root, entries, edition, date, summary.strip(), doi)
-    entry_md = changelog.entry_markdown(entry, entries[-1].edition if entries else None, changes)
+    entry, changes = _new_entry(root, entries, edition, date, summary.strip(), doi, " ".join(summary_ru.split()))
+    previous = entries[-1].edition if entries else None
+    entry_md = {}
+    for lang in changelog.CHANGELOGS:  # one comparison, said in each language
+        with speaking(lang):
+            entry_md[lang] = changelog.entry_markdown(entry, previous, changes)
     archive = _tag_and_archive(root, entries, entry, entry_md, site=site, quiet=quiet, pinned=pinned)
     _set_variables(root, DRAFT, date)
     git(root, "commit", "--quiet", "-m", f"Back to draft after edition {edition}", "--", "_variables.yml")
-    return ReleaseResult(entry, entry_md, archive)
+    return ReleaseResult(entry, entry_md["en"], archive, entry_md["ru"])
 
 
-def _new_entry(root: Path, entries: list[Entry], edition: str, date: str, summary: str, doi: str):
+def _new_entry(root: Path, entries: list[Entry], edition: str, date: str, summary: str, doi: str, summary_ru: str = ""):
     """The register entry for HEAD, and the data changes since the previous edition (None for the first)."""
     from clusterbench.editions import changelog
 
     head = git(root, "rev-parse", "HEAD")
     with worktree(root, head) as tree:
-        entry = Entry(edition, date, summary, data_hash(tree / "data"), head, doi)
+        entry = Entry(edition, date, summary, data_hash(tree / "data"), head, doi, summary_ru)
         if not entries:
             return entry, None
         with worktree(root, entries[-1].tag) as old:
             return entry, changelog.diff(old / "data", tree / "data")
 
 
-def _tag_and_archive(root: Path, entries: list[Entry], entry: Entry, entry_md: str, *, site: Path | None,
+def _tag_and_archive(root: Path, entries: list[Entry], entry: Entry, entry_md: dict[str, str], *, site: Path | None,
                      quiet: bool, pinned: bool) -> ArchiveResult:
-    """Write the release files, commit and tag them, and build the edition into the archive; on any
-    failure the tag and the commit are taken back and the files restored."""
+    """Write the release files (the changelog entry of each language, `entry_md`, into its own file), commit
+    and tag them, and build the edition into the archive; on any failure the tag and the commit are taken
+    back and the files restored."""
     from analysis.report import citation
     from clusterbench.editions import changelog
 
@@ -490,7 +506,8 @@ def _tag_and_archive(root: Path, entries: list[Entry], entry: Entry, entry_md: s
     tagged = False
     try:
         write_register(root, entries + [entry])
-        changelog.prepend(root / "CHANGELOG.md", entry_md)
+        for lang, text in entry_md.items():
+            changelog.prepend(root / changelog.CHANGELOGS[lang], text, changelog.TITLE_RU if lang == "ru" else changelog.TITLE)
         _set_variables(root, edition, date)
         citation.write(root, entry)
         citation.write_zenodo(root, entry, entries)
