@@ -82,7 +82,7 @@ def pages(folder: Path) -> list[str]:
     found = []
     for path in Path(folder).rglob("*.html"):
         rel = path.relative_to(folder)
-        if rel.parts[0] in NOT_PAGES or rel.name == NOT_FOUND:  # each language has its own 404 page
+        if set(rel.parts[:-1]) & NOT_PAGES or rel.name == NOT_FOUND:  # each language has its own 404 page
             continue
         found.append(rel.as_posix())
     return sorted(found)

@@ -36,6 +36,9 @@ CLUSTER_COLUMNS = {"name": "name_ru", "short_name": "short_name_ru", "region": "
 #: Columns that hold codes the analyses compare, however they read: their words are looked up, never replaced
 #: (a unit's Russian forms reach `analysis.text` through `unit_forms`).
 KEPT_COLUMNS = {"unit"}
+#: Columns whose values mostly stay as printed in Russian too: a work's citation name ('Kutsenko (2015)') is its
+#: authors' own; only names that describe a work ('IPP country report (Russia)') have a Russian form.
+AS_PRINTED = {("references.csv", "short_name")}
 #: A value that is a code ('ict', 'government_order', 'business'), not words: ids and categories stay as they are.
 _CODE = re.compile(r"^[a-z0-9_-]+$")
 #: YAML files whose text values are translated (matched by their English text).
@@ -178,7 +181,7 @@ def missing(ds, lang: str = "ru") -> list[str]:
     for (file, field), table in sorted(tr.labels.items()):
         if file == "observations":
             column = object.__getattribute__(ds, "observations").get(field)
-        elif file in tables and field in tables[file].columns and field not in KEPT_COLUMNS:
+        elif file in tables and field in tables[file].columns and field not in KEPT_COLUMNS and (file, field) not in AS_PRINTED:
             column = tables[file][field]
         else:
             continue
