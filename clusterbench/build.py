@@ -392,9 +392,9 @@ def _write_site_data(root: Path, ds, site: Path) -> None:
     from clusterbench.prerender import folder
 
     for lang in languages(root):
-        translations = language.read(ds.root) if lang != "en" else None
-        with text.speaking(lang, language.unit_forms(translations) if translations else None):
-            directory.write_site_data(language.localized(ds, lang, translations), site / folder(lang))
+        localized = language.localized(ds, lang)
+        with text.speaking(lang, localized.units):
+            directory.write_site_data(localized, site / folder(lang))
 
 
 def _checked_data(data_dir: Path, cache_dir: Path) -> tuple:

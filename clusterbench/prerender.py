@@ -66,11 +66,9 @@ def pages(ds: Dataset, *, scorecard_link: bool, cache_dir: Path | None = None) -
     With `cache_dir`, a page whose inputs are unchanged since the last call is taken from there.
     """
     from analysis import indicators, text
-    from analysis.data import language
 
     prefix = folder(ds.language)
-    units = language.unit_forms(language.read(ds.root)) if ds.language != "en" else None
-    with text.speaking(ds.language, units):
+    with text.speaking(ds.language, ds.units):
         ranks = indicators.scores(ds).set_index("cluster")
         cache = _ProfileCache(ds, ranks, scorecard_link, cache_dir / ds.language if cache_dir else None)
         texts = {}

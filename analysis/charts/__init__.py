@@ -415,7 +415,6 @@ def _scorecard_grid(matrix: pd.DataFrame, order: list[str]) -> alt.LayerChart:
     d["evidence"] = d["evidence"].fillna(text.say("No evidence in the sources", "В источниках нет данных"))
     d["where"] = d["locator"].fillna("")
     d["row"] = d["cluster_name"].map({name: i for i, name in enumerate(order)})
-    n_signs = d["sign"].nunique()
     by_sign = alt.EncodingSortField("order", op="min")
     pick = alt.param(name="pick_cluster", value=everyone,
                      bind=alt.binding_select(options=[everyone] + sorted(order), name=text.say("Highlight a cluster: ", "Выделить кластер: ")))

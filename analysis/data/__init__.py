@@ -152,6 +152,7 @@ class Dataset:
     boundaries: dict = field(default_factory=dict)
     language: str = "en"  # the language of the words readers see (`analysis.data.language.localized`)
     terms: dict = field(default_factory=dict)  # in another language: 'status.meets' -> the word for the term
+    units: dict = field(default_factory=dict)  # in another language: a unit -> its forms, for `analysis.text.speak`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", _TrackedTables(self.tables))

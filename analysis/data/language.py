@@ -13,7 +13,8 @@ The English files are the source of truth. What a Russian reader sees instead is
 
 `localized(ds, "ru")` returns a Dataset in which those texts replace the English ones. Ids, codes,
 numbers and units are untouched (units are said by `analysis.text`, which gets their Russian forms
-from `unit_forms`), so every table, chart and finding computed from it shows the same numbers.
+from the localized Dataset's `units`: `text.speaking(ds.language, ds.units)`), so every table, chart and
+finding computed from it shows the same numbers.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ import yaml
 
 LABELS = "ru/"
 PRACTICES = "practices/ru"
-GLOSSARY = "glossary.csv"
 #: clusters.csv columns and the column each one's translation is in.
 CLUSTER_COLUMNS = {"name": "name_ru", "short_name": "short_name_ru", "region": "region_ru", "city": "city_ru"}
 #: Columns that hold codes the analyses compare, however they read: their words are looked up, never replaced
-#: (a unit's Russian forms reach `analysis.text` through `unit_forms`).
+#: (a unit's Russian forms reach `analysis.text` through the Dataset's `units`).
 KEPT_COLUMNS = {"unit"}
 #: Columns whose values mostly stay as printed in Russian too: a work's citation name ('Kutsenko (2015)') is its
 #: authors' own; only names that describe a work ('IPP country report (Russia)') have a Russian form.
@@ -53,12 +53,6 @@ class Translations:
     labels: dict[tuple[str, str], dict[str, str]]  # (file, field) -> English text -> Russian text
     terms: dict[str, str]  # 'status.meets' -> the Russian word for the term
     practices: dict[str, dict]  # practice id -> {'title', 'label', 'body'}
-
-    def text(self, file: str, field: str, en) -> str:
-        """The Russian for `en` in `file`'s `field`, else `en` itself."""
-        if not isinstance(en, str):
-            return en
-        return self.labels.get((file, field), {}).get(en, en)
 
     def yaml_fields(self, file: str) -> dict[str, dict[str, str]]:
         """A YAML file's translations by the key they sit under ('label', 'definition', 'ict_electronics'):
@@ -89,8 +83,7 @@ def read(root: Path) -> Translations:
             continue
         head, body, _ = parts
         meta = yaml.safe_load(head) or {}
-        practices[str(meta.get("id"))] = {"title": meta.get("title"), "label": meta.get("label"), "body": body.strip(),
-                                          "file": p.name}
+        practices[str(meta.get("id"))] = {"title": meta.get("title"), "label": meta.get("label"), "body": body.strip()}
     return Translations(labels, terms, practices)
 
 
@@ -137,7 +130,7 @@ def localized(ds, lang: str, translations: Translations | None = None):
     changes["distribution_meta"] = {k: _translated(v, tr.yaml_fields("distributions.yml"))
                                     for k, v in object.__getattribute__(ds, "distribution_meta").items()}
     changes["practices"] = [_practice(p, tr.practices.get(p.meta.id)) for p in object.__getattribute__(ds, "practices")]
-    out = dataclasses.replace(ds, **changes, language=lang, terms=dict(tr.terms))
+    out = dataclasses.replace(ds, **changes, language=lang, terms=dict(tr.terms), units=unit_forms(tr))
     # what an edition in `lang` shows also depends on the translations (for incremental rebuilds)
     object.__getattribute__(out, "tables").read.update({LABELS, "practices/"})
     return out

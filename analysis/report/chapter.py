@@ -170,9 +170,9 @@ class ChapterContext:
         ds = load_cached(Path(os.environ.get(DATA_ENV) or self.project_dir / "data"), self.project_dir / ".cache" / "datasets")
         if self.lang == "en":
             return ds
-        translations = language.read(ds.root)
-        text.speak(self.lang, language.unit_forms(translations))
-        return language.localized(ds, self.lang, translations)
+        ds = language.localized(ds, self.lang)
+        text.speak(self.lang, ds.units)
+        return ds
 
     @property
     def i(self):
