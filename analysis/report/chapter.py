@@ -98,12 +98,16 @@ def load_cached(data_dir: Path, cache_dir: Path) -> Dataset:
     stores it under a hash of the files, the others read that copy (a few milliseconds
     instead of a full validation). A data edit changes the hash, so nothing stale is used.
     """
+    import dataclasses
+    import hashlib
     import pickle
     import tempfile
 
     from analysis.data.files import files, hash_files
 
-    cached = cache_dir / f"{hash_files(files(data_dir, ('**/*',)), data_dir)}.pickle"
+    # keyed by the data and by the Dataset's fields, so a copy pickled before a field was added is not reused
+    shape = hashlib.sha256(" ".join(f.name for f in dataclasses.fields(Dataset)).encode()).hexdigest()[:8]
+    cached = cache_dir / f"{hash_files(files(data_dir, ('**/*',)), data_dir)}-{shape}.pickle"
     if cached.exists():
         try:
             ds = pickle.loads(cached.read_bytes())
