@@ -313,21 +313,29 @@ def _run_in_pool(todo: list[tuple], results: dict, cache: ExecutionCache, progre
     task = progress.add_task("Executing chapters", total=len(todo))
     # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_execute_job, (doc, target, project_dir, env, WARM_KERNELS)): (key, doc)
+        futures = {pool.submit(_execute_job, (doc, target, project_dir, env, WARM_KERNELS)): (key, doc, project_dir)
                    for key, doc, target, project_dir, env in todo}
         try:
             for future in cf.as_completed(futures):
-                key, doc = futures[future]
+                key, doc, project_dir = futures[future]
                 result, seconds = future.result()
                 results[key] = result
                 cache.put(doc, key[1], result)
                 progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
                 if timings is not None:
-                    timings[f"run {key[0].name}"] = round(seconds, 3)
+                    # by path, since an edition in another language has chapters of the same name (ru/)
+                    timings[f"run {_relative(key[0], project_dir)}"] = round(seconds, 3)
         except BaseException:
             for f in futures:
                 f.cancel()
             raise
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
 def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,14 +196,12 @@ def _targets(book: Book, numbered: list[crossref.Numbered]) -> dict[str, Target]
 
 def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list[Chapter]:
     """Read every assembled chapter with pandoc, number it and resolve its references: the chapters for one writer."""
-    def read(pair: tuple[ParsedChapter, Assembly]) -> dict:
-        try:
-            return crossref.read(pair[1].markdown, target)
-        except pandoc.PandocError as e:
-            raise QmdError(pair[0].doc.path, 1, f"pandoc could not read the chapter: {e}") from None
-
-    with ThreadPoolExecutor(max_workers=4) as pool:  # pandoc runs as a subprocess
-        asts = list(pool.map(read, zip(book.chapters, assemblies)))
+    try:
+        asts = crossref.read_many([a.markdown for a in assemblies], target)
+    except pandoc.PandocError as e:
+        if e.index is None:  # pandoc itself failed, not one chapter
+            raise
+        raise QmdError(book.chapters[e.index].doc.path, 1, f"pandoc could not read the chapter: {e}") from None
     lang = str(book.project.config.get("lang") or "en")
     numbered = [crossref.number(ast, pc.number, lang) for ast, pc in zip(asts, book.chapters)]
     targets = _targets(book, numbered)

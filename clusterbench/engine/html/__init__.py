@@ -23,6 +23,8 @@ import functools
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -109,12 +111,34 @@ SEARCH_BUDGET = 4_000_000
 # --------------------------------------------------------------------------- conversion
 
 
-@functools.lru_cache(maxsize=256)
+#: Chapters converted to HTML most recently (AST text -> HTML), at most HTML_BATCH of them.
+_converted: OrderedDict[str, str] = OrderedDict()
+_converted_lock = threading.Lock()
+#: Chapters converted in one batch, and kept converted: bounds memory in a book of thousands of pages.
+HTML_BATCH = 256
+
+
 def chapter_html(ast: str) -> str:
     """One chapter's pandoc AST (JSON text, numbered and resolved) -> HTML fragment (no page shell)."""
-    html = pandoc.convert(ast, reader="json", writer="html5", args=PANDOC_ARGS, kind="html",
-                          extra_key=LUA_FILTER.read_text(encoding="utf-8"))
-    return html
+    return chapters_html([ast])[0]
+
+
+def chapters_html(asts: list[str]) -> list[str]:
+    """`chapter_html` of each AST, those not converted lately in one batch of pandoc runs."""
+    with _converted_lock:
+        known = {ast: _converted[ast] for ast in asts if ast in _converted}
+    todo = list(dict.fromkeys(ast for ast in asts if ast not in known))
+    if todo:
+        made = pandoc.convert_many([pandoc.Conversion(ast, "json", "html5", PANDOC_ARGS) for ast in todo], kind="html",
+                                   extra_key=LUA_FILTER.read_text(encoding="utf-8"))
+        known.update(zip(todo, made))
+    with _converted_lock:
+        for ast in asts:
+            _converted[ast] = known[ast]
+            _converted.move_to_end(ast)
+        while len(_converted) > HTML_BATCH:
+            _converted.popitem(last=False)
+    return [known[ast] for ast in asts]
 
 
 @functools.lru_cache(maxsize=32)
@@ -125,10 +149,14 @@ def inline_markdown_html(markdown: str) -> str:
     return pandoc.convert(markdown, reader="markdown", writer="html5", args=("--wrap=none",), kind="inline").strip()
 
 
-def _html_of(chapter: Chapter) -> str:
+def _ast_of(chapter: Chapter) -> str:
     if "html" not in chapter.ast:
         raise ValueError(f"{chapter.source}: the chapter has nothing for the HTML writer (ast['html'] is missing)")
-    return chapter_html(chapter.ast["html"])
+    return chapter.ast["html"]
+
+
+def _html_of(chapter: Chapter) -> str:
+    return chapter_html(_ast_of(chapter))
 
 
 _SECTION_NUMBER = re.compile(r'<section id="([^"]+)"[^>]*?\sdata-number="([^"]+)"')
@@ -426,43 +454,48 @@ def build_search_index(chapters: list[Chapter]) -> list[dict]:
     level (1 for chapters), number (section number or ""), text (a short plain-text
     snippet) and body (the section's plain text, for matching).
     """
+    return [entry for i in range(len(chapters)) for entry in _search_entries(chapters, i)]
+
+
+def _search_entries(chapters: list[Chapter], i: int) -> list[dict]:
+    """`build_search_index`'s entries for chapters[i]."""
     entries: list[dict] = []
     # Every page is indexed, but a very large book gets less body text per page, so the index
     # (loaded by every page) stays within SEARCH_BUDGET characters: 5,000 profiles give 800 each.
     body_chars = max(SNIPPET_CHARS, min(BODY_CHARS, SEARCH_BUDGET // max(1, len(chapters))))
-    for i, chapter in enumerate(chapters):
-        html = _html_of(chapter)
-        numbers = section_numbers(html)
-        headings = [h for h in chapter.headings if h.level in (2, 3)]
-        parser = _SectionText({h.anchor for h in headings})
-        parser.feed(html)
-        parser.close()
-        url = page_file(chapters, i)
-        intro = parser.text("")
+    chapter = chapters[i]
+    html = _html_of(chapter)
+    numbers = section_numbers(html)
+    headings = [h for h in chapter.headings if h.level in (2, 3)]
+    parser = _SectionText({h.anchor for h in headings})
+    parser.feed(html)
+    parser.close()
+    url = page_file(chapters, i)
+    intro = parser.text("")
+    entries.append(
+        {
+            "title": chapter.title,
+            "url": url,
+            "chapter": chapter.label,
+            "level": 1,
+            "number": "" if chapter.number is None else str(chapter.number),
+            "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
+            "body": _truncate(" ".join(filter(None, [chapter.description, intro])), body_chars),
+        }
+    )
+    for heading in headings:
+        body = parser.text(heading.anchor)
         entries.append(
             {
-                "title": chapter.title,
-                "url": url,
+                "title": heading.text,
+                "url": f"{url}#{heading.anchor}",
                 "chapter": chapter.label,
-                "level": 1,
-                "number": "" if chapter.number is None else str(chapter.number),
-                "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
-                "body": _truncate(" ".join(filter(None, [chapter.description, intro])), body_chars),
+                "level": heading.level,
+                "number": numbers.get(heading.anchor, ""),
+                "text": _truncate(body, SNIPPET_CHARS),
+                "body": _truncate(body, body_chars),
             }
         )
-        for heading in headings:
-            body = parser.text(heading.anchor)
-            entries.append(
-                {
-                    "title": heading.text,
-                    "url": f"{url}#{heading.anchor}",
-                    "chapter": chapter.label,
-                    "level": heading.level,
-                    "number": numbers.get(heading.anchor, ""),
-                    "text": _truncate(body, SNIPPET_CHARS),
-                    "body": _truncate(body, body_chars),
-                }
-            )
     return entries
 
 
@@ -496,17 +529,18 @@ def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_assets(out)
-    # Convert the chapters in parallel (pandoc runs as a subprocess); pages are then assembled in order.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        list(pool.map(_html_of, chapters))
     pages: list[Path] = []
-    for i, name in enumerate(files):
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_page(book, chapters, i).encode("utf-8"))
-        pages.append(path)
-    (out / "assets" / SEARCH_INDEX).write_bytes(search_index_script(build_search_index(chapters)).encode("utf-8"))
+    entries: list[dict] = []
+    # The chapters go to pandoc a batch at a time; each batch's pages and search entries are then made in order.
+    for start in range(0, len(chapters), HTML_BATCH):
+        batch = range(start, min(start + HTML_BATCH, len(chapters)))
+        chapters_html([_ast_of(chapters[i]) for i in batch])
+        for i in batch:
+            path = out / files[i]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(render_page(book, chapters, i).encode("utf-8"))
+            pages.append(path)
+            entries += _search_entries(chapters, i)
+    (out / "assets" / SEARCH_INDEX).write_bytes(search_index_script(entries).encode("utf-8"))
     (out / NOT_FOUND_PAGE).write_bytes(render_not_found(book, chapters).encode("utf-8"))
     return pages

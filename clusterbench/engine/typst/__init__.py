@@ -28,7 +28,6 @@ import logging
 import os
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +76,20 @@ def to_typst(source: str, *, base: Path | None = None, reader: str = "json") -> 
     `base` is the folder relative image paths are resolved against (absolute paths and
     URLs are left alone).
     """
-    args = ["--wrap=none", f"--lua-filter={FILTER}"]
-    if base is not None:
-        args.append(f"--metadata=cb-base:{Path(base).resolve().as_posix()}")
-    text = source if reader == "json" else crossref.strip_comments(source)
+    return to_typst_many([(source, base, reader)])[0]
+
+
+def to_typst_many(sources: list[tuple[str, Path | None, str]]) -> list[str]:
+    """`to_typst(source, base=, reader=)` of each (source, base, reader), in batches of pandoc runs."""
+    conversions = []
+    for source, base, reader in sources:
+        args = ["--wrap=none", f"--lua-filter={FILTER}"]
+        if base is not None:
+            args.append(f"--metadata=cb-base:{Path(base).resolve().as_posix()}")
+        text = source if reader == "json" else crossref.strip_comments(source)
+        conversions.append(pandoc.Conversion(text, reader, "typst", tuple(args)))
     try:
-        return pandoc.run(text, reader=reader, writer="typst", args=tuple(args))
+        return pandoc.run_many(conversions)
     except pandoc.PandocError as e:
         raise PdfError(f"pandoc could not convert the chapter to Typst: {e}") from None
 
@@ -167,23 +174,17 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     words = _words(book.lang or "en")
     date = _parse_date(book.date)
 
-    # Pandoc runs once per chapter (plus the title page's Markdown), in parallel.
+    # Every chapter and the title page's Markdown, in one batch of pandoc runs.
     licence_line = f"{words['licence']}: {book.licence}" if book.licence else ""
-    jobs: list[tuple[str, Path | None]] = [(book.how_to_cite or "", None), (licence_line, None)]
     for ch in chapters:
         if "typst" not in ch.ast:
             raise PdfError(f"chapter {ch.label!r} ({ch.source}) has nothing for the PDF (ast['typst'])")
-        jobs.append((ch.ast["typst"], Path(ch.source).parent))
-
-    def convert(job: tuple[str, Path | None]) -> str:
-        text, base = job
-        if base is None:  # the title page's Markdown
-            return to_typst(text, reader=READER) if text.strip() else ""
-        return to_typst(text, base=base)
-
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
-        converted = list(pool.map(convert, jobs))
-    cite, licence, bodies = converted[0], converted[1], converted[2:]
+    title_page = [text for text in (book.how_to_cite or "", licence_line) if text.strip()]
+    converted = to_typst_many([(text, None, READER) for text in title_page]
+                              + [(ch.ast["typst"], Path(ch.source).parent, "json") for ch in chapters])
+    given = dict(zip(title_page, converted))
+    cite, licence = given.get(book.how_to_cite or "", ""), given.get(licence_line, "")
+    bodies = converted[len(title_page):]
 
     source, spans = _main_file(book, chapters, bodies, cite=cite, licence=licence, kind=kind,
                                words=words, date=date, header=header,

@@ -1,0 +1,94 @@
+"""Batched pandoc runs (clusterbench.engine.pandoc.run_many) give what one command-line run per text gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterbench.engine import pandoc
+from clusterbench.engine.html import LUA_FILTER as SITE_FILTER
+from clusterbench.engine.typst import FILTER as TYPST_FILTER
+
+pytest.importorskip("pypandoc")
+
+LONG_ROW = "| " + " | ".join(f"column {i} with a fairly long heading" for i in range(4)) + " |"
+MARKDOWN = f"""# A chapter {{#sec-a}}
+
+Lindqvist et al. (2013) counted 23 November clusters, as Mr. Smith said.
+
+{LONG_ROW}
+|---|---|---|---|
+| a | b | c | d |
+
+::: {{.callout-note}}
+## A note
+Body text with **bold** and a [link](other.qmd#sec-b).
+:::
+
+![A picture](figures/a.svg)
+"""
+
+
+def _json_ast(markdown: str, reader: str = "markdown") -> str:
+    return pandoc.run(markdown, reader=reader, writer="json")
+
+
+def test_batched_conversions_are_byte_identical_to_one_run_each(tmp_path):
+    ast = _json_ast(MARKDOWN)
+    conversions = [
+        pandoc.Conversion(MARKDOWN, "markdown", "json"),
+        pandoc.Conversion(MARKDOWN, "markdown-raw_html-raw_tex", "json"),
+        pandoc.Conversion(ast, "json", "html5", ("--section-divs", "--wrap=none", f"--lua-filter={SITE_FILTER}")),
+        pandoc.Conversion(_json_ast(MARKDOWN, "markdown-raw_html-raw_tex"), "json", "typst",
+                          ("--wrap=none", f"--lua-filter={TYPST_FILTER}", f"--metadata=cb-base:{tmp_path.as_posix()}")),
+        pandoc.Conversion("Cite *this*.", "markdown", "html5", ("--wrap=none",)),
+    ]
+    one_each = [pandoc.run(c.text, reader=c.reader, writer=c.writer, args=c.args) for c in conversions]
+    assert pandoc.run_many(conversions) == one_each
+    # what the batch must match: pandoc's abbreviations, pipe-table widths, the filter's output, the final newline
+    assert '"al.\u00a0(2013)"' in one_each[0] and '"23"},{"t":"Space"},{"t":"Str","c":"November"' in one_each[0]
+    assert '"ColWidth"' in one_each[0]
+    assert 'class="callout callout-note"' in one_each[2] and one_each[2].endswith("\n")
+    assert tmp_path.as_posix() in one_each[3]
+
+
+def test_many_texts_are_shared_out_over_processes_in_order(monkeypatch):
+    texts = [f"Paragraph number {i}." for i in range(9)]
+    monkeypatch.setattr(pandoc, "BATCH_CHARS", 60)  # forces several processes
+    out = pandoc.run_many([pandoc.Conversion(t, "markdown", "html5") for t in texts], workers=2)
+    assert out == [f"<p>Paragraph number {i}.</p>\n" for i in range(9)]
+
+
+def test_chunks_cover_every_text_once_and_keep_within_the_limit(monkeypatch):
+    monkeypatch.setattr(pandoc, "BATCH_CHARS", 100)
+    sizes = [90, 10, 40, 40, 30, 250, 5]
+    chunks = pandoc._chunks(sizes, workers=2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
+    assert all(sum(sizes[i] for i in chunk) <= 100 or len(chunk) == 1 for chunk in chunks)
+    assert len(pandoc._chunks([1, 1, 1], workers=2)) == 2  # both cores work on a small book
+
+
+def test_a_failing_conversion_is_named_by_its_position():
+    good = pandoc.Conversion(_json_ast("Fine."), "json", "html5", (f"--lua-filter={SITE_FILTER}",))
+    bad = pandoc.Conversion(_json_ast("::: {.callout-bogus}\nx\n:::\n"), "json", "html5", (f"--lua-filter={SITE_FILTER}",))
+    with pytest.raises(pandoc.PandocError, match="unsupported callout type 'callout-bogus'") as caught:
+        pandoc.run_many([good, good, bad, good])
+    assert caught.value.index == 2
+
+
+def test_an_option_the_batch_does_not_know_runs_on_its_own():
+    conversion = pandoc.Conversion("# Title\n\nText.\n", "markdown", "html5", ("--shift-heading-level-by=1",))
+    assert pandoc._batch_job(conversion) is None
+    assert pandoc.run_many([conversion]) == [pandoc.run(conversion.text, reader="markdown", writer="html5",
+                                                         args=conversion.args)]
+
+
+def test_convert_many_reuses_conversions_kept_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path)
+    conversions = [pandoc.Conversion(f"Text {i}.", "markdown", "html5") for i in range(3)]
+    first = pandoc.convert_many(conversions, kind="test")
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc ran for a conversion kept on disk")
+
+    monkeypatch.setattr(pandoc, "run_many", no_pandoc)
+    assert pandoc.convert_many(conversions, kind="test") == first == [f"<p>Text {i}.</p>\n" for i in range(3)]
