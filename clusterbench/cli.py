@@ -68,8 +68,9 @@ def _datapackage(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    # Only light modules before the up-to-date check: a no-op build must not pay for pandas.
+    from analysis.data.register import EditionError, load_register
     from analysis.paths import page_clashes
-    from clusterbench import editions
 
     root = _root(args)
     to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
@@ -79,8 +80,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{failed}\n--to takes html, pdf or html,pdf, not '{args.to}'.", file=sys.stderr)
         return 1
     try:
-        has_editions = bool(editions.load_register(root))
-    except editions.EditionError as exc:
+        has_editions = bool(load_register(root))
+    except EditionError as exc:
         print(f"{failed}\n{exc}", file=sys.stderr)
         return 1
     if args.all_editions and not has_editions:
@@ -124,13 +125,12 @@ def _build_archive(args: argparse.Namespace, root: Path, to: tuple[str, ...]) ->
 
 def _build_tree(args: argparse.Namespace, root: Path, to: tuple[str, ...]) -> int:
     """`clusterbench build` of the working tree alone: into --out, or into _site/ when there are no editions."""
-    from clusterbench import editions
-    from clusterbench.build import BuildError, build
+    from clusterbench.build import BuildError, build, overwrite_refusal
 
     if args.all_editions:
         print("--all-editions rebuilds the archive in _site/; it does not go with --out.", file=sys.stderr)
         return 1
-    refusal = editions.overwrite_refusal(Path(args.out).resolve()) if args.out else ""
+    refusal = overwrite_refusal(Path(args.out).resolve()) if args.out else ""
     if refusal:
         print(f"Build failed; the previous site was left as it was.\n{refusal}", file=sys.stderr)
         return 1
