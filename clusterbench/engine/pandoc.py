@@ -70,14 +70,19 @@ def version() -> str:
 
 def run(text: str, *, reader: str, writer: str, args: tuple[str, ...] = ()) -> str:
     """`text` converted from `reader` to `writer`; raises PandocError on failure."""
-    cmd = [binary(), "--from", reader, "--to", writer, *args]
+    return _pandoc(["--from", reader, "--to", writer, *args], text).replace("\r\n", "\n")
+
+
+def _pandoc(args: list[str], stdin: str) -> str:
+    """pandoc's standard output for `args` and `stdin`; PandocError with its explanation when it fails."""
+    cmd = [binary(), *args]
     try:
-        done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, check=False)
+        done = subprocess.run(cmd, input=stdin.encode("utf-8"), capture_output=True, check=False)
     except OSError as e:
         raise PandocError(f"could not run pandoc ({cmd[0]}): {e}") from None
     if done.returncode != 0:
         raise PandocError(_one_line(done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"))
-    return done.stdout.decode("utf-8").replace("\r\n", "\n")
+    return done.stdout.decode("utf-8")
 
 
 def _one_line(message: str) -> str:
@@ -87,10 +92,7 @@ def _one_line(message: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _abbreviations() -> tuple[str, ...]:
     """Pandoc's default abbreviations, which its command line gives the Markdown reader."""
-    done = subprocess.run([binary(), "--print-default-data-file", "abbreviations"], capture_output=True, check=False)
-    if done.returncode != 0:
-        raise PandocError(_one_line(done.stderr.decode("utf-8", "replace")) or "pandoc has no abbreviations file")
-    return tuple(line for line in done.stdout.decode("utf-8").splitlines() if line.strip())
+    return tuple(line for line in _pandoc(["--print-default-data-file", "abbreviations"], "").splitlines() if line.strip())
 
 
 def _batch_job(c: Conversion) -> dict | None:
@@ -127,14 +129,7 @@ def _chunks(sizes: list[int], workers: int) -> list[list[int]]:
 
 def _run_batch(jobs: list[dict]) -> list[dict]:
     request = json.dumps({"abbreviations": list(_abbreviations()), "columns": COLUMNS, "jobs": jobs}, ensure_ascii=False)
-    cmd = [binary(), "lua", str(BATCH_SCRIPT)]
-    try:
-        done = subprocess.run(cmd, input=request.encode("utf-8"), capture_output=True, check=False)
-    except OSError as e:
-        raise PandocError(f"could not run pandoc ({cmd[0]}): {e}") from None
-    if done.returncode != 0:
-        raise PandocError(_one_line(done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"))
-    return json.loads(done.stdout.decode("utf-8"))
+    return json.loads(_pandoc(["lua", str(BATCH_SCRIPT)], request))
 
 
 def run_many(conversions: list[Conversion], workers: int | None = None) -> list[str]:
