@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from clusterbench.engine import pandoc
@@ -56,6 +58,29 @@ def test_many_texts_are_shared_out_over_processes_in_order(monkeypatch):
     monkeypatch.setattr(pandoc, "BATCH_CHARS", 60)  # forces several processes
     out = pandoc.run_many([pandoc.Conversion(t, "markdown", "html5") for t in texts], workers=2)
     assert out == [f"<p>Paragraph number {i}.</p>\n" for i in range(9)]
+
+
+def test_no_more_processes_run_at_once_than_there_are_workers(monkeypatch):
+    monkeypatch.setattr(pandoc, "BATCH_CHARS", 20)  # 12 chunks
+    running, most = 0, 0
+    lock = threading.Lock()
+    real = pandoc._run_batch
+
+    def counted(jobs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real(jobs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(pandoc, "_run_batch", counted)
+    out = pandoc.run_many([pandoc.Conversion(f"Text number {i}.", "markdown", "html5") for i in range(12)], workers=2)
+    assert out == [f"<p>Text number {i}.</p>\n" for i in range(12)]
+    assert most <= 2
 
 
 def test_chunks_cover_every_text_once_and_keep_within_the_limit(monkeypatch):

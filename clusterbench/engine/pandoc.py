@@ -145,9 +145,10 @@ def run_many(conversions: list[Conversion], workers: int | None = None) -> list[
                 outputs[i] = run(c.text, reader=c.reader, writer=c.writer, args=c.args)
             except PandocError as e:
                 raise PandocError(str(e), i) from None
-    chunks = _chunks([len(conversions[i].text) for i in batched], workers or os.cpu_count() or 2)
+    workers = workers or os.cpu_count() or 2
+    chunks = _chunks([len(conversions[i].text) for i in batched], workers)
     errors: list[tuple[int, str]] = []
-    with ThreadPoolExecutor(max_workers=max(1, len(chunks))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(chunks)))) as pool:  # at most one process per core
         for chunk, results in zip(chunks, pool.map(lambda chunk: _run_batch([jobs[batched[k]] for k in chunk]), chunks)):
             for k, result in zip(chunk, results):
                 i = batched[k]
