@@ -204,32 +204,68 @@ def _toc(chapter: Chapter, numbers: dict[str, str], depth: int = 3) -> list[dict
 SIDEBAR_PART_LIMIT = 60
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A run of consecutive chapters in one part (or none): chapters[start:stop]."""
+
+    part: str | None
+    appendix: bool
+    start: int
+    stop: int
+    first_appendix: bool
+
+
+#: The parts of the last chapter list asked about, with the list itself (so its id cannot be reused):
+#: every page of a book shares them, and finding them again per page would cost a book of n pages n².
+_layout: tuple[list, list[_Part], int, int | None] | None = None
+
+
+def _parts(chapters: list[Chapter]) -> tuple[list[_Part], int | None]:
+    """The book's parts in order, and the index of the appendices' overview page (their first page)."""
+    global _layout
+    known = _layout
+    if known is not None and known[0] is chapters and known[2] == len(chapters):
+        return known[1], known[3]
+    runs: list[list] = []
+    for i, ch in enumerate(chapters):
+        if runs and runs[-1][0] == ch.part and runs[-1][1] == ch.appendix:
+            runs[-1][3] = i + 1
+        else:
+            runs.append([ch.part, ch.appendix, i, i + 1])
+    parts, seen_appendix = [], False
+    for part, appendix, start, stop in runs:
+        parts.append(_Part(part, appendix, start, stop, appendix and not seen_appendix))
+        seen_appendix = seen_appendix or appendix
+    overview = next((p.start for p in parts if p.appendix), None)
+    _layout = (chapters, parts, len(chapters), overview)
+    return parts, overview
+
+
 def _nav_groups(chapters: list[Chapter], index: int, root: str, toc: list[dict], collapse_level: int = 2) -> list[dict]:
     """The sidebar: parts in book order, appendix parts nested under "Appendices" as Quarto nests them.
 
     A part whose level (1 for the book's parts, 2 under Appendices) reaches `collapse_level`
     (Quarto's `sidebar.collapse-level`, default 2) is collapsed unless it holds the current page."""
-    groups: list[dict] = []
-    for i, ch in enumerate(chapters):
-        item = _NavItem(href=root + page_file(chapters, i), number=ch.number, title=ch.title, label=ch.label,
+    def item(i: int) -> _NavItem:
+        ch = chapters[i]
+        return _NavItem(href=root + page_file(chapters, i), number=ch.number, title=ch.title, label=ch.label,
                         current=i == index, sections=toc if i == index else [])
-        if groups and groups[-1]["part"] == ch.part and groups[-1]["appendix"] == ch.appendix:
-            groups[-1]["items"].append(item)
-        else:
-            groups.append({"part": ch.part, "items": [item], "appendix": ch.appendix, "first_appendix": False})
-    overview = next((g["items"][0] for g in groups if g["appendix"]), None)
-    for k, group in enumerate(groups):
-        group["first_appendix"] = group["appendix"] and not any(g["appendix"] for g in groups[:k])
-        level = 2 if group["appendix"] else 1
-        holds_current = any(item.current for item in group["items"])
-        group["collapsible"] = bool(group["part"])
-        group["open"] = holds_current or level < collapse_level
-        group["count"] = len(group["items"])
-        group["more"] = None
-        if group["part"] and len(group["items"]) > SIDEBAR_PART_LIMIT:
-            group["more"] = {"count": len(group["items"]), "href": (overview or group["items"][0]).href,
-                             "title": (overview or group["items"][0]).title}
-            group["items"] = [item for item in group["items"] if item.current]
+
+    parts, overview = _parts(chapters)
+    groups: list[dict] = []
+    for p in parts:
+        level = 2 if p.appendix else 1
+        holds_current = p.start <= index < p.stop
+        count = p.stop - p.start
+        more = None
+        shown = range(p.start, p.stop)
+        if p.part and count > SIDEBAR_PART_LIMIT:
+            first = item(p.start if overview is None else overview)
+            more = {"count": count, "href": first.href, "title": first.title}
+            shown = [index] if holds_current else []
+        groups.append({"part": p.part, "items": [item(i) for i in shown], "appendix": p.appendix,
+                       "first_appendix": p.first_appendix, "collapsible": bool(p.part),
+                       "open": holds_current or level < collapse_level, "count": count, "more": more})
     return groups
 
 
