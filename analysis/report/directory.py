@@ -216,9 +216,10 @@ def records(ds: Dataset) -> dict:
     labels = ind["label"].to_dict()
     obs = ds.observations.sort_values(["indicator", "breakdown", "year", "source"], na_position="first")
     scored = indicators.scores(ds).set_index("cluster")
+    rows_of = obs.groupby("entity", sort=False).indices  # once, not a scan of every figure per cluster
     out = []
     for _, c in clusters.iterrows():
-        mine = obs[obs["entity"] == c["id"]]
+        mine = obs.iloc[rows_of.get(c["id"], [])]
         out.append(_cluster(ds, c, [_figure(ds, r, labels) for _, r in mine.iterrows()], scored))
     references = [_reference(ds, b) for _, b in ds["benchmarks"].iterrows()]
     used = {f["indicator"] for c in out for f in c["figures"]} | {r["indicator"] for r in references}
