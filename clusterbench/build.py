@@ -126,6 +126,15 @@ def _execute_job(args: tuple) -> tuple:
     return result, time.perf_counter() - start
 
 
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to the project `root` ('ru/chapters/03-benchmarks.qmd'), or in full when it lies outside."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
 class ExecutionCache:
     """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
 
@@ -140,10 +149,7 @@ class ExecutionCache:
         source = doc.path
         # Keyed by the path inside the project, so a copy of the project (with its .cache) reuses the entries;
         # an entry is only used while its source, code, context and data hashes still match.
-        try:
-            name = source.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            name = str(source.resolve())
+        name = _relative(source, self.root)
         key = hashlib.sha256(f"{name}|{target}|{_text_hash(doc)}".encode()).hexdigest()[:24]
         return self.folder / f"{key}.pickle"
 
@@ -331,11 +337,6 @@ def _run_in_pool(todo: list[tuple], results: dict, cache: ExecutionCache, progre
             raise
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return Path(path).name
 
 
 def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
@@ -423,11 +424,7 @@ def _checked_data(data_dir: Path, cache_dir: Path) -> tuple:
 
 def _where(exc, root: Path) -> str:
     """A chapter problem as 'chapters/x.qmd:12: message', relative to the project."""
-    try:
-        rel = Path(exc.path).resolve().relative_to(root)
-    except ValueError:
-        rel = Path(exc.path)
-    return f"{rel}:{exc.line}: {exc.message}"
+    return f"{_relative(exc.path, root)}:{exc.line}: {exc.message}"
 
 
 def _load_books(root: Path, data_dir: Path, to: tuple[str, ...], lang: str = "en"):
