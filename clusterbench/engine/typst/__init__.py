@@ -179,11 +179,10 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     for ch in chapters:
         if "typst" not in ch.ast:
             raise PdfError(f"chapter {ch.label!r} ({ch.source}) has nothing for the PDF (ast['typst'])")
-    title_page = [text for text in (book.how_to_cite or "", licence_line) if text.strip()]
+    title_page = (book.how_to_cite or "", licence_line)
     converted = to_typst_many([(text, None, READER) for text in title_page]
                               + [(ch.ast["typst"], Path(ch.source).parent, "json") for ch in chapters])
-    given = dict(zip(title_page, converted))
-    cite, licence = given.get(book.how_to_cite or "", ""), given.get(licence_line, "")
+    cite, licence = (typst if text.strip() else "" for text, typst in zip(title_page, converted))
     bodies = converted[len(title_page):]
 
     source, spans = _main_file(book, chapters, bodies, cite=cite, licence=licence, kind=kind,
