@@ -82,6 +82,11 @@ class Project:
     def title(self) -> str:
         return str(self.book.get("title", ""))
 
+    @property
+    def pdf_profiles(self) -> int | None:
+        """`cb.pdf-profiles`: the most clusters whose full profiles the report PDF prints (None: no limit)."""
+        return (self.config.get("cb") or {}).get("pdf-profiles")
+
     def meta(self, key: str):
         """A value for `{{< meta key >}}`: book keys first (`title`, `author`...), then top-level, dotted paths allowed."""
         for scope in (self.book, self.config):
@@ -230,6 +235,9 @@ def _check_config(config: dict, file: str) -> None:
     _check_keys(sidebar, SIDEBAR_KEYS, "book.sidebar.", file)
     if "collapse-level" in sidebar and not (isinstance(sidebar["collapse-level"], int) and sidebar["collapse-level"] >= 1):
         raise ProjectError(f"{file}: book.sidebar.collapse-level must be a whole number from 1")
+    limit = (config.get("cb") or {}).get("pdf-profiles")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ProjectError(f"{file}: cb.pdf-profiles must be a whole number of clusters, not {limit!r}")
     if not book.get("author"):
         raise ProjectError(f"{file}: book.author is required (Typst books fail without it)")
     for name, options in config.get("format", {}).items():

@@ -59,23 +59,26 @@ def folder(lang: str) -> str:
 OWN_ROWS = {"observations": "entity", "assessments.csv": "cluster", "cluster_attributes.csv": "entity"}
 
 
-def pages(ds: Dataset, *, scorecard_link: bool, cache_dir: Path | None = None) -> dict[str, str]:
+def pages(ds: Dataset, *, scorecard_link: bool, cache_dir: Path | None = None, pdf_profiles: int | None = None) -> dict[str, str]:
     """The profile pages and their index, by project-relative path, in the data's language
     (`ds.language`: the Russian pages sit under ru/).
 
-    With `cache_dir`, a page whose inputs are unchanged since the last call is taken from there.
+    With `cache_dir`, a page whose inputs are unchanged since the last call is taken from there. A registry
+    of more than `pdf_profiles` clusters (`cb.pdf-profiles` in _quarto.yml) gets its full profiles on the
+    website only, and a short entry each in the PDF (`profile_markdown`'s `printed`).
     """
     from analysis import indicators, text
 
     prefix = folder(ds.language)
+    printed = pdf_profiles is None or len(ds["clusters"]) <= pdf_profiles
     with text.speaking(ds.language, ds.units):
         ranks = indicators.scores(ds).set_index("cluster")
-        cache = _ProfileCache(ds, ranks, scorecard_link, cache_dir / ds.language if cache_dir else None)
+        cache = _ProfileCache(ds, ranks, (scorecard_link, printed), cache_dir / ds.language if cache_dir else None)
         texts = {}
         for cid, view in _cluster_views(ds, skip=cache.valid()):
-            texts[cid] = profile_markdown(view, cid, ranks, scorecard_link=scorecard_link)
+            texts[cid] = profile_markdown(view, cid, ranks, scorecard_link=scorecard_link, printed=printed)
         texts = cache.update(texts)
-        out = {prefix + PROFILES_INDEX: index_markdown(ds)}
+        out = {prefix + PROFILES_INDEX: index_markdown(ds, printed)}
     for cid in ds["clusters"]["id"]:
         out[f"{prefix}{PROFILE_DIR.as_posix()}/{cid}.md"] = texts[cid]
     return out
@@ -119,9 +122,9 @@ class _ProfileCache:
     the scorecard ranks and the analysis code, so editing one cluster's figure re-makes one page.
     """
 
-    def __init__(self, ds: Dataset, ranks, scorecard_link: bool, folder: Path | None):
+    def __init__(self, ds: Dataset, ranks, options: tuple, folder: Path | None):
         self.path = folder / "profiles.pickle" if folder else None
-        self.keys = _page_keys(ds, ranks, scorecard_link) if folder else {}
+        self.keys = _page_keys(ds, ranks, options) if folder else {}
         stored = {}
         if self.path is not None and self.path.exists():
             try:
@@ -144,7 +147,7 @@ class _ProfileCache:
         return texts
 
 
-def _page_keys(ds: Dataset, ranks, scorecard_link: bool) -> dict[str, str]:
+def _page_keys(ds: Dataset, ranks, options: tuple) -> dict[str, str]:
     """A key per cluster that changes whenever anything its page shows may change."""
     import analysis
     import pandas as pd
@@ -156,7 +159,7 @@ def _page_keys(ds: Dataset, ranks, scorecard_link: bool) -> dict[str, str]:
               if (rel := p.relative_to(ds.root).as_posix()) not in own and not rel.startswith("observations/")]
     code = Path(analysis.__file__).resolve().parent
     common = hashlib.sha256("|".join([
-        hash_files(others, ds.root), hash_files(files(code, ("**/*.py",)), code), str(scorecard_link),
+        hash_files(others, ds.root), hash_files(files(code, ("**/*.py",)), code), repr(options),
         str(pd.util.hash_pandas_object(ranks, index=True).sum()),
     ]).encode()).hexdigest()
     frames, rows_of = _own_rows(ds)
@@ -239,7 +242,8 @@ def pre_render(ds: Dataset, root: Path, profiles: list[str], cache_dir: Path | N
     ds = language.localized(ds, lang)
     listed = {ref.path.resolve() for ref in project.chapters}
     files = {} if is_collection(profiles) else pages(
-        ds, scorecard_link=(root / folder(lang) / "chapters" / "05-scorecard.qmd").resolve() in listed, cache_dir=cache_dir)
+        ds, scorecard_link=(root / folder(lang) / "chapters" / "05-scorecard.qmd").resolve() in listed, cache_dir=cache_dir,
+        pdf_profiles=project.pdf_profiles)
     files[METADATA] = metadata(ds, root, profiles)
     files[HEAD] = head_html(root, profiles)
     return files

@@ -175,6 +175,21 @@ def test_running_header_names_the_chapter_on_its_later_pages(tmp_path):
         assert heads == list(range(opening + 1, opening + 1 + len(heads)))
 
 
+def test_an_unlisted_chapter_stays_out_of_the_contents(tmp_path):
+    """`.unlisted` on a chapter heading (a profile printed in brief) keeps it out of the contents and the bookmarks."""
+    chapters = [Chapter(source=tmp_path / f"{slug}.md", slug=slug, title=title, anchor=f"sec-{slug}", number=None, part=None,
+                        ast=bookparts.ast("Text.", "typst"), classes=classes)
+                for slug, title, classes in (("listed", "A listed chapter", ()),
+                                             ("brief", "A cluster in brief", ("unnumbered", "cb-compact", "unlisted")))]
+    out = render_pdf(BookInfo(title="Cluster Benchmark", date="2026-11-23"), chapters, tmp_path / "brief.pdf",
+                     workdir=tmp_path / "work")
+    reader = pypdf.PdfReader(out)
+    assert [item.title for item in reader.outline] == ["A listed chapter"]
+    contents = _flat(reader.pages[2].extract_text())  # after the title page and its back
+    assert "A listed chapter" in contents and "A cluster in brief" not in contents
+    assert "A cluster in brief" in _flat(_text(out)[0])
+
+
 def test_hostile_text_is_literal(rendered):
     text, _ = _text(rendered[3])
     assert HOSTILE in _flat(text)

@@ -29,6 +29,24 @@ def test_the_pre_render_step_makes_a_page_per_cluster_listed_as_appendices(tmp_p
     assert 'name="cb-edition"' in files[prerender.HEAD]
 
 
+def test_profiles_print_in_full_up_to_the_pdf_profiles_limit():
+    ds = load(DATA)
+    n = len(ds["clusters"])
+    page = f"{profiles.PROFILE_DIR.as_posix()}/kaluga-pharma.md"
+    unlimited = prerender.pages(ds, scorecard_link=True)
+    assert prerender.pages(ds, scorecard_link=True, pdf_profiles=n) == unlimited
+    brief = prerender.pages(ds, scorecard_link=True, pdf_profiles=n - 1)
+    assert brief.keys() == unlimited.keys()
+    assert all(".unlisted" in text.partition("\n")[0] for path, text in brief.items() if path.startswith(profiles.PROFILE_DIR.as_posix()))
+    assert ".unlisted" not in unlimited[page] and 'when-format="html"' in brief[page]
+
+
+def test_the_books_limit_keeps_every_real_profile_in_the_pdf():
+    from analysis import project
+
+    assert len(load(DATA)["clusters"]) <= project.load(ROOT, ["book"]).pdf_profiles
+
+
 def test_the_collection_gets_the_edition_facts_but_no_profile_pages():
     files = prerender.pre_render(load(DATA), ROOT, ["practices"])
     assert set(files) == {prerender.METADATA, prerender.HEAD}

@@ -266,3 +266,29 @@ def test_the_russian_index_and_parts_name_the_same_pages_in_russian(ds, ru):
     pilots = [line for line in index.split("## Пилотные кластеры")[1].split("\n## ")[0].splitlines() if line.startswith("| [")]
     names = [re.match(r"\| \[([^\]]*)\]", line).group(1) for line in pilots]
     assert names == sorted(names, key=lambda n: n.casefold().replace("ё", "е"))  # as a Russian reader looks them up
+
+
+def test_an_unprinted_profile_is_whole_on_the_site_and_one_entry_in_the_pdf(ds, ranks):
+    from clusterbench.engine.parse import apply_conditions
+
+    full = profiles.profile_markdown(ds, "kaluga-pharma", ranks)
+    brief = profiles.profile_markdown(ds, "kaluga-pharma", ranks, printed=False)
+    heading, _, rest = brief.partition("\n")
+    # the heading stays in both formats (links to it still land), without a page break or a contents entry
+    assert heading == full.partition("\n")[0].replace("}", f" .{profiles.COMPACT} .{profiles.UNLISTED}}}")
+    site = apply_conditions(rest, profiles=["book"], target="html")
+    assert re.sub(r"\n+", "\n", site).strip() == re.sub(r"\n+", "\n", full.partition("\n")[2]).strip()
+    pdf = apply_conditions(rest, profiles=["book"], target="typst").strip()
+    assert pdf.startswith("**Pharmaceuticals, biotechnology and biomedicine cluster**. Pilot innovative territorial cluster; "
+                          "Kaluga Oblast, Russia; pharmaceuticals, biotechnology and medical industry.")
+    assert "website" in pdf and "\n\n" not in pdf  # one paragraph: no figures, tables or scorecard
+
+
+def test_the_profiles_index_says_when_the_pdf_has_short_entries(ds):
+    from clusterbench.engine.parse import apply_conditions
+
+    assert "short entry" not in profiles.index_markdown(ds)
+    brief = profiles.index_markdown(ds, printed=False)
+    assert "short entry" not in apply_conditions(brief, profiles=["book"], target="html")
+    assert f"With {len(ds['clusters'])} clusters, this PDF gives each cluster a short entry" in apply_conditions(
+        brief, profiles=["book"], target="typst")

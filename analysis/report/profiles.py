@@ -54,6 +54,8 @@ LIGHTS_RU = {"green": "зелёный", "amber": "жёлтый", "red": "кра�
 LITTLE_EVIDENCE = 3
 #: The class that marks a profile heading to be set without a page break in the PDF (the engine's Typst writer).
 COMPACT = "cb-compact"
+#: Quarto's class for a heading kept out of the table of contents (pandoc's Typst writer: `outlined: false`).
+UNLISTED = "unlisted"
 #: The figures an at-a-glance header shows first, by how much they say about a cluster's size and make-up.
 KEY_INDICATORS = ("participants", "organisations", "companies", "residents", "employees", "business_share", "sales",
                   "output_value", "production_value", "export_share_of_sales")
@@ -107,9 +109,15 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = None, scorecard_link: bool = False) -> str:
+def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = None, scorecard_link: bool = False,
+                     printed: bool = True) -> str:
     """A cluster's profile page. `ranks` is the scorecard of every pilot (`indicators.scores`, by cluster);
-    without it, it is computed from `ds`, which must then hold every pilot."""
+    without it, it is computed from `ds`, which must then hold every pilot.
+
+    With `printed=False` the page is whole on the website only; the PDF gets its heading, kept out of the contents,
+    and a one-paragraph entry (`_in_brief`). A registry of thousands of clusters would otherwise print thousands of
+    pages that no reader turns, and more than Typst can hold in memory.
+    """
     c = ds["clusters"].set_index("id").loc[cluster_id]
     if ranks is None:
         ranks = indicators.scores(ds).set_index("cluster")
@@ -118,14 +126,29 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     attrs = ds["cluster_attributes"]
     facts = len(obs) + int((attrs["entity"] == cluster_id).sum())
     little = facts < LITTLE_EVIDENCE and (score is None or not score["scored"])
-    out = _intro(ds, cluster_id, c, little, len(obs), facts - len(obs), score) + _glance(ds, c, obs, facts - len(obs), score, ranks)
+    out = _intro(ds, cluster_id, c, little, len(obs), facts - len(obs), score, printed) + _glance(ds, c, obs, facts - len(obs), score, ranks)
     out += _key_facts(ds, c)
     if len(obs):
         out += _figures(ds, obs) + _benchmarks(ds, obs)
     if c["kind"] == "pilot":
         out += _scorecard(ds, cluster_id, score, ranks, scorecard_link)
     out += _other_facts(ds, cluster_id) + _related_practices(ds, cluster_id)
+    if not printed:
+        out = [*out[:2], '::: {.content-visible when-format="html"}', *out[2:], ":::", "",
+               '::: {.content-hidden when-format="html"}', _in_brief(ds, c), ":::"]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _in_brief(ds: Dataset, c: pd.Series) -> str:
+    """A profile's entry in a PDF that does not print the profile: the cluster's name, kind, place and industry,
+    and where the rest is."""
+    place = ", ".join(_cell(v) for v in (c["region"], text.country(c["country"])) if pd.notna(v) and v != "")
+    kind = _words(KIND_WORDS, KIND_WORDS_RU)[c["kind"]]
+    industry = _cell(ds.vocab.industry_group[c["industry_group"]])
+    return say(f"**{esc(c['name'])}**. {kind}; {place}; {industry.lower()}. Its full profile, with every figure, "
+               "its benchmarks and sources, is on the report's website.",
+               f"**{esc(c['name'])}**. {kind}; {place}; {industry.lower()}. Полный профиль со всеми показателями, "
+               "сравнением с ориентирами и источниками опубликован на сайте доклада.")
 
 
 #: Profile pages sit one folder below the chapters, so their citations link up to the References.
@@ -147,11 +170,13 @@ def _tally(figures: int, others: int) -> str:
     return text.listing(given) + (f", {missing[0]} нет" if given and missing else "")
 
 
-def _intro(ds: Dataset, cluster_id: str, c: pd.Series, little: bool, figures: int, others: int, score) -> list[str]:
-    """The heading (set without a page break in the PDF when the page is short), then, when the sources say
-    little, a sentence that says so and what they do give, then the cluster's full name and kind."""
-    compact = f" .{COMPACT}" if little else ""
-    out = [f"# {esc(c['short_name'])} {{#sec-profile-{cluster_id} .unnumbered{compact}}}", ""]
+def _intro(ds: Dataset, cluster_id: str, c: pd.Series, little: bool, figures: int, others: int, score,
+           printed: bool = True) -> list[str]:
+    """The heading (set without a page break in the PDF when the page is short or not printed, and kept out of the
+    PDF's contents when not printed), then, when the sources say little, a sentence that says so and what they do
+    give, then the cluster's full name and kind."""
+    classes = "".join(f" .{name}" for name, on in ((COMPACT, little or not printed), (UNLISTED, not printed)) if on)
+    out = [f"# {esc(c['short_name'])} {{#sec-profile-{cluster_id} .unnumbered{classes}}}", ""]
     if little:
         signs = ""
         if score is not None:
@@ -491,7 +516,8 @@ def _in_book_order(ds: Dataset) -> pd.DataFrame:
     return clusters.sort_values(["order", "by_name"])
 
 
-def index_markdown(ds: Dataset) -> str:
+def index_markdown(ds: Dataset, printed: bool = True) -> str:
+    """The profiles' index page; with `printed=False` (see `profile_markdown`) the PDF's copy says the profiles are in brief."""
     clusters = _in_book_order(ds)
     kinds = _words({"pilot": "Pilot clusters", "pilot_component": "Parts of pilot clusters",
                     "russian_other": "Other Russian clusters", "foreign": "Foreign clusters"},
@@ -503,6 +529,12 @@ def index_markdown(ds: Dataset) -> str:
                "На каждый кластер — отдельная страница: основные сведения и их достоверность, все показатели кластера "
                "с источником и отметкой качества, сравнение с международными ориентирами, строка сводной оценки "
                "(для пилотных кластеров) и лучшие практики, которые к нему относятся."), ""]
+    if not printed:
+        out += ['::: {.content-hidden when-format="html"}',
+                say(f"Those pages are on the report's website. With {num(len(clusters))} clusters, this PDF gives each cluster "
+                    "a short entry instead: its name, kind, place and industry.",
+                    f"Эти страницы опубликованы на сайте доклада. Кластеров {num(len(clusters))}, поэтому в этом PDF "
+                    "у каждого только краткая запись: название, тип, местоположение и отрасль."), ":::", ""]
     for kind, group in clusters.groupby("kind", sort=False):
         rows = [[f"[{esc(r['short_name'])}](profiles/{r['id']}.md)", _cell(r["region"]), _cell(ds.vocab.industry_group[r["industry_group"]])]
                 for _, r in group.iterrows()]

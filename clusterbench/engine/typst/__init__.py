@@ -48,6 +48,8 @@ READER = "markdown-citations-raw_html-raw_tex"
 KINDS = ("report", "collection")
 #: A class on a chapter's first-level heading: in the PDF the chapter does not start a new page.
 COMPACT_CLASS = "cb-compact"
+#: Quarto's class for a heading the table of contents leaves out.
+UNLISTED_CLASS = "unlisted"
 
 _WORDS = {
     "en": {
@@ -297,7 +299,9 @@ def _chapter_lines(ch: Chapter, body: str, *, part_page: bool) -> list[str]:
     label = f" #label({typst_string(ch.anchor)})" if ch.anchor else ""
     numbering = f"(..n) => {typst_string(str(ch.number))}" if ch.number is not None else "none"
     compact = ", supplement: [Compact]" if COMPACT_CLASS in ch.classes else ""
-    return lines + [f"#heading(level: 1, numbering: {numbering}{compact}, {typst_string(ch.title)}){label}", "", body.rstrip("\n")]
+    unlisted = ", outlined: false" if UNLISTED_CLASS in ch.classes else ""  # as pandoc writes an `.unlisted` heading
+    return lines + [f"#heading(level: 1, numbering: {numbering}{compact}{unlisted}, {typst_string(ch.title)}){label}",
+                    "", body.rstrip("\n")]
 
 
 def _spans(lines: list[str], starts: list[int], chapters: list[Chapter]) -> list[_Span]:
