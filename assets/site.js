@@ -48,6 +48,7 @@
       chartNoLibrary: "This interactive chart could not be shown because the chart library (assets/vega-bundle.js) did not load.",
       chartFailed: "This chart could not be drawn.",
       searchOff: "Search is not available: the search index (assets/search-index.js) did not load.",
+      searchLoading: "Loading the search index\u2026",
       noResults: function (q) { return "No results for \u201c" + q + "\u201d."; },
       results: function (n, max) {
         return n + (n === 1 ? " result" : " results") + (n > max ? ", showing the first " + max : "") + ".";
@@ -71,6 +72,7 @@
       chartNoLibrary: "Не удалось показать интерактивный график: не загрузилась библиотека графиков (assets/vega-bundle.js).",
       chartFailed: "Не удалось построить график.",
       searchOff: "Поиск недоступен: не загрузился поисковый индекс (assets/search-index.js).",
+      searchLoading: "Загружается поисковый индекс\u2026",
       noResults: function (q) { return "По запросу \u00ab" + q + "\u00bb ничего не найдено."; },
       results: function (n, max) {
         return "Найдено: " + counted(n, { one: "результат", few: "результата", many: "результатов" })
@@ -591,12 +593,35 @@
     if (!form || !input || !panel) return;
     var prepared = null;
     var lastQuery = null;
+    // The index is fetched when the search box is first used, not with every page: on a large
+    // registry it is megabytes. A classic script, so it also loads from file://.
+    var loading = false;
+    var tried = false;
+    var openFirst = false;
 
     function index() {
       if (prepared === null && Array.isArray(window.CB_SEARCH_INDEX)) {
         prepared = prepare(window.CB_SEARCH_INDEX);
       }
       return prepared;
+    }
+
+    function loadIndex() {
+      if (tried || Array.isArray(window.CB_SEARCH_INDEX) || !form.getAttribute("data-index")) return;
+      loading = tried = true;
+      var script = document.createElement("script");
+      script.src = form.getAttribute("data-index");
+      script.onload = script.onerror = function () {
+        loading = false;
+        script.onload = script.onerror = null;
+        if (form.contains(document.activeElement) && input.value.trim()) render(input.value);
+        if (openFirst) {
+          openFirst = false;
+          var first = links()[0];
+          if (first) window.location.href = first.href;
+        }
+      };
+      document.head.appendChild(script);
     }
 
     function links() {
@@ -621,9 +646,10 @@
       }
       var data = index();
       if (!data) {
+        loadIndex();
         var off = document.createElement("p");
         off.className = "search-empty";
-        off.textContent = T.searchOff;
+        off.textContent = loading ? T.searchLoading : T.searchOff;
         panel.appendChild(off);
         panel.hidden = false;
         announce(off.textContent);
@@ -686,6 +712,7 @@
       render(input.value);
     });
     input.addEventListener("focus", function () {
+      loadIndex();
       if (input.value.trim()) {
         if (input.value !== lastQuery) render(input.value);
         else panel.hidden = false;
@@ -736,6 +763,7 @@
       render(input.value);
       var first = links()[0];
       if (first) window.location.href = first.href;
+      else if (loading) openFirst = true;  // Enter before the index arrived: open the first result when it does
     });
     form.addEventListener("focusout", function (event) {
       if (!event.relatedTarget || !form.contains(event.relatedTarget)) {

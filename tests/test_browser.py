@@ -288,6 +288,29 @@ def test_search_finds_a_cluster_and_opens_its_page(open_page, site, site_url, mo
     assert guard.blocked == []
 
 
+def test_the_search_index_loads_when_search_is_first_used_and_enter_waits_for_it(open_page, site, site_url):
+    """A page does not fetch the index (megabytes on a large registry) until the reader uses the search box;
+    Enter pressed before it has arrived opens the first result once it has."""
+    base = base_url("http", site, site_url)
+    page, guard = open_page(base)
+    held = []
+    page.route("**/assets/search-index.js", lambda route: held.append(route))  # the index arrives when the test lets it
+    page.goto(base + "index.html")
+    page.wait_for_load_state("load")
+    assert held == [] and page.evaluate("typeof window.CB_SEARCH_INDEX") == "undefined"
+    cluster, words = SEARCHES[0]
+    page.fill("#search-input", words)
+    page.press("#search-input", "Enter")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1 and "Loading the search index" in page.locator("#search-results").inner_text()
+    held[0].continue_()
+    page.wait_for_url(f"**/{cluster}.html", timeout=10_000)
+    assert guard.blocked == []
+
+
 # --- screenshots for the reviewer ---------------------------------------------------------------
 
 

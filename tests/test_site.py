@@ -460,7 +460,7 @@ def test_the_404_page_has_search_and_links_from_the_sites_path(built):
     html = page(built, "404.html")
     assert '<meta name="robots" content="noindex">' in html and 'rel="canonical"' not in html
     assert 'id="search-input"' in html and 'data-root="/cb/"' in html
-    assert 'href="/cb/assets/site.css"' in html and 'src="/cb/assets/search-index.js"' in html
+    assert 'href="/cb/assets/site.css"' in html and 'data-index="/cb/assets/search-index.js"' in html
     assert '<a href="/cb/index.html">home page</a>' in html
     assert 'aria-current' not in between(html, '<nav', '</nav>')  # no chapter is the current one
     assert "404.html" not in [e["url"] for e in load_index(built[0] / "assets" / "search-index.js")]
@@ -513,5 +513,19 @@ def test_the_search_index_of_a_very_large_book_stays_within_its_budget(monkeypat
     book, chapters = make_book()
     pages = chapters + _profiles(40)
     entries = site.build_search_index(pages)
-    assert len([e for e in entries if e["level"] == 1]) == len(pages)  # every page is still found
+    assert [e["url"] for e in entries] == [site.page_file(pages, i) for i in range(len(pages))]  # one entry a page
     assert all(len(e["body"]) <= site.SNIPPET_CHARS + 1 for e in entries)  # 3,000 / 43 pages < the snippet length
+    assert "critical mass of participants" in entries[1]["body"]  # a page's sections are in its one entry
+
+
+def test_a_large_books_search_index_stays_near_its_budget_and_finds_every_page(monkeypatch):
+    monkeypatch.setattr(site, "SEARCH_BUDGET", 400_000)
+    book, chapters = make_book()
+    long_text = bookparts.ast("## Key facts {#key-facts}\n\n" + "A long profile text. " * 300, "html")
+    pages = chapters + [replace(p, ast=long_text) for p in _profiles(1_000)]
+    entries = site.build_search_index(pages)
+    assert len(entries) == len(pages) and all(e["level"] == 1 for e in entries)
+    assert all(len(e["body"]) <= 201 for e in entries[len(chapters):])  # half of 400 characters a page
+    assert len(site.search_index_script(entries)) < 2 * site.SEARCH_BUDGET
+    small = site.build_search_index(chapters)
+    assert any(e["level"] == 2 for e in small) and max(len(e["body"]) for e in small) > 201  # a small book: sections, whole

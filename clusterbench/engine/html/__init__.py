@@ -495,30 +495,33 @@ def build_search_index(chapters: list[Chapter]) -> list[dict]:
 
 def _search_entries(chapters: list[Chapter], i: int) -> list[dict]:
     """`build_search_index`'s entries for chapters[i]."""
-    entries: list[dict] = []
-    # Every page is indexed, but a very large book gets less body text per page, so the index
-    # (loaded by every page) stays within SEARCH_BUDGET characters: 5,000 profiles give 800 each.
-    body_chars = max(SNIPPET_CHARS, min(BODY_CHARS, SEARCH_BUDGET // max(1, len(chapters))))
+    # Every page is indexed. A book that fits SEARCH_BUDGET characters at BODY_CHARS a page gets an
+    # entry per section too; a larger one (thousands of profiles, whose sections share their titles)
+    # gets one entry a page with half its share of the budget as text, so the index stays near the budget.
+    share = SEARCH_BUDGET // max(1, len(chapters))
+    whole = share >= BODY_CHARS
+    body_chars = BODY_CHARS if whole else max(SNIPPET_CHARS, share // 2)
     chapter = chapters[i]
     html = _html_of(chapter)
-    numbers = section_numbers(html)
-    headings = [h for h in chapter.headings if h.level in (2, 3)]
+    headings = [h for h in chapter.headings if h.level in (2, 3)] if whole else []
     parser = _SectionText({h.anchor for h in headings})
     parser.feed(html)
     parser.close()
     url = page_file(chapters, i)
     intro = parser.text("")
-    entries.append(
-        {
-            "title": chapter.title,
-            "url": url,
-            "chapter": chapter.label,
-            "level": 1,
-            "number": "" if chapter.number is None else str(chapter.number),
-            "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
-            "body": _truncate(" ".join(filter(None, [chapter.description, intro])), body_chars),
-        }
-    )
+    page = {
+        "title": chapter.title,
+        "url": url,
+        "chapter": chapter.label,
+        "level": 1,
+        "number": "" if chapter.number is None else str(chapter.number),
+        "text": _truncate(chapter.description or intro, SNIPPET_CHARS),
+        "body": _truncate(" ".join(filter(None, [chapter.description, intro])), body_chars),
+    }
+    if not whole and not chapter.description:
+        del page["text"]  # the body's opening words are the snippet
+    entries = [page]
+    numbers = section_numbers(html) if headings else {}
     for heading in headings:
         body = parser.text(heading.anchor)
         entries.append(
