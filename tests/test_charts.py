@@ -19,7 +19,7 @@ from pathlib import Path
 import altair as alt
 import pytest
 
-from analysis import charts
+from analysis import charts, indicators
 from analysis.charts import export, figures, theme
 from analysis.data import load
 
@@ -527,3 +527,16 @@ def test_the_russian_scorecard_picker_and_statuses_are_russian(built_ru):
     assert '"Все кластеры"' in rest and "All clusters" not in rest and "Выделить кластер" in rest
     statuses = {r["status_label"] for rows in spec["datasets"].values() for r in rows if "status_label" in r}
     assert statuses == {"Выполняется", "Частично", "Не выполняется", "Нет данных"}
+
+
+def test_a_fields_tooltip_names_at_most_ten_pilots_and_counts_the_rest(ds):
+    """On a registry of thousands of pilots a bar would otherwise carry every name into the page."""
+    gap = indicators.specialisation_gap(ds)
+    names = "; ".join(f"Pilot {k:02d}" for k in range(25))
+    gap.loc[gap.index[0], "pilot_names"] = names
+    chart = charts.specialisation_gap(gap, source="", many=10)
+    rows = {r["field"]: r for r in export.chart_data(chart).to_dict("records")}
+    first = rows[gap.loc[gap.index[0], "field"]]
+    assert first["pilot_names"] == "; ".join(f"Pilot {k:02d}" for k in range(10)) + "; and 15 more"
+    untouched = gap.loc[gap.index[1]]  # at most ten names: as the analysis gave them
+    assert rows[untouched["field"]]["pilot_names"] == untouched["pilot_names"]

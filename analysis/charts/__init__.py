@@ -288,9 +288,24 @@ GAP_COLOURS = {
 GAP_STATUS = dict(zip(("present", "many", "few"), GAP_COLOURS))
 
 
+#: The most pilots a field's tooltip (and the chart's CSV) names; the rest are counted ("and 53 more").
+NAMES_SHOWN = 10
+
+
+def _some_names(listing: str) -> str:
+    """A "; "-separated list of names, cut to NAMES_SHOWN: on a registry of thousands of clusters every bar would
+    otherwise carry hundreds of names into the page."""
+    names = listing.split("; ") if listing else []
+    if len(names) <= NAMES_SHOWN:
+        return listing
+    rest = len(names) - NAMES_SHOWN
+    return "; ".join(names[:NAMES_SHOWN]) + text.say(f"; and {text.num(rest)} more", f"; и ещё {text.num(rest)}")
+
+
 def specialisation_gap(gap: pd.DataFrame, *, source: str, many: int) -> alt.VConcatChart:
     """Global clusters by field, coloured by whether Russian pilots work in the field."""
     d = gap.copy()
+    d["pilot_names"] = d["pilot_names"].map(_some_names)
     d["value_text"] = d.apply(lambda r: _fmt(r["world_clusters"]) + (" ?" if r["quality"] == "ambiguous" else ""), axis=1)
     d["pilots_text"] = d["pilot_names"].replace("", text.say("none", "нет"))
     d["source_reserve"] = d["named_by_source"].map({True: text.say("yes", "да"), False: text.say("no", "нет")})

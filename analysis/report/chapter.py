@@ -55,7 +55,8 @@ def chart_markdown(spec: dict) -> str:
     """
     spec = _finite(spec)
     chart_id = spec.get("usermeta", {}).get("id") or "chart"
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    # Text as UTF-8, not \u escapes: a Russian spec is a third of the size.
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     csv = ""
     if spec.get("usermeta", {}).get("data_columns"):
         csv = (f'<p class="cb-chart-data"><a class="cb-download" href="{FIGURE_DATA_DIR}/{chart_id}.csv" download>'
