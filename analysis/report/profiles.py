@@ -9,6 +9,8 @@ or the `*_RU` tables below, the data's words from the localized dataset (`analys
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from analysis import indicators, text
@@ -101,6 +103,36 @@ def _value(row: pd.Series, units: dict) -> str:
     if pd.isna(row["value"]):
         return say("not readable", "прочитать нельзя")
     return text.qualified(row["value"], row["qualifier"], _unit(units, row["unit"]), high=row.get("value_high"))
+
+
+@dataclass
+class _Measures:
+    """What every profile page looks up about the indicators and benchmarks, made once per dataset: a registry
+    of thousands of clusters would otherwise index these tables again on every page."""
+
+    indicators: pd.DataFrame  # the tables it was made from, to know when it is stale
+    benchmarks: pd.DataFrame
+    labels: pd.Series
+    direction: pd.Series
+    compared_with: dict = field(default_factory=dict)  # indicator -> `verdicts.benchmarks_for` it
+
+    def benchmarks_for(self, indicator: str) -> pd.DataFrame:
+        if indicator not in self.compared_with:
+            self.compared_with[indicator] = verdicts.benchmarks_for(indicator, self.benchmarks)
+        return self.compared_with[indicator]
+
+
+_measures: _Measures | None = None
+
+
+def _measures_of(ds: Dataset) -> _Measures:
+    """The `_Measures` of `ds`'s indicators and benchmarks; the pages of one registry share their tables."""
+    global _measures
+    indicators, benchmarks = ds["indicators"], ds["benchmarks"]
+    if _measures is None or _measures.indicators is not indicators or _measures.benchmarks is not benchmarks:
+        by_id = indicators.set_index("id")
+        _measures = _Measures(indicators, benchmarks, by_id["label"], by_id["direction"])
+    return _measures
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -202,7 +234,7 @@ def _key_numbers(ds: Dataset, obs: pd.DataFrame) -> list[str]:
         return []
     whole["key"] = whole["indicator"].map(lambda i: KEY_INDICATORS.index(i) if i in KEY_INDICATORS else len(KEY_INDICATORS))
     latest = whole.sort_values(["key", "indicator", "year"], ascending=[True, True, False], na_position="last")
-    labels = ds["indicators"].set_index("id")["label"]
+    labels = _measures_of(ds).labels
     shown = []
     for _, r in latest.drop_duplicates("indicator").head(KEY_NUMBERS).iterrows():
         about = [str(int(r["year"]))] if pd.notna(r["year"]) else []
@@ -295,7 +327,7 @@ def _key_facts(ds: Dataset, c: pd.Series) -> list[str]:
 
 
 def _figures(ds: Dataset, obs: pd.DataFrame) -> list[str]:
-    labels = ds["indicators"].set_index("id")["label"]
+    labels = _measures_of(ds).labels
     scope = _words(SCOPE, SCOPE_RU)
     rows = []
     for _, r in obs.sort_values(["indicator", "year"]).iterrows():
@@ -309,11 +341,11 @@ def _figures(ds: Dataset, obs: pd.DataFrame) -> list[str]:
 
 def _comparisons(ds: Dataset, obs: pd.DataFrame) -> list[tuple[pd.Series, pd.Series, verdicts.Verdict]]:
     """(figure, benchmark, verdict) for each of the cluster's figures and each benchmark it could be taken for."""
-    direction = ds["indicators"].set_index("id")["direction"]
+    measures = _measures_of(ds)
     out = []
     for _, r in obs.sort_values(["indicator", "year"]).iterrows():
-        for _, b in verdicts.benchmarks_for(r["indicator"], ds["benchmarks"]).iterrows():
-            out.append((r, b, verdicts.compare(r, b, direction.get(b["indicator"], "neutral"))))
+        for _, b in measures.benchmarks_for(r["indicator"]).iterrows():
+            out.append((r, b, verdicts.compare(r, b, measures.direction.get(b["indicator"], "neutral"))))
     return out
 
 
@@ -337,7 +369,7 @@ UNLIKE = ("different_scope", "different_measure", "different_unit")
 def _benchmark_rows(ds: Dataset, compared: list) -> list[list[str]]:
     """A row per decided (or undecided but like-for-like) comparison, with the benchmark's value and source; one row
     per figure for all the benchmarks it is unlike, which quotes no benchmark value, as none is compared."""
-    labels = ds["indicators"].set_index("id")["label"]
+    labels = _measures_of(ds).labels
     rows, unlike = [], {}
     for r, b, v in compared:
         year = f" ({int(r['year'])})" if pd.notna(r["year"]) else ""
