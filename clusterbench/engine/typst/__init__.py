@@ -23,8 +23,10 @@ timestamp both come from `book.date`.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -318,21 +320,41 @@ _LOCATION = re.compile(r"┌─ (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 
 
 def _compile(main: Path, *, date: dt.date | None, spans: list[_Span], out: Path) -> bytes:
+    """Compile in a process of its own: Typst keeps what it memoised for as long as its process lives (5 GB for a
+    2,000-page report), so two PDFs compiled in the build's process would hold both at once."""
+    stamp = (dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
+             if date else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    with cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        done = pool.submit(_compile_here, str(main), str(Path(main.resolve().anchor)), stamp).result()
+    if isinstance(done, _Failure):
+        raise PdfError(done.message if done.missing else _explain(done, main, spans, out))
+    pdf, warnings = done
+    for w in warnings:
+        log.warning("typst: %s", _first_line(w))
+    return pdf
+
+
+@dataclass
+class _Failure:
+    """A Typst error as the compiling process saw it (Typst's own exception does not cross processes)."""
+
+    message: str
+    diagnostic: str = ""
+    hints: tuple[str, ...] = ()
+    missing: bool = False  # no typst compiler at all
+
+
+def _compile_here(main: str, root: str, stamp: dt.datetime) -> tuple[bytes, list[str]] | _Failure:
     try:
         import typst
     except ImportError:
-        raise PdfError("the PDF needs the typst compiler: pip install typst") from None
-
-    stamp = (dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc)
-             if date else dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+        return _Failure("the PDF needs the typst compiler: pip install typst", missing=True)
     try:
-        pdf, warnings = typst.compile_with_warnings(
-            str(main), root=Path(main.resolve().anchor), timestamp=stamp)
+        pdf, warnings = typst.compile_with_warnings(main, root=root, timestamp=stamp)
     except typst.TypstError as e:
-        raise PdfError(_explain(e, main, spans, out)) from None
-    for w in warnings:
-        log.warning("typst: %s", _first_line(getattr(w, "diagnostic", "") or str(w)))
-    return pdf
+        return _Failure(getattr(e, "message", "") or str(e), getattr(e, "diagnostic", "") or "",
+                        tuple(getattr(e, "hints", None) or ()))
+    return pdf, [getattr(w, "diagnostic", "") or str(w) for w in warnings]
 
 
 def _explain(e, main: Path, spans: list[_Span], out: Path) -> str:
