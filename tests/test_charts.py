@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import pytest
 
 from analysis import charts, indicators
@@ -540,3 +541,19 @@ def test_a_fields_tooltip_names_at_most_ten_pilots_and_counts_the_rest(ds):
     assert first["pilot_names"] == "; ".join(f"Pilot {k:02d}" for k in range(10)) + "; and 15 more"
     untouched = gap.loc[gap.index[1]]  # at most ten names: as the analysis gave them
     assert rows[untouched["field"]]["pilot_names"] == untouched["pilot_names"]
+
+
+def test_the_factor_matrix_joins_russian_clusters_into_one_counted_column_beyond_forty(ds):
+    matrix, overlap = indicators.factor_matrix(ds), indicators.factor_overlap(ds)
+    russian = matrix[matrix["side"] == "russian"]
+    few = export.chart_data(charts.factor_matrix(matrix, overlap, source=""))
+    assert set(few["subject_label"]) == set(matrix["subject_label"]) and len(few) == len(matrix)  # a column each
+    copies = [russian.assign(subject=russian["subject"] + f"-{k}", subject_label=russian["subject_label"] + f" {k}")
+              for k in range(charts.FACTOR_COLUMNS)]
+    many = pd.concat([matrix, *copies], ignore_index=True)
+    n = many.loc[many["side"] == "russian", "subject"].nunique()
+    shown = export.chart_data(charts.factor_matrix(many, overlap, source=""))
+    foreign = matrix[matrix["side"] == "foreign"]
+    assert set(shown["subject_label"]) == set(foreign["subject_label"]) | {f"Russian clusters ({n})"}
+    joined = shown[shown["side"] == "russian"].set_index("factor")["items"]
+    assert joined.to_dict() == many[many["side"] == "russian"].groupby("factor")["subject"].nunique().to_dict()

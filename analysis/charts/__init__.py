@@ -627,8 +627,27 @@ def foreign_figures(figures: pd.DataFrame, *, source: str) -> alt.VConcatChart:
 # --- success factors -------------------------------------------------------------------
 
 
+#: The success-factor matrix gives each Russian cluster a column up to this many; beyond, the Russian clusters
+#: share one column that counts how many of them name each factor (a column per cluster would be metres wide).
+FACTOR_COLUMNS = 40
+
+
+def _russian_column(matrix: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The matrix with its Russian clusters as one column (`items`: how many name the factor) when they are more
+    than FACTOR_COLUMNS, and how many Russian clusters it names (0 when each keeps its column)."""
+    russian = matrix[matrix["side"] == "russian"]
+    n = russian["subject"].nunique()
+    if n <= FACTOR_COLUMNS:
+        return matrix, 0
+    joined = russian.groupby(["side", "factor", "factor_label", "side_label"], as_index=False).agg(items=("subject", "nunique"))
+    joined = joined.assign(subject="russian", subject_label=text.say(f"Russian clusters ({text.num(n)})",
+                                                                     f"Российские кластеры ({text.num(n)})"))
+    return pd.concat([matrix[matrix["side"] != "russian"], joined[matrix.columns]], ignore_index=True), n
+
+
 def factor_matrix(matrix: pd.DataFrame, overlap: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """Which preconditions each country or Russian cluster names, factors ordered shared first."""
+    matrix, joined = _russian_column(matrix)
     d = matrix.copy()
     ov = overlap.copy()
     ov["rank"] = ov["overlap"].map({"shared": 0, "foreign only": 1, "Russian only": 2})
@@ -647,7 +666,9 @@ def factor_matrix(matrix: pd.DataFrame, overlap: pd.DataFrame, *, source: str) -
         tooltip=[alt.Tooltip("factor_label:N", title=text.say("Factor", "Фактор")),
                  alt.Tooltip("subject_label:N", title=text.say("Named by", "Кем назван")),
                  alt.Tooltip("overlap:N", title=text.say("Across the two sides", "Совпадение сторон")),
-                 alt.Tooltip("items:Q", title=text.say("Bullets in the source table", "Пунктов в таблице источника"))],
+                 alt.Tooltip("items:Q", title=text.say("Bullets in the source table", "Пунктов в таблице источника") if not joined
+                             else text.say("Bullets in the source table (a country) or clusters naming it (Russia)",
+                                           "Пунктов в таблице источника (страна) или кластеров, назвавших фактор (Россия)"))],
     ).add_params(hover)
     chart = cells.properties(width=26 * len(subjects), height=20 * len(factor_order), name="factor_matrix")
     sep = text.say(", ", "; ")  # Russian labels hold commas of their own
