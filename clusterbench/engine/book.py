@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,8 +208,7 @@ def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list
     targets = _targets(book, numbered)
     chapters = []
     for index, (pc, ast, assembly) in enumerate(zip(book.chapters, asts, assemblies)):
-        refs = {label: (t.text, book.href(label, t.chapter, index, target)) for label, t in targets.items()}
-        missing = crossref.resolve(ast, refs, book.chapter_href(index, target))
+        missing = crossref.resolve(ast, _Refs(book, targets, index, target), book.chapter_href(index, target))
         if missing.labels:
             label = missing.labels[0]
             raise QmdError(pc.doc.path, _source_line(pc, f"@{label}"), f"unresolved cross-reference @{label}")
@@ -217,6 +217,24 @@ def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list
             raise QmdError(pc.doc.path, _source_line(pc, f"]({link}"), f"link to {link}, which is not a chapter of this book")
         chapters.append(to_chapter(pc, {target: json.dumps(ast, ensure_ascii=False)}, numbered[index].headings, assembly.title))
     return chapters
+
+
+class _Refs(Mapping):
+    """Every target's text and href as one chapter links to it, each href worked out only when the chapter
+    cites that label: building them all for every chapter made a book of thousands of profiles quadratic."""
+
+    def __init__(self, book: Book, targets: dict, index: int, target: str):
+        self.book, self.targets, self.index, self.target = book, targets, index, target
+
+    def __getitem__(self, label: str) -> tuple[str, str]:
+        t = self.targets[label]
+        return t.text, self.book.href(label, t.chapter, self.index, self.target)
+
+    def __iter__(self):
+        return iter(self.targets)
+
+    def __len__(self) -> int:
+        return len(self.targets)
 
 
 def _inline(text: str, values: dict[str, str]) -> str:

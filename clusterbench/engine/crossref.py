@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from clusterbench.engine import pandoc
 from clusterbench.engine.document import Heading
@@ -195,7 +195,7 @@ class Unresolved:
     links: list[str] = field(default_factory=list)
 
 
-def resolve(ast: dict, refs: dict[str, tuple[str, str]], chapter_href: Callable[[str, str], str | None]) -> Unresolved:
+def resolve(ast: dict, refs: Mapping[str, tuple[str, str]], chapter_href: Callable[[str, str], str | None]) -> Unresolved:
     """Replace cross-references and links to chapter files, in place.
 
     `refs` maps a label to its text and href ("Figure 2.1", "02-x.html#fig-a"); `chapter_href`
@@ -227,7 +227,7 @@ def resolve(ast: dict, refs: dict[str, tuple[str, str]], chapter_href: Callable[
     return missing
 
 
-def _reference(cite: dict, refs: dict[str, tuple[str, str]], missing: Unresolved) -> list:
+def _reference(cite: dict, refs: Mapping[str, tuple[str, str]], missing: Unresolved) -> list:
     citations, written = cite["c"]
     if not all(c["citationId"].split("-", 1)[0] in KIND_NAMES and "-" in c["citationId"] for c in citations):
         return written
