@@ -129,9 +129,13 @@ def _quality_label(quality: str) -> str:
     return _words(QUALITIES, QUALITIES_RU).get(quality, quality)
 
 
-def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
-    """One observation as the compare tool shows it."""
+def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str], sources: dict) -> dict:
+    """One observation as the compare tool shows it. `sources` keeps each source's fields once worked out:
+    thousands of figures cite the same few places."""
     breakdown = r["breakdown"] if _given(r["breakdown"]) else None
+    where = tuple(str(r.get(k)) for k in ("source", "locator", "cites", "cited_work"))
+    if where not in sources:
+        sources[where] = source_fields(ds, r)
     return {
         "indicator": r["indicator"], "breakdown": breakdown,
         "label": labels.get(r["indicator"], r["indicator"]) + (f" ({language.term(ds, 'breakdown', breakdown)})" if breakdown else ""),
@@ -140,7 +144,7 @@ def _figure(ds: Dataset, r: pd.Series, labels: dict[str, str]) -> dict:
         "text": _value_text(ds, r["value"], r["qualifier"], r["unit"], r["value_high"]),
         "year": _plain(r["year"]), "scope": r["scope"], "scope_label": _scope_label(r["scope"]),
         "quality": r["quality"], "quality_label": _quality_label(r["quality"]),
-        **source_fields(ds, r),
+        **sources[where],
     }
 
 
@@ -217,10 +221,10 @@ def records(ds: Dataset) -> dict:
     obs = ds.observations.sort_values(["indicator", "breakdown", "year", "source"], na_position="first")
     scored = indicators.scores(ds).set_index("cluster")
     rows_of = obs.groupby("entity", sort=False).indices  # once, not a scan of every figure per cluster
-    out = []
+    out, sources = [], {}
     for _, c in clusters.iterrows():
         mine = obs.iloc[rows_of.get(c["id"], [])]
-        out.append(_cluster(ds, c, [_figure(ds, r, labels) for _, r in mine.iterrows()], scored))
+        out.append(_cluster(ds, c, [_figure(ds, r, labels, sources) for _, r in mine.iterrows()], scored))
     references = [_reference(ds, b) for _, b in ds["benchmarks"].iterrows()]
     used = {f["indicator"] for c in out for f in c["figures"]} | {r["indicator"] for r in references}
     return {
