@@ -135,6 +135,9 @@ class Book:
         self.project = project
         self.chapters = chapters
         self.by_path = {pc.doc.path.resolve(): k for k, pc in enumerate(chapters)}
+        # (folder, linked file) -> chapter index or None: resolving a path asks the file system, and
+        # thousands of profile pages link the same few chapters
+        self._linked: dict[tuple[Path, str], int | None] = {}
 
     def href(self, label: str, chapter: int, here: int, target: str) -> str:
         if target == "html":
@@ -148,7 +151,9 @@ class Book:
         here_dir = self.chapters[here].doc.path.parent
 
         def href(file: str, fragment: str) -> str | None:
-            index = self.by_path.get((here_dir / file).resolve())
+            if (here_dir, file) not in self._linked:
+                self._linked[here_dir, file] = self.by_path.get((here_dir / file).resolve())
+            index = self._linked[here_dir, file]
             if index is None:
                 return None
             pc = self.chapters[index]
