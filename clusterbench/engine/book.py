@@ -203,16 +203,21 @@ def _targets(book: Book, numbered: list[crossref.Numbered]) -> dict[str, Target]
 def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list[Chapter]:
     """Read every assembled chapter with pandoc, number it and resolve its references: the chapters for one writer."""
     try:
-        asts = crossref.read_many([a.markdown for a in assemblies], target)
+        texts = crossref.read_many_json([a.markdown for a in assemblies], target)
     except pandoc.PandocError as e:
         if e.index is None:  # pandoc itself failed, not one chapter
             raise
         raise QmdError(book.chapters[e.index].doc.path, 1, f"pandoc could not read the chapter: {e}") from None
     lang = str(book.project.config.get("lang") or "en")
-    numbered = [crossref.number(ast, pc.number, lang) for ast, pc in zip(asts, book.chapters)]
+    # Two passes with one parsed AST at a time: the first numbers every chapter to learn the book's targets,
+    # the second numbers each again and resolves its references. Keeping every AST parsed between the two
+    # took gigabytes in a book of thousands of pages.
+    numbered = [crossref.number(json.loads(text), pc.number, lang) for text, pc in zip(texts, book.chapters)]
     targets = _targets(book, numbered)
     chapters = []
-    for index, (pc, ast, assembly) in enumerate(zip(book.chapters, asts, assemblies)):
+    for index, (pc, assembly) in enumerate(zip(book.chapters, assemblies)):
+        ast = json.loads(texts[index])
+        crossref.number(ast, pc.number, lang)
         missing = crossref.resolve(ast, _Refs(book, targets, index, target), book.chapter_href(index, target))
         if missing.labels:
             label = missing.labels[0]

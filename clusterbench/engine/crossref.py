@@ -34,14 +34,14 @@ _CHAPTER_FILE = re.compile(r"^(?!https?:|mailto:|#)([^#?]+\.(?:qmd|md))(#.*)?$")
 
 def read(markdown: str, target: str) -> dict:
     """Pandoc's AST (as JSON data) of one chapter's Markdown for one target."""
-    return read_many([markdown], target)[0]
+    return json.loads(read_many_json([markdown], target)[0])
 
 
-def read_many(markdowns: list[str], target: str) -> list[dict]:
-    """`read` for each chapter, in batches (pandoc.convert_many); PandocError.index names the failing one."""
+def read_many_json(markdowns: list[str], target: str) -> list[str]:
+    """`read` for each chapter, in batches (pandoc.convert_many), each AST left as pandoc's JSON text (a fraction
+    of the memory the parsed AST takes); PandocError.index names the failing one."""
     texts = [strip_comments(m) if target == "typst" else m for m in markdowns]
-    conversions = [pandoc.Conversion(text, READERS[target], "json") for text in texts]
-    return [json.loads(out) for out in pandoc.convert_many(conversions, kind="ast")]
+    return pandoc.convert_many([pandoc.Conversion(text, READERS[target], "json") for text in texts], kind="ast")
 
 
 def strip_comments(markdown: str) -> str:
