@@ -190,6 +190,34 @@ def test_an_unlisted_chapter_stays_out_of_the_contents(tmp_path):
     assert "A cluster in brief" in _flat(_text(out)[0])
 
 
+def test_a_chart_taller_than_the_page_allows_is_shrunk_whole_not_cropped(tmp_path):
+    """A tall chart (a narrow matrix with many rows) is set at most 205 mm high; its top and bottom edges stay."""
+    import io
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from conftest import missing_tool
+
+    if not shutil.which("pdftoppm"):
+        missing_tool("pdftoppm missing: apt-get install poppler-utils (.ci/run does)")
+    svg = ('<svg xmlns=\\"http://www.w3.org/2000/svg\\" width=\\"100\\" height=\\"400\\" viewBox=\\"0 0 100 400\\">'
+           '<rect width=\\"100\\" height=\\"400\\" fill=\\"#ffffff\\"/><rect width=\\"100\\" height=\\"12\\" fill=\\"#ff0000\\"/>'
+           '<rect y=\\"388\\" width=\\"100\\" height=\\"12\\" fill=\\"#0000ff\\"/></svg>')
+    chart = f'::: {{#fig-tall}}\n```{{=typst}}\n#image(bytes("{svg}"), format: "svg", width: 100%)\n```\n\nA tall chart.\n:::\n'
+    chapter = Chapter(source=tmp_path / "01-tall.qmd", slug="01-tall", title="Tall", anchor="sec-tall", number=1, part=None,
+                      ast=bookparts.ast(chart, "typst", 1))
+    out = render_pdf(BookInfo(title="Cluster Benchmark", date="2026-11-23"), [chapter], tmp_path / "tall.pdf",
+                     workdir=tmp_path / "work")
+    page = next(i for i, p in enumerate(pypdf.PdfReader(out).pages, 1) if "A tall chart" in (p.extract_text() or ""))
+    png = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "40", "-png", "-singlefile", str(out)],
+                         capture_output=True, check=True).stdout
+    colours = {rgb for _, rgb in Image.open(io.BytesIO(png)).convert("RGB").getcolors(1 << 20)}
+    assert any(r > 200 and g < 80 and b < 80 for r, g, b in colours), "the chart's top edge was cropped"
+    assert any(b > 200 and r < 80 and g < 80 for r, g, b in colours), "the chart's bottom edge was cropped"
+
+
 def test_hostile_text_is_literal(rendered):
     text, _ = _text(rendered[3])
     assert HOSTILE in _flat(text)
