@@ -171,10 +171,15 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     return "\n".join(out).rstrip() + "\n"
 
 
+def _place(c: pd.Series) -> str:
+    """Where a cluster is: 'Kaluga Oblast, Russia'."""
+    return ", ".join(_cell(v) for v in (c["region"], text.country(c["country"])) if pd.notna(v) and v != "")
+
+
 def _in_brief(ds: Dataset, c: pd.Series) -> str:
     """A profile's entry in a PDF that does not print the profile: the cluster's name, kind, place and industry,
     and where the rest is."""
-    place = ", ".join(_cell(v) for v in (c["region"], text.country(c["country"])) if pd.notna(v) and v != "")
+    place = _place(c)
     kind = _words(KIND_WORDS, KIND_WORDS_RU)[c["kind"]]
     industry = _cell(ds.vocab.industry_group[c["industry_group"]])
     return say(f"**{esc(c['name'])}**. {kind}; {place}; {industry.lower()}. Its full profile, with every figure, "
@@ -246,7 +251,7 @@ def _key_numbers(ds: Dataset, obs: pd.DataFrame) -> list[str]:
 
 def _glance(ds: Dataset, c: pd.Series, obs: pd.DataFrame, others: int, score, ranks: pd.DataFrame) -> list[str]:
     """The at-a-glance header: kind, place, industry, support group, key numbers and how much evidence there is."""
-    place = ", ".join(_cell(v) for v in (c["region"], text.country(c["country"])) if pd.notna(v) and v != "")
+    place = _place(c)
     lines = [f"- **{say('Kind', 'Тип')}:** {_words(KIND_WORDS, KIND_WORDS_RU)[c['kind']]}",
              f"- **{say('Where', 'Местоположение')}:** {place}",
              f"- **{say('Industry', 'Отрасль')}:** {_cell(ds.vocab.industry_group[c['industry_group']])}"]
