@@ -45,6 +45,8 @@ FIXED_VALUES = {"number-sections": (True,), "toc": (True,), "toc-depth": (1, 2, 
 #: Options that change the output and that the wheel engine cannot honour: the build stops, naming them.
 UNSUPPORTED_KEYS = {"crossref", "bibliography", "number-depth", "citeproc", "csl"}
 FORMATS = {"html", "typst"}
+#: The limits in the `cb:` block that keep a large registry readable, and what each one counts.
+CB_LIMITS = {"pdf-profiles": "clusters", "table-rows": "rows"}
 #: The profiles of the editions in another language: the language's code and the profiles of its book and collection.
 LANGUAGE_PROFILES = {"ru": ("book-ru", "practices-ru")}
 #: File names of the two PDFs, before the edition: cluster-benchmark-2026.1.pdf, best-practices-2026.1.pdf.
@@ -235,9 +237,10 @@ def _check_config(config: dict, file: str) -> None:
     _check_keys(sidebar, SIDEBAR_KEYS, "book.sidebar.", file)
     if "collapse-level" in sidebar and not (isinstance(sidebar["collapse-level"], int) and sidebar["collapse-level"] >= 1):
         raise ProjectError(f"{file}: book.sidebar.collapse-level must be a whole number from 1")
-    limit = (config.get("cb") or {}).get("pdf-profiles")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ProjectError(f"{file}: cb.pdf-profiles must be a whole number of clusters, not {limit!r}")
+    for key, what in CB_LIMITS.items():
+        limit = (config.get("cb") or {}).get(key)
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ProjectError(f"{file}: cb.{key} must be a whole number of {what}, not {limit!r}")
     if not book.get("author"):
         raise ProjectError(f"{file}: book.author is required (Typst books fail without it)")
     for name, options in config.get("format", {}).items():

@@ -166,17 +166,24 @@
     }
   }
 
-  /* Each cluster's profile address, from the links of the page's static table. */
+  /* Each cluster's profile address, from the links of the page's static table. A long table shows
+   * only its first rows (cb.table-rows), so the address of a cluster it leaves out is made the way the
+   * engine made the others: a listed cluster's address with its id swapped for the other's. */
   function profileLinks() {
-    var out = {};
+    var out = {}, around = null;
     Array.prototype.forEach.call(document.querySelectorAll("a[data-cluster]"), function (a) {
-      out[a.getAttribute("data-cluster")] = a.getAttribute("href");
+      var id = a.getAttribute("data-cluster"), href = a.getAttribute("href");
+      out[id] = href;
+      var at = href.lastIndexOf(id + ".");
+      if (!around && at >= 0) around = [href.slice(0, at), href.slice(at + id.length)];
     });
-    return out;
+    return function (id) {
+      return out[id] || (around ? around[0] + id + around[1] : null);
+    };
   }
 
   function clusterName(cluster, hrefs) {
-    var href = hrefs[cluster.id];
+    var href = hrefs(cluster.id);
     return href ? el("a", { href: href, text: cluster.name }) : el("span", { text: cluster.name });
   }
 

@@ -495,6 +495,29 @@ def _russian_page(tmp_path: Path, ds, tool: str) -> str:
 
 
 @pytest.mark.browser
+def test_a_cluster_the_cut_static_list_leaves_out_still_links_to_its_profile(open_page, ds, data, tmp_path):
+    """Beyond `cb.table-rows` the static list shows its first rows only; the tool lists every cluster and
+    makes the missing addresses the way the engine made the listed ones."""
+    _russian_page(tmp_path, ds, "directory")
+    listed = data["clusters"][:2]
+    links = "".join(f'<a data-cluster="{c["id"]}" href="../profiles/{c["id"]}.html">{c["id"]}</a>' for c in listed)
+    page_file = tmp_path / "directory.html"
+    page_file.write_text(page_file.read_text(encoding="utf-8").replace(
+        '<a href="compare.html"', f'<div id="cb-directory-list">{links}</div><a href="compare.html"'), encoding="utf-8")
+    page, guard = open_page(page_file.resolve().as_uri())
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(page_file.resolve().as_uri())
+    page.wait_for_selector(".cb-tool-ready .cb-directory-table tbody tr", timeout=TIMEOUT_MS)
+    rows = page.eval_on_selector_all(".cb-directory-table tbody tr[data-cluster]",
+                                     "rows => rows.map(r => [r.dataset.cluster, r.querySelector('th a').getAttribute('href')])")
+    assert len(rows) == len(data["clusters"]) > len(listed)
+    assert all(href == f"../profiles/{cluster}.html" for cluster, href in rows)
+    assert page.locator("#cb-directory-list").is_hidden()
+    assert errors == [] and guard.blocked == []
+
+
+@pytest.mark.browser
 def test_search_in_russian_finds_other_forms_of_a_word_and_counts_in_russian(open_page, ds, tmp_path):
     url = _russian_page(tmp_path, ds, "directory")
     page, guard = open_page(url)

@@ -177,14 +177,15 @@ def test_content_for_another_profile_or_format_is_left_out():
     assert blanked.count("\n") == text.count("\n")  # line numbers in messages stay right
 
 
+@pytest.mark.parametrize("key, counts", [("pdf-profiles", "clusters"), ("table-rows", "rows")])
 @pytest.mark.parametrize("value", ["many", "-1", "true", "2.5"])
-def test_a_pdf_profiles_limit_that_is_not_a_count_stops_the_build(book, value):
+def test_a_cb_limit_that_is_not_a_count_stops_the_build(book, key, counts, value):
     config = book / "_quarto.yml"
-    config.write_text(config.read_text(encoding="utf-8") + f"cb:\n  pdf-profiles: {value}\n", encoding="utf-8")
-    with pytest.raises(project.ProjectError, match="cb.pdf-profiles must be a whole number of clusters"):
+    config.write_text(config.read_text(encoding="utf-8") + f"cb:\n  {key}: {value}\n", encoding="utf-8")
+    with pytest.raises(project.ProjectError, match=f"cb.{key} must be a whole number of {counts}"):
         project.load(book)
-    config.write_text(config.read_text(encoding="utf-8").replace(f"pdf-profiles: {value}", "pdf-profiles: 40"), encoding="utf-8")
-    assert project.load(book).pdf_profiles == 40
+    config.write_text(config.read_text(encoding="utf-8").replace(f"{key}: {value}", f"{key}: 40"), encoding="utf-8")
+    assert project.load(book).config["cb"][key] == 40
 
 
 @pytest.mark.parametrize("old, new, message", [

@@ -24,6 +24,7 @@ from analysis import indicators as indicators_mod
 from analysis.charts import export, figures
 from analysis.data import Dataset, load
 from analysis.paths import find_root
+from analysis.report import listing
 from analysis import text
 from analysis.data import language
 from analysis.text import md_escape, num  # noqa: F401  (chapters import them from here)
@@ -195,9 +196,11 @@ class ChapterContext:
         """A DataFrame as a Markdown pipe table (renders in HTML and PDF alike).
 
         Text cells are escaped, so names from the data show literally; list in `markdown`
-        the columns that hold Markdown on purpose (links, emphasis).
+        the columns that hold Markdown on purpose (links, emphasis). A table longer than
+        `cb.table-rows` shows its first rows under a sentence that says so (`listing`).
         """
-        shown = frame.copy()
+        shown, note = listing.first_rows(frame, self.table_rows)
+        shown = shown.copy()
         for col in shown.columns:
             # text columns are object or, under pandas 3, str: both are escaped
             if col not in markdown and (pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col])):
@@ -210,7 +213,14 @@ class ChapterContext:
                 shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else num(v, digits))
         align = ["right" if c in numeric else "left" for c in shown.columns]
         # numbers are already formatted; stop tabulate from re-parsing "2,000" back into 2000
-        return Markdown(shown.to_markdown(index=False, disable_numparse=True, colalign=align))
+        table = shown.to_markdown(index=False, disable_numparse=True, colalign=align)
+        # before the table, so that a `tbl-` cell's caption still follows the table
+        return Markdown(f"{note}\n\n{table}" if note else table)
+
+    @cached_property
+    def table_rows(self) -> int | None:
+        """`cb.table-rows`: the most rows a table shows (see `analysis.report.listing`)."""
+        return listing.limit(self.project_dir)
 
     def md(self, text: str) -> Markdown:
         return Markdown(text)

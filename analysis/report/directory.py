@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import indicators, text
 from analysis.data import Dataset, language
-from analysis.report import citation
+from analysis.report import citation, listing
 from analysis.report.profiles import KIND_ORDER, SCOPE
 from analysis.text import md_escape as esc
 from analysis.text import say
@@ -315,12 +315,17 @@ def directory_table(ds: Dataset, data: dict | None = None) -> pd.DataFrame:
     return _headed(pd.DataFrame(rows))
 
 
-def pipe_table(frame: pd.DataFrame) -> str:
+def pipe_table(frame: pd.DataFrame, most: int | None = None) -> str:
     """A table of Markdown cells as a pipe table with equal dashes, so each writer sizes the columns by their
-    content (the PDF's filter shares the width out by the longest words, the site's style lets the text decide)."""
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "|".join("---" for _ in frame.columns) + "|"]
-    lines += ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]  # cells come escaped
-    return "\n".join(lines) + "\n"
+    content (the PDF's filter shares the width out by the longest words, the site's style lets the text decide).
+
+    With `most` (the chapter's `ctx.table_rows`), a longer table shows its first rows under a sentence that
+    says so; the page's tool still lists every cluster, from the site's data.
+    """
+    shown, note = listing.first_rows(frame, most)
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "|".join("---" for _ in shown.columns) + "|"]
+    lines += ["| " + " | ".join(map(str, row)) + " |" for row in shown.itertuples(index=False)]  # cells come escaped
+    return (f"{note}\n\n" if note else "") + "\n".join(lines) + "\n"
 
 
 def compare_table(data: dict) -> pd.DataFrame:
