@@ -495,43 +495,50 @@ def sign_summary(ds: Dataset) -> pd.DataFrame:
 # --- 6. foreign profiles ---------------------------------------------------------------
 
 
-def _figures(obs: pd.DataFrame, entity: str, indicator: str) -> pd.DataFrame:
-    """Rows giving a value for the whole entity (a breakdown is only part of it)."""
-    return obs[(obs["entity"] == entity) & (obs["indicator"] == indicator) & obs["value"].notna() & obs["breakdown"].isna()]
+def _whole_figures(obs: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """Each (entity, indicator)'s rows that give a value for the whole entity (a breakdown is only part of
+    it), in data order. Split once: filtering the observations again for every cluster and indicator
+    took 13 s at 5,000 clusters."""
+    whole = obs[obs["value"].notna() & obs["breakdown"].isna()]
+    out: dict[tuple[str, str], list[dict]] = {}
+    for row in whole.to_dict("records"):
+        out.setdefault((row["entity"], row["indicator"]), []).append(row)
+    return out
 
 
-def _latest(obs: pd.DataFrame, entity: str, indicator: str) -> pd.Series | None:
-    """The most recent figure; an undated one counts as the oldest."""
-    rows = _figures(obs, entity, indicator)
-    return rows.sort_values(["year", "source"], na_position="first").iloc[-1] if len(rows) else None
+def _latest(figures: dict, entity: str, indicator: str) -> dict | None:
+    """The most recent figure; an undated one counts as the oldest, and of equals the last in the data."""
+    rows = sorted(figures.get((entity, indicator), []),
+                  key=lambda r: (pd.notna(r["year"]), r["year"] if pd.notna(r["year"]) else 0, r["source"]))
+    return rows[-1] if rows else None
 
 
-def _pair(obs: pd.DataFrame, entity: str, numerator: str, denominators: tuple[str, ...]) -> tuple[pd.Series, pd.Series] | None:
+def _pair(figures: dict, entity: str, numerator: str, denominators: tuple[str, ...]) -> tuple[dict, dict] | None:
     """Numerator and denominator rows of a ratio that describe the same year, the latest such year first.
 
     Denominator indicators are tried in order of preference. Undated rows pair only within one source:
     undated figures of different sources may be years apart.
     """
-    nums = [r for _, r in _figures(obs, entity, numerator).iterrows()]
+    nums = figures.get((entity, numerator), [])
     for ind in denominators:
-        pairs = [(n, d) for n in nums for _, d in _figures(obs, entity, ind).iterrows() if _same_time(n, d)]
+        pairs = [(n, d) for n in nums for d in figures.get((entity, ind), []) if _same_time(n, d)]
         if pairs:
             return max(pairs, key=lambda p: (-1 if pd.isna(p[0]["year"]) else p[0]["year"],
                                              p[0]["source"] == p[1]["source"], p[0]["source"], p[1]["source"]))
     return None
 
 
-def _same_time(a: pd.Series, b: pd.Series) -> bool:
+def _same_time(a: dict, b: dict) -> bool:
     if pd.notna(a["year"]) and pd.notna(b["year"]):
         return a["year"] == b["year"]
     return pd.isna(a["year"]) and pd.isna(b["year"]) and a["source"] == b["source"]
 
 
-def _dated(row: pd.Series) -> str:
+def _dated(row: dict) -> str:
     return f" ({row['year']})" if pd.notna(row["year"]) else ""
 
 
-def _scope(*rows: pd.Series) -> str:
+def _scope(*rows: dict) -> str:
     """Scope of a derived figure: 'initiative' only when every input counts the initiative itself.
 
     Anything else is 'regional_industry', so a figure is never set beside Russian participant counts on the
@@ -540,7 +547,7 @@ def _scope(*rows: pd.Series) -> str:
     return "initiative" if all(r["scope"] == "initiative" for r in rows) else "regional_industry"
 
 
-def _quality(*rows: pd.Series) -> str:
+def _quality(*rows: dict) -> str:
     """Quality of a value derived from several inputs: ambiguous if any input is, else derived."""
     return "ambiguous" if any(r["quality"] == "ambiguous" for r in rows) else "derived"
 
@@ -570,16 +577,12 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
     quality flag (derived, or ambiguous when an input is).
     """
     inputs = ("employees", "organisations", "companies", "participants", "residents", "export_share_of_sales", "patents_granted")
-    used = ds.observations[ds.observations["indicator"].isin(inputs)]
-    # Each cluster's own rows, split once: filtering every observation for every cluster grows with
-    # the square of the registry (492 s at 5,000 clusters).
-    by_entity = dict(tuple(used.groupby("entity", sort=False)))
+    figures = _whole_figures(ds.observations[ds.observations["indicator"].isin(inputs)])
     clusters = ds["clusters"]
     names = clusters.set_index("id")["short_name"]
     rows = []
     for cid in clusters.loc[clusters["kind"] != "pilot", "id"].tolist() + _pilots(ds)["id"].tolist():
-        obs = by_entity.get(cid, used.iloc[0:0])
-        pair = _pair(obs, cid, "employees", ("organisations", "companies", "participants", "residents"))
+        pair = _pair(figures, cid, "employees", ("organisations", "companies", "participants", "residents"))
         if pair is not None:
             emp, orgs = pair
             rows.append({
@@ -590,7 +593,7 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
                 "scope": _scope(emp, orgs), "quality": _quality(emp, orgs),
                 "approximate": bool({emp["qualifier"], orgs["qualifier"]} - {"exact"}),
             })
-        sales = _latest(obs, cid, "export_share_of_sales")
+        sales = _latest(figures, cid, "export_share_of_sales")
         if sales is not None:
             rows.append({
                 "entity": cid, "name": names[cid], "measure": "export_share_of_sales",
@@ -598,7 +601,7 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
                 "formula": "as reported", "scope": sales["scope"], "quality": sales["quality"],
                 "approximate": sales["qualifier"] != "exact",
             })
-        pair = _pair(obs, cid, "patents_granted", ("employees",))
+        pair = _pair(figures, cid, "patents_granted", ("employees",))
         if pair is not None:
             patents, emp = pair
             rows.append({
