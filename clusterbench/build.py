@@ -126,6 +126,48 @@ def _execute_job(args: tuple) -> tuple:
     return result, time.perf_counter() - start
 
 
+def _warm_up(project_dir: Path, env: dict) -> None:
+    from clusterbench.engine import execute
+
+    execute.WarmKernel.warm_up(project_dir, env)
+
+
+class _Workers:
+    """The worker processes that run the chapters, each with its warm kernel.
+
+    They are started as soon as the data has passed its checks, before the books are planned
+    (about 1 s on one core); meanwhile each worker starts its kernel and imports pandas and Altair there.
+    """
+
+    def __init__(self, count: int, project_dir: Path, env: dict):
+        self.count, self.used = count, False
+        self._pool: cf.ProcessPoolExecutor | None = None
+        if WARM_KERNELS:
+            for _ in range(count):  # a pool starts a process for each task it cannot give to an idle one
+                self.pool.submit(_warm_up, project_dir, env)
+
+    @property
+    def pool(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
+            self._pool = cf.ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def run(self, job: tuple) -> cf.Future:
+        self.used = True
+        return self.pool.submit(_execute_job, job)
+
+    def close(self) -> None:
+        if self._pool is None:
+            return
+        if not self.used:
+            # Every chapter came from the cache: stop the warming kernels rather than wait seconds for them.
+            # (Python 3.14 has ProcessPoolExecutor.terminate_workers for this.)
+            for process in list((self._pool._processes or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=self.used, cancel_futures=True)
+
+
 def _relative(path: Path, root: Path) -> str:
     """`path` relative to the project `root` ('ru/chapters/03-benchmarks.qmd'), or in full when it lies outside."""
     resolved = Path(path).resolve()
@@ -283,7 +325,7 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(old)
 
 
-def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: int,
+def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: _Workers,
                  timings: dict | None = None) -> tuple[dict, int, int]:
     """Run or reuse every (chapter, target) job; returns results keyed by (source, target).
 
@@ -314,27 +356,25 @@ def _execute_all(jobs: list[tuple], cache: ExecutionCache, progress, workers: in
     return results, len(todo), reused
 
 
-def _run_in_pool(todo: list[tuple], results: dict, cache: ExecutionCache, progress, workers: int, timings: dict | None) -> None:
+def _run_in_pool(todo: list[tuple], results: dict, cache: ExecutionCache, progress, workers: _Workers, timings: dict | None) -> None:
     """Execute the chapters in `todo` in worker processes, each with its warm kernel; results go into `results`."""
     task = progress.add_task("Executing chapters", total=len(todo))
-    # "spawn", not fork: the parent may hold threads (ZeroMQ, pandas) that a forked child would deadlock on.
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_execute_job, (doc, target, project_dir, env, WARM_KERNELS)): (key, doc, project_dir)
-                   for key, doc, target, project_dir, env in todo}
-        try:
-            for future in cf.as_completed(futures):
-                key, doc, project_dir = futures[future]
-                result, seconds = future.result()
-                results[key] = result
-                cache.put(doc, key[1], result)
-                progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
-                if timings is not None:
-                    # by path, since an edition in another language has chapters of the same name (ru/)
-                    timings[f"run {_relative(key[0], project_dir)}"] = round(seconds, 3)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
+    futures = {workers.run((doc, target, project_dir, env, WARM_KERNELS)): (key, doc, project_dir)
+               for key, doc, target, project_dir, env in todo}
+    try:
+        for future in cf.as_completed(futures):
+            key, doc, project_dir = futures[future]
+            result, seconds = future.result()
+            results[key] = result
+            cache.put(doc, key[1], result)
+            progress.update(task, advance=1, description=f"Executed {key[0].name} ({key[1]}, {seconds:.1f} s)")
+            if timings is not None:
+                # by path, since an edition in another language has chapters of the same name (ru/)
+                timings[f"run {_relative(key[0], project_dir)}"] = round(seconds, 3)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
 
 
 
@@ -365,16 +405,21 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
             return BuildResult(out, engine, time.perf_counter() - start, up_to_date=True)
 
     ds, checked = _checked_data(data_dir, cache_dir)
+    pool = None
+    if engine == "wheel":
+        from analysis.report.chapter import DATA_ENV
+
+        pool = _Workers(workers or min(4, os.cpu_count() or 1), root, {DATA_ENV: str(data_dir)})
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
     try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
         card = _card(root, ds, cache_dir) if "html" in to else None
         if engine == "quarto":
             result = _build_quarto(root, tmp, to, data_dir, card)
         else:
-            result = _build_wheel(root, tmp, to, data_dir, cache_dir, workers or min(4, os.cpu_count() or 1), quiet, card)
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card)
         if "html" in to:
             _write_site_data(root, ds, tmp)
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
@@ -385,6 +430,9 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if pool is not None:
+            pool.close()
     result.timings = {"check data": round(checked, 3), **result.timings}
     cache_dir.mkdir(exist_ok=True)
     state_file.write_text(json.dumps({"fingerprint": fp, "timings": result.timings}), encoding="utf-8")
@@ -543,7 +591,7 @@ class _Assembler:
         return E.cross_reference(b, assemblies, target)
 
 
-def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: int, quiet: bool,
+def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: _Workers, quiet: bool,
                  card: dict | None = None) -> BuildResult:
     from analysis.report.chapter import DATA_ENV
 
@@ -634,7 +682,7 @@ def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | No
     return _WheelPlan(book, collection, info, downloads, report_pdf, collection_pdf)
 
 
-def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, workers: int, root: Path,
+def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, workers: _Workers, root: Path,
                         timings: dict | None = None) -> tuple[dict, int, int]:
     """`_execute_all`, with a failing chapter, a dead kernel or a source problem turned into a BuildError."""
     from clusterbench.engine.execute import CellError, KernelError

@@ -126,6 +126,29 @@ def test_only_chapters_reading_a_changed_file_run_again(built):
     assert (result.executed, result.reused) == (1, 2)  # the data chapter, once for both formats
 
 
+def _children() -> set[int]:
+    import psutil
+
+    return {p.pid for p in psutil.Process().children(recursive=True) if p.is_running()}
+
+
+def test_a_build_that_runs_no_chapter_leaves_no_warming_worker_behind(built):
+    """Workers start their kernels while the books are planned; when every chapter comes from the cache
+    they are stopped, not waited for and not left running."""
+    import time
+
+    root, _ = built
+    before = _children()
+    practice = sorted((root / "data" / "practices").glob("BP-*.md"))[0]
+    practice.write_text(practice.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = build(root, quiet=True)
+    assert (result.executed, result.reused) == (0, 3)
+    deadline = time.monotonic() + 10
+    while _children() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _children() - before == set()
+
+
 def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
     root, _ = built
     before = _tree_hash(root / "_site")

@@ -47,6 +47,7 @@ _cb_os.chdir({cwd!r})
 get_ipython().execution_count = 1
 del _cb_os
 """
+_WARM_UP_CODE = "import analysis.report.chapter\n"
 KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
 
@@ -255,6 +256,13 @@ class WarmKernel:
             # Pool workers leave through multiprocessing, which skips atexit but runs its finalizers.
             multiprocessing.util.Finalize(current, current.close, exitpriority=10)
         return current
+
+    @classmethod
+    def warm_up(cls, project_dir: Path, env: dict[str, str], timeout: int = 300) -> None:
+        """Start this process's kernel before any chapter needs it, with the chapters' libraries imported
+        (the first chapter would import them anyway; a chapter still starts from an empty namespace)."""
+        kernel = cls.get(Document(project_dir / "(warm-up)", {}), project_dir, env, timeout)
+        kernel.client.wait_for_reply(kernel.client.kc.execute(_WARM_UP_CODE, silent=True, store_history=False))
 
     def alive(self) -> bool:
         return self.client.km is not None and bool(run_sync(self.client.km.is_alive)())
