@@ -1,7 +1,8 @@
 /* Cluster Benchmark: the cluster directory and the compare tool.
  *
- * Loaded, after the data file assets/clusters-data.js (which sets window.CB_CLUSTERS), by the two
- * pages that hold a tool (#cb-directory, #cb-compare); classic scripts, so it works from file:// too.
+ * Loaded, after the data file assets/clusters-data.js (which sets window.CB_CLUSTERS) and, on the
+ * compare page, assets/clusters-figures.js (window.CB_FIGURES), by the two pages that hold a tool
+ * (#cb-directory, #cb-compare); classic scripts, so it works from file:// too.
  * Each page also carries a static table of the clusters, linked to their profiles: that is what the
  * PDF and a reader without JavaScript get, and where this script takes each profile's address from
  * (both engines resolve those links, so the script never guesses where a profile lives).
@@ -12,6 +13,22 @@
   "use strict";
 
   var data = window.CB_CLUSTERS;
+
+  /* The figures come in a file of their own (assets/clusters-figures.js), which only the compare page
+   * loads, with each source and label written once; this puts every cluster's figures back whole.
+   * On the directory page, which does not load them, each cluster has none. */
+  function hydrate(data, figures) {
+    data.clusters.forEach(function (c) {
+      c.figures = ((figures && figures.clusters[c.id]) || []).map(function (f) {
+        var out = {}, where = figures.sources[f.source_ref];
+        Object.keys(f).forEach(function (k) { if (k !== "source_ref") out[k] = f[k]; });
+        Object.keys(where).forEach(function (k) { out[k] = where[k]; });
+        out.scope_label = figures.labels.scope_label[f.scope];
+        out.quality_label = figures.labels.quality_label[f.quality];
+        return out;
+      });
+    });
+  }
 
   /* The page's language (its <html lang>) picks the words below; the data file of each edition already
    * speaks it. English is the default. Numbers and plural forms follow the language's rules (Intl). */
@@ -696,6 +713,7 @@
       (directory || compare).appendChild(el("p", { className: "cb-notice", text: T.noData }));
       return;
     }
+    hydrate(data, window.CB_FIGURES);
     var hrefs = profileLinks();
     var list = document.getElementById(directory ? "cb-directory-list" : "cb-compare-list");
     if (directory) initDirectory(directory, hrefs);

@@ -442,7 +442,7 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
 
 
 def _write_site_data(root: Path, ds, site: Path) -> None:
-    """assets/clusters-data.js, read by the directory and compare pages, for each language's edition."""
+    """assets/clusters-data.js and clusters-figures.js, read by the directory and compare pages, for each language's edition."""
     from analysis import text
     from analysis.data import language
     from analysis.report import directory

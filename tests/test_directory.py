@@ -117,14 +117,33 @@ def test_a_cluster_cannot_take_the_reference_token(ds):
         directory.records(copy)
 
 
-def test_the_data_script_sets_a_global_with_strict_json_and_is_written_into_the_site(ds, data, tmp_path):
-    script = directory.data_script(ds)
-    prefix = f"window.{directory.GLOBAL} = "
+def _payload(script: str, name: str):
+    prefix = f"window.{name} = "
     body = script.split("\n", 1)[1]
     assert body.startswith(prefix) and body.rstrip().endswith(";")
-    assert json.loads(body[len(prefix):].rstrip().rstrip(";")) == json.loads(json.dumps(data))
-    path = directory.write_site_data(ds, tmp_path)
-    assert path == tmp_path / "assets" / "clusters-data.js" and path.read_text(encoding="utf-8") == script
+    return json.loads(body[len(prefix):].rstrip().rstrip(";"))
+
+
+def test_the_data_scripts_set_globals_with_strict_json_and_are_written_into_the_site(ds, data, tmp_path):
+    scripts = directory.data_scripts(ds)
+    clusters = _payload(scripts[directory.DATA_SCRIPT], directory.GLOBAL)
+    figures = _payload(scripts[directory.FIGURES_SCRIPT], directory.FIGURES_GLOBAL)
+    assert clusters == json.loads(json.dumps(directory.split_records(data)[0]))
+    assert figures == json.loads(json.dumps(directory.split_records(data)[1]))
+    paths = directory.write_site_data(ds, tmp_path)
+    assert paths == [tmp_path / "assets" / "clusters-data.js", tmp_path / "assets" / "clusters-figures.js"]
+    assert [p.read_text(encoding="utf-8") for p in paths] == list(scripts.values())
+
+
+def test_the_directory_file_has_no_figures_and_the_figures_file_names_each_source_once(data):
+    clusters, figures = directory.split_records(data)
+    assert all("figures" not in c for c in clusters["clusters"])
+    assert [c["id"] for c in clusters["clusters"]] == [c["id"] for c in data["clusters"]]
+    assert clusters["references"] == data["references"]
+    lines = [s["source"] for s in figures["sources"]]
+    assert len(lines) == len(set(lines)) < sum(len(c["figures"]) for c in data["clusters"])
+    assert sum(map(len, figures["clusters"].values())) == sum(len(c["figures"]) for c in data["clusters"])
+    assert all("source" not in f and "scope_label" not in f for fs in figures["clusters"].values() for f in fs)
 
 
 def test_text_from_data_stays_text(ds):
@@ -133,7 +152,7 @@ def test_text_from_data_stays_text(ds):
     clusters.loc[clusters["id"] == "kama", "short_name"] = "<script>alert(1)</script> | *x*"
     table = directory.pipe_table(directory.directory_table(copy))
     assert "<script>" not in table and r"\<script\>alert(1)\</script\> \| \*x\*" in table
-    assert "<script>alert(1)</script> | *x*" in directory.data_script(copy)  # a JSON string, set as text by the page
+    assert "<script>alert(1)</script> | *x*" in directory.data_scripts(copy)[directory.DATA_SCRIPT]  # a JSON string, set as text
 
 
 def test_the_static_table_links_every_cluster_to_its_profile(ds, data):
@@ -150,7 +169,9 @@ def test_the_static_table_links_every_cluster_to_its_profile(ds, data):
 def test_the_tool_block_loads_the_data_then_the_script_from_the_site_root():
     block = directory.tool_markdown("compare")
     assert block.startswith("```{=html}\n") and '<div id="cb-compare" class="cb-tool" data-tool="compare">' in block
-    assert block.index(directory.DATA_SCRIPT) < block.index(directory.PAGE_SCRIPT) and "quarto:offset" in block
+    assert block.index(directory.DATA_SCRIPT) < block.index(directory.FIGURES_SCRIPT) < block.index(directory.PAGE_SCRIPT)
+    assert "quarto:offset" in block
+    assert directory.FIGURES_SCRIPT not in directory.tool_markdown("directory")  # the directory needs no figures
     with pytest.raises(ValueError):
         directory.tool_markdown("map")
 
@@ -171,13 +192,13 @@ def _russian(ds):
     translations = language.read(ds.root)
     with text.speaking("ru", language.unit_forms(translations)):
         localized = language.localized(ds, "ru", translations)
-        return directory.records(localized), directory.pages(localized), directory.data_script(localized)
+        return directory.records(localized), directory.pages(localized), directory.data_scripts(localized)[directory.DATA_SCRIPT]
 
 
 def test_the_russian_site_data_speaks_russian_and_keeps_the_ids_and_numbers(ds, data):
     ru, pages, script = _russian(ds)
     assert script.split("\n", 1)[1].startswith(f"window.{directory.GLOBAL} = ")
-    assert script != directory.data_script(ds)  # the English file is not touched by the Russian one
+    assert script != directory.data_scripts(ds)[directory.DATA_SCRIPT]  # the English file is not touched by the Russian one
     # the same clusters, figures and references, with the same numbers; only the words differ
     en_by_id = {c["id"]: c for c in data["clusters"]}
     assert sorted(en_by_id) == sorted(c["id"] for c in ru["clusters"])
@@ -470,7 +491,7 @@ RUSSIAN_PAGE = """<!DOCTYPE html>
 <div id="cb-{tool}" class="cb-tool" data-tool="{tool}"></div>
 <a href="compare.html" data-compare-page="true">сравнение</a>
 <script>window.CB_SEARCH_INDEX = {index};</script>
-<script src="assets/clusters-data.js"></script><script src="assets/site.js"></script><script src="assets/directory.js"></script>
+<script src="assets/clusters-data.js"></script><script src="assets/clusters-figures.js"></script><script src="assets/site.js"></script><script src="assets/directory.js"></script>
 </main></body></html>
 """
 SEARCH_ENTRIES = [
@@ -492,6 +513,17 @@ def _russian_page(tmp_path: Path, ds, tool: str) -> str:
     page = tmp_path / f"{tool}.html"
     page.write_text(RUSSIAN_PAGE.format(tool=tool, index=json.dumps(SEARCH_ENTRIES, ensure_ascii=False)), encoding="utf-8")
     return page.resolve().as_uri()
+
+
+@pytest.mark.browser
+def test_the_compare_page_puts_every_figure_back_whole_from_the_figures_file(open_page, ds, data, tmp_path):
+    url = _russian_page(tmp_path, ds, "compare")
+    page, guard = open_page(url)
+    page.goto(url)
+    page.wait_for_selector(".cb-tool-ready", timeout=TIMEOUT_MS)
+    clusters = page.evaluate("window.CB_CLUSTERS.clusters")
+    assert clusters == json.loads(json.dumps(data["clusters"]))
+    assert guard.blocked == []
 
 
 @pytest.mark.browser

@@ -2,8 +2,8 @@
 
 `records` gives every cluster (kind, place, industry, support group, participants, score and evidence
 coverage, and every figure recorded for it) and the world reference values, as plain JSON-ready values.
-The build writes them into the site with `write_site_data`, as a classic script that sets a global, so
-the two pages work from disk too (`fetch()` is blocked for `file://` pages). The chapters show the
+The build writes them into the site with `write_site_data`, as classic scripts that set globals (the
+clusters, and the figures that only the compare page loads), so the two pages work from disk too (`fetch()` is blocked for `file://` pages). The chapters show the
 same clusters as a static table (the PDF's version, and the page's content without JavaScript), whose
 links to the profiles both engines resolve; the page script takes each profile's address from there.
 
@@ -32,6 +32,9 @@ from analysis.text import say
 
 #: Where the build writes the records, relative to the site root; the pages load it from there.
 DATA_SCRIPT = "assets/clusters-data.js"
+#: The compare tool's figures, in a file of their own: the directory does not need them.
+FIGURES_SCRIPT = "assets/clusters-figures.js"
+FIGURES_GLOBAL = "CB_FIGURES"
 #: The page script of both tools.
 PAGE_SCRIPT = "assets/directory.js"
 #: The global the data script sets.
@@ -238,20 +241,63 @@ def records(ds: Dataset) -> dict:
     }
 
 
-def data_script(ds: Dataset) -> str:
-    """The records as a classic script that sets `window.CB_CLUSTERS` (loads from file:// too)."""
-    payload = json.dumps(records(ds), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+#: A figure's fields that say where it comes from (`source_fields`); thousands of figures share a few.
+SOURCE_KEYS = ("source", "source_links")
+#: A figure's fields that its scope and quality give (the figures file names each label once).
+LABEL_KEYS = {"scope_label": "scope", "quality_label": "quality"}
+
+
+def split_records(data: dict) -> tuple[dict, dict]:
+    """The records as the site's two data files hold them: the clusters without their figures (all that
+    the directory needs), and the figures (which only the compare page loads), each source and label once.
+
+    At 5,000 clusters one file with every figure in full was 33 MB, loaded by the directory too; a
+    figure repeated its source line, its links and its labels. The page script puts the figures back
+    (`hydrate` in assets/directory.js), so the tools see `records` whole.
+    """
+    sources: list[dict] = []
+    index: dict[str, int] = {}
+    labels: dict[str, dict[str, str]] = {key: {} for key in LABEL_KEYS}
+    figures: dict[str, list[dict]] = {}
+    for c in data["clusters"]:
+        for f in c["figures"]:
+            where = {k: f[k] for k in SOURCE_KEYS}
+            key = json.dumps(where, sort_keys=True, ensure_ascii=False)
+            if key not in index:
+                index[key] = len(sources)
+                sources.append(where)
+            for label, field in LABEL_KEYS.items():
+                labels[label][f[field]] = f[label]
+            kept = {k: v for k, v in f.items() if k not in SOURCE_KEYS and k not in LABEL_KEYS}
+            figures.setdefault(c["id"], []).append({**kept, "source_ref": index[key]})
+    clusters = {**data, "clusters": [{k: v for k, v in c.items() if k != "figures"} for c in data["clusters"]]}
+    return clusters, {"clusters": figures, "sources": sources, "labels": labels}
+
+
+def _script(name: str, payload: dict, what: str) -> str:
+    text_ = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     # inside a <script> file "</" is harmless, but these two end a line in older JavaScript parsers
-    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"/* The cluster directory and compare tool's data, written by the build. */\nwindow.{GLOBAL} = {payload};\n"
+    text_ = text_.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"/* {what}, written by the build. */\nwindow.{name} = {text_};\n"
 
 
-def write_site_data(ds: Dataset, site: Path) -> Path:
-    """Write the data file into a built site (`<site>/assets/clusters-data.js`); returns its path."""
-    path = Path(site) / DATA_SCRIPT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(data_script(ds), encoding="utf-8")
-    return path
+def data_scripts(ds: Dataset) -> dict[str, str]:
+    """The site's two data files, by path: classic scripts that set `window.CB_CLUSTERS` and
+    `window.CB_FIGURES` (classic scripts load from file:// too)."""
+    clusters, figures = split_records(records(ds))
+    return {DATA_SCRIPT: _script(GLOBAL, clusters, "The cluster directory and compare tool's data"),
+            FIGURES_SCRIPT: _script(FIGURES_GLOBAL, figures, "The compare tool's figures")}
+
+
+def write_site_data(ds: Dataset, site: Path) -> list[Path]:
+    """Write the data files into a built site (`<site>/assets/`); returns their paths."""
+    paths = []
+    for rel, script in data_scripts(ds).items():
+        path = Path(site) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(script, encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 # --- the two pages: what they say and their static tables -----------------------------------------
@@ -406,7 +452,7 @@ def tool_markdown(tool: str) -> str:
     """
     if tool not in ("directory", "compare"):
         raise ValueError(f"no tool '{tool}': directory or compare")
-    sources = json.dumps([DATA_SCRIPT, PAGE_SCRIPT])
+    sources = json.dumps([DATA_SCRIPT] + ([FIGURES_SCRIPT] if tool == "compare" else []) + [PAGE_SCRIPT])
     loader = ("(function () { var meta = document.querySelector('meta[name=\"quarto:offset\"]');"
               " var root = meta ? meta.getAttribute('content') : (document.documentElement.getAttribute('data-root') || '');"
               f" {sources}.forEach(function (src) {{ var s = document.createElement('script');"
