@@ -166,6 +166,7 @@ class _Workers:
             for process in list((self._pool._processes or {}).values()):
                 process.terminate()
         self._pool.shutdown(wait=self.used, cancel_futures=True)
+        self._pool = None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -610,6 +611,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     with progress:
         with _timed(timings, "execute chapters"):
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
+        workers.close()  # the kernels and what they hold are not needed while the outputs are written
         _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
         for other in plans[1:]:
             _write_edition_in(other, results, root, site, to, card, progress, result)

@@ -109,3 +109,19 @@ def test_a_data_edit_then_the_build_steps_change_no_tracked_file(tmp_path):
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
                             capture_output=True, text=True, check=True).stdout.splitlines()
     assert status == [" M data/clusters.csv"]
+
+
+def test_pages_made_in_a_process_per_core_equal_pages_made_in_one(monkeypatch):
+    """A large registry's profile pages are shared out among processes; each page comes out the same,
+    in English and in Russian."""
+    from analysis.data import language
+
+    ds = load(DATA)
+    for lang in ("en", "ru"):
+        localized = language.localized(ds, lang)
+        one = prerender.pages(localized, scorecard_link=True)
+        monkeypatch.setattr(prerender, "PARALLEL_FROM", 10)
+        monkeypatch.setattr(prerender.os, "cpu_count", lambda: 2)
+        shared = prerender.pages(localized, scorecard_link=True)
+        monkeypatch.undo()
+        assert shared == one and list(shared) == list(one)
