@@ -395,16 +395,25 @@
 
   /* The directory's map (drawn by site.js) shows the clusters the list shows: its dots follow
      the map's `directory_shown` parameter, null for all. The map may be drawn before or after
-     the list, so the latest list is kept and applied when the chart reports it is ready. */
+     the list, so the latest list is kept and applied when the chart reports it is ready. A map of
+     very many clusters counts them per square and has no such parameter: it shows them all. */
   var MAP_PARAM = "directory_shown";
   var mapShown = null;
   function applyMap() {
     var chart = document.querySelector('.cb-chart[data-spec="spec-directory-map"]');
-    if (!chart || !chart.cbView || mapShown === null) return;
+    if (!chart || !chart.cbView || mapShown === null || !mapFollows(chart)) return;
     var ids = mapShown.length === data.clusters.length ? null : mapShown.map(function (c) { return c.id; });
     chart.cbView.signal(MAP_PARAM, ids).runAsync().then(function () {
       chart.setAttribute("data-shown", ids === null ? "all" : String(ids.length));
     });
+  }
+  function mapFollows(chart) {
+    if (chart.cbFollows === undefined) {
+      var spec = document.getElementById(chart.getAttribute("data-spec"));
+      var meta = spec ? JSON.parse(spec.textContent).usermeta || {} : {};
+      chart.cbFollows = meta.filter_param === MAP_PARAM;
+    }
+    return chart.cbFollows;
   }
   function showOnMap(shown) {
     mapShown = shown;

@@ -625,3 +625,10 @@ def test_the_russian_editions_tools_list_the_same_clusters_in_russian(open_page,
     page, guard, errors = _open(open_page, site_url, pages["compare.html"], f"?c={','.join(rich)},{directory.REFERENCE}")
     assert page.locator(".cb-compare-table thead th.cb-ref-cell").inner_text() == "Международные ориентиры"
     assert errors == [] and guard.blocked == []
+
+
+def test_the_directory_says_how_its_map_follows_the_list(ds):
+    from analysis.charts import MAP_DOTS
+
+    assert directory.pages(ds).map_note.startswith("The map shows the same clusters as the list")
+    assert "whatever the filters" in directory._map_note(MAP_DOTS + 1)  # beyond it the map counts clusters per square

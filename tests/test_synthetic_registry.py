@@ -4,13 +4,14 @@ the fast path equal to the page function's own, readable maps."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from analysis import indicators
-from analysis.charts import MAP_DOTS, cluster_map, export, russia_map
+from analysis.charts import DIRECTORY_SHOWN, MAP_DOTS, cluster_map, directory_map, export, russia_map
 from analysis.data import load, validate
 from analysis.paths import DATA
 from analysis.report.profiles import profile_markdown
@@ -93,10 +94,15 @@ def test_maps_of_a_large_registry_group_clusters_by_square(registry):
     russian = locations[locations["country"] == "RU"]
     many = russian.sample(n=MAP_DOTS + 1, replace=True, random_state=1).reset_index(drop=True)
     many["id"] = [f"c{i}" for i in range(len(many))]
-    for make in (cluster_map, russia_map):
+    for make in (cluster_map, russia_map, directory_map):
         spec = export.spec(make(many, ds.boundaries, source="Source: test."))
         table = export.table_from_spec(spec)
         assert table["clusters"].sum() == len(many)
         assert len(table) < len(many) and "square of 2 by 2 degrees" in spec["description"]
+        # a square's dot opens no profile, and the directory's list does not narrow it: no words say so
+        assert "profile_field" not in spec["usermeta"] and "filter_param" not in spec["usermeta"]
+        assert "profile" not in spec["usermeta"]["hint"] and "The dots follow" not in json.dumps(spec["vconcat"][0]["title"])
+    directory = export.spec(directory_map(locations, ds.boundaries, source="Source: test."))
+    assert directory["usermeta"]["filter_param"] == DIRECTORY_SHOWN  # while each cluster has its dot, it follows the list
     small = export.table_from_spec(export.spec(cluster_map(locations, ds.boundaries, source="Source: test.")))
     assert len(small) == len(locations)  # the real registry keeps a dot per cluster

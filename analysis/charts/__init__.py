@@ -25,7 +25,7 @@ WIDTH = T.SIZES["width"]
 
 def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str | list[str] | None,
            description: str, source: str, data: pd.DataFrame, profile_field: str | None = None,
-           in_print: bool = True, hint: str | None = None) -> alt.VConcatChart:
+           in_print: bool = True, hint: str | None = None, filter_param: str | None = None) -> alt.VConcatChart:
     """Wrap a chart with its title and alt text, and record its source line for the page to print under it.
 
     `data` is the tidy table the chart shows; its columns are recorded so the table can be
@@ -33,7 +33,8 @@ def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str
     `profile_field`, the site's script opens the profile of the cluster whose id a clicked
     mark holds in that field. A chart that only the site shows (`in_print=False`) gets no print image.
     A `hint` on how to use the chart on screen ("click a dot…") ends the subtitle there, and
-    the PDF leaves it out.
+    the PDF leaves it out. `filter_param` names the parameter a page script sets to narrow the
+    chart's marks (the directory's map follows its list that way).
     """
     # titles wrap, so they never make a chart wider than its plots (print wraps them tighter still)
     lines = T.wrap(subtitle or "", T.TITLE_CHARS["subtitle"])
@@ -48,6 +49,8 @@ def finish(chart: alt.TopLevelMixin, *, chart_id: str, title: str, subtitle: str
         usermeta["in_print"] = False
     if hint:
         usermeta["hint"] = hint
+    if filter_param:
+        usermeta["filter_param"] = filter_param
     done = alt.vconcat(inner).properties(description=description, usermeta=usermeta)
     return done.properties(config=T.locale()) if T.locale() else done
 
@@ -861,13 +864,16 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
         # what a screen reader says for a dot (by default, every field with its name)
         **({} if grouped else {"description": "dot_text:N"}),
     ).project(**projection).add_params(legend_pick, *([] if grouped else [hover]))
-    if shown_param and not grouped:
+    follows = shown_param if shown_param and not grouped else None
+    if follows:
         # a page script narrows the dots to a list of cluster ids by setting this parameter; null shows all
-        points = points.add_params(alt.param(name=shown_param, value=None)).transform_filter(
-            f"{shown_param} === null || indexof({shown_param}, datum.id) >= 0")
+        points = points.add_params(alt.param(name=follows, value=None)).transform_filter(
+            f"{follows} === null || indexof({follows}, datum.id) >= 0")
     chart = alt.layer(countries, points).properties(width=width, height=height, name=name)
+    if grouped and hint:
+        hint = _SQUARES_HINT()  # a square's dot stands for many clusters, so a click opens no profile
     done = finish(chart, chart_id=chart_id, title=title, subtitle=subtitle, description=description, source=source, data=d,
-                  profile_field=None if grouped else "id", in_print=in_print, hint=hint)
+                  profile_field=None if grouped else "id", in_print=in_print, hint=hint, filter_param=follows)
     return done.properties(datasets={BOUNDARIES: boundaries["features"]})
 
 
@@ -907,6 +913,13 @@ def _HINT() -> str:
                     "Наведите указатель на точку, чтобы увидеть подробности; нажмите на неё, чтобы открыть профиль кластера.")
 
 
+def _SQUARES_HINT() -> str:
+    """How to use, on screen, a map whose dots count the clusters in a square."""
+    return text.say("Hover over a dot for how many clusters of one kind its square holds; click the legend to show one kind.",
+                    "Наведите указатель на точку, чтобы узнать, сколько кластеров одного вида в её квадрате; "
+                    "нажмите на элемент легенды, чтобы оставить кластеры одного вида.")
+
+
 def _counted(locations: pd.DataFrame) -> str:
     """How many clusters of each kind a map shows, for its alt text."""
     counts = list(locations["kind_label"].value_counts().items())
@@ -933,17 +946,23 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
 
 
 def directory_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
-    """The world map of the cluster directory, whose dots follow the directory's filters."""
+    """The world map of the cluster directory, whose dots follow the directory's filters; beyond `MAP_DOTS`
+    clusters its dots count the clusters per square, and it shows them all whatever the filters."""
+    if len(locations) > MAP_DOTS:
+        title = text.say("The clusters on the map", "Кластеры на карте")
+        subtitle = text.say("Counted per square; the filters below narrow the list, not the map",
+                            "По числу кластеров в квадрате; фильтры ниже сужают список, а не карту")
+        description = text.say(f"A world map with {_dots(locations)}.", f"Карта мира — {_dots(locations)}.")
+    else:
+        title = text.say("The clusters in the list, on the map", "Кластеры из списка на карте")
+        subtitle = text.say("The dots follow the filters below", "Точки меняются вместе с фильтрами ниже")
+        description = text.say(f"A world map with {_dots(locations)}, narrowed to the clusters that the directory's filters leave in the list.",
+                               f"Карта мира — {_dots(locations)}; показаны только кластеры, которые фильтры каталога оставили в списке.")
     return _map(
         # the directory is a tool of the site; the report's own maps are in the pilot clusters chapter
         locations, boundaries, chart_id="directory-map", shown_param=DIRECTORY_SHOWN, in_print=False,
         projection={"type": "equalEarth"}, width=WIDTH + 80, height=340,
-        title=text.say("The clusters in the list, on the map", "Кластеры из списка на карте"),
-        subtitle=text.say("The dots follow the filters below", "Точки меняются вместе с фильтрами ниже"),
-        hint=_HINT(),
-        description=text.say(f"A world map with {_dots(locations)}, narrowed to the clusters that the directory's filters leave in the list.",
-                             f"Карта мира — {_dots(locations)}; показаны только кластеры, которые фильтры каталога оставили в списке."),
-        source=source,
+        title=title, subtitle=subtitle, hint=_HINT(), description=description, source=source,
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import indicators, text
+from analysis.charts import MAP_CELL, MAP_DOTS
 from analysis.data import Dataset, language
 from analysis.report import citation, listing
 from analysis.report.profiles import KIND_ORDER, SCOPE
@@ -419,6 +420,8 @@ class Pages:
     n_industry: int  # figures that describe the whole regional industry or park
     n_references: int
     max_compared: int
+    #: How the directory's map relates to its list: dot for dot, or (beyond `MAP_DOTS` clusters) counted per square.
+    map_note: str
     directory: pd.DataFrame  # Markdown: Cluster (links to the profiles)
     compare: pd.DataFrame  # Markdown: Cluster
     references: pd.DataFrame  # Markdown: Source
@@ -439,9 +442,19 @@ def pages(ds: Dataset) -> Pages:
         n_with_figures=sum(bool(c["figures"]) for c in clusters), n_figures=len(figures),
         n_initiative=sum(f["scope"] == "initiative" for f in figures),
         n_industry=sum(f["scope"] == "regional_industry" for f in figures),
-        n_references=len(data["references"]), max_compared=MAX_COMPARED,
+        n_references=len(data["references"]), max_compared=MAX_COMPARED, map_note=_map_note(len(clusters)),
         directory=directory_table(ds, data), compare=compare_table(data), references=reference_table(ds),
     )
+
+
+def _map_note(n_clusters: int) -> str:
+    if n_clusters > MAP_DOTS:
+        cell = text.num(MAP_CELL)
+        return say(f"The map counts the clusters in each square of {cell} by {cell} degrees and shows them all, whatever the filters.",
+                   f"Карта показывает число кластеров в каждом квадрате {cell} × {cell} {text.plural(MAP_CELL, 'градус|градуса|градусов')}, "
+                   "причём все кластеры, независимо от фильтров.")
+    return say("The map shows the same clusters as the list; a click on a dot opens the profile.",
+               "На карте показаны те же кластеры, что и в списке; щелчок по точке открывает профиль.")
 
 
 def tool_markdown(tool: str) -> str:
