@@ -301,6 +301,14 @@ def test_to_typst_figures_and_callouts():
     assert "#heading(level: 2" not in numbered  # sections of an unnumbered chapter stay unnumbered
 
 
+def test_a_note_above_a_numbered_table_stays_above_it():
+    """A table cut at `cb.table-rows` carries its note in the table's div, before the table."""
+    out = bookparts.typst("::: {#tbl-x number=\"2.1\"}\n\nThe table shows the first 2 of its 5 rows.\n\n"
+                          "| a |\n|---|\n| 1 |\n| 2 |\n\n: The caption.\n\n:::\n")
+    assert out.index("The table shows the first 2 of its 5 rows.") < out.index("#figure(") < out.index("The caption.")
+    assert "<tbl-x>" in out
+
+
 def test_to_typst_right_aligns_number_columns():
     out = bookparts.typst("| Cluster | Firms |\n|---|---|\n| Alpha | 1,234 |\n| Beta | n/a |\n")
     assert "align: (auto,right,)" in out

@@ -8,7 +8,8 @@ Pandoc Lua filter for the PDF writer (clusterbench/engine/typst): Pandoc Markdow
   hands it to Typst as a `numbering` that returns it ("2.1"). Elements without one stay
   unnumbered (book.typ sets `figure(numbering: none)`).
 * Quarto-style figure divs (::: {#fig-x} image + caption paragraph) become real figures;
-  table divs (::: {#tbl-x}) pass their id (and a trailing caption paragraph) to the table.
+  table divs (::: {#tbl-x}) pass their id (and a trailing caption paragraph) to the table; a
+  paragraph above the table stays above it.
 * Callout divs (.callout-note/-tip/-important/-warning/-caution) become #callout(...)
   calls defined in book.typ, with the title from title="..." or the first heading.
 * Relative image paths are resolved against the `cb-base` metadata value, if given.
@@ -250,10 +251,12 @@ local function figure_div(div)
 end
 
 local function table_div(div)
-  local tbl, caption = nil, nil
+  local tbl, caption, before = nil, nil, {}
   for _, b in ipairs(div.content) do
     if b.t == "Table" and not tbl then
       tbl = b
+    elseif (b.t == "Para" or b.t == "Plain") and not tbl then
+      table.insert(before, b) -- text above the table (a cut table's note) stays, above it
     elseif b.t == "Para" or b.t == "Plain" then
       caption = { pandoc.Plain(b.content) }
     else
@@ -264,7 +267,8 @@ local function table_div(div)
   tbl.identifier = div.identifier
   tbl.attributes["number"] = div.attributes["number"]
   if #tbl.caption.long == 0 and caption then tbl.caption.long = caption end
-  return tbl
+  table.insert(before, tbl)
+  return before
 end
 
 -- callouts ------------------------------------------------------------------------
