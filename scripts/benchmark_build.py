@@ -238,7 +238,9 @@ def verdicts(rows: list[Row]) -> dict[str, str]:
             ratio = row.seconds / by_name["real: clean build"].seconds
             checks.append((ratio >= QUARTO_SPEEDUP, f"wheel >= {QUARTO_SPEEDUP:g}x faster (is {ratio:.1f}x)"))
         if checks:
-            out[row.scenario] = ("ok" if all(ok for ok, _ in checks) else "MISSED") + ": " + ", ".join(t for _, t in checks)
+            # each target says whether it was met, so a row that misses one still shows the others it meets
+            out[row.scenario] = ("ok" if all(ok for ok, _ in checks) else "MISSED") + ": " + ", ".join(
+                f"{t} {'met' if ok else 'missed'}" if len(checks) > 1 else t for ok, t in checks)
     return out
 
 
