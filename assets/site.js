@@ -356,7 +356,8 @@
   // The spec for a narrow screen: titles on shorter lines and legends two items a row, so that
   // on a phone the plots, not the words around them, decide whether a chart fits.
   function compact(spec, room) {
-    var lines = function (text, chars) {
+    var hint = spec.usermeta && spec.usermeta.hint;
+    var flow = function (text, chars) {
       var words = [].concat(text).join(" ").split(/\s+/).filter(Boolean);
       var out = [];
       words.forEach(function (word) {
@@ -365,6 +366,12 @@
         else out.push(word);
       });
       return out;
+    };
+    // the subtitle's lines flow together again; the hint on how to use the chart keeps a line of its own
+    var lines = function (text, chars) {
+      var all = [].concat(text);
+      if (hint && all.length > 1 && all[all.length - 1] === hint) return flow(all.slice(0, -1), chars).concat(flow(hint, chars));
+      return flow(all, chars);
     };
     var walk = function (node) {
       if (Array.isArray(node)) return node.map(walk);

@@ -236,6 +236,12 @@ def test_on_a_narrow_screen_the_maps_fit_their_column_at_full_text_size(open_pag
         assert not m["full"] and m["drawn"] <= m["room"] and abs(m["shown"] - m["drawn"]) < 1, m
         assert m["drawn"] >= 0.9 * m["room"], m
     assert all(c["smallest"] >= SCREEN_MIN_PX - 0.05 for c in page.evaluate(_CHART_TEXT))
+    # the subtitle flows onto shorter lines, but the hint on how to use the map starts a line of its own
+    hint_starts_a_line = page.evaluate("""() => [...document.querySelectorAll('.cb-chart')].map(el => {
+      const hint = JSON.parse(document.getElementById(el.dataset.spec).textContent).usermeta.hint;
+      return [...el.querySelectorAll('.role-title-subtitle tspan')].some(t => hint.startsWith(t.textContent));
+    })""")
+    assert hint_starts_a_line == [True, True]
     assert guard.blocked == []
 
 
