@@ -599,7 +599,6 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     timings: dict[str, float] = {}
     with _timed(timings, "plan the books"):
         plans = [_plan_wheel(root, data_dir, to, card, lang) for lang in languages(root)]
-    plan = plans[0]
     env = {DATA_ENV: str(data_dir)}
     # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
     # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
@@ -612,9 +611,20 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
         with _timed(timings, "execute chapters"):
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         workers.close()  # the kernels and what they hold are not needed while the outputs are written
-        _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
-        for other in plans[1:]:
-            _write_edition_in(other, results, root, site, to, card, progress, result)
+        del jobs
+        for i, plan in enumerate(plans):
+            if i == 0:
+                _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
+            else:
+                _write_edition_in(plan, results, root, site, to, card, progress, result)
+            # An edition written lets go of its pages and their outputs (but those a later edition shares):
+            # at 5,000 clusters each edition holds thousands of parsed profile pages, and the next can reuse that memory.
+            later = {pc.doc.path for p in plans[i + 1:] for b in p.books() for pc in b.chapters}
+            for b in plan.books():
+                for pc in b.chapters:
+                    if pc.doc.path not in later:
+                        results.pop(job_key(pc.doc, EXECUTION_TARGET), None)
+            plans[i] = plan = None
     return result
 
 
