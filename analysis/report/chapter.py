@@ -197,7 +197,7 @@ class ChapterContext:
 
         Text cells are escaped, so names from the data show literally; list in `markdown`
         the columns that hold Markdown on purpose (links, emphasis). A table longer than
-        `cb.table-rows` shows its first rows under a sentence that says so (`listing`).
+        `cb.table-rows` shows its first rows, after a sentence that says so (`listing`).
         """
         shown, note = listing.first_rows(frame, self.table_rows)
         shown = shown.copy()

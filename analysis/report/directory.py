@@ -366,7 +366,7 @@ def pipe_table(frame: pd.DataFrame, most: int | None = None) -> str:
     """A table of Markdown cells as a pipe table with equal dashes, so each writer sizes the columns by their
     content (the PDF's filter shares the width out by the longest words, the site's style lets the text decide).
 
-    With `most` (the chapter's `ctx.table_rows`), a longer table shows its first rows under a sentence that
+    With `most` (the chapter's `ctx.table_rows`), a longer table shows its first rows after a sentence that
     says so; the page's tool still lists every cluster, from the site's data.
     """
     shown, note = listing.first_rows(frame, most)

@@ -3,7 +3,7 @@
 A table that lists every cluster is fine for the 51 clusters of the real registry, but at
 thousands it makes pages of several megabytes and PDFs of hundreds of pages that no reader
 scans. Beyond `cb.table-rows` rows (in `_quarto.yml`) such a table keeps its first rows, in
-its own order, under a sentence that gives the full count and sends the reader to the index of
+its own order, after a sentence that gives the full count and sends the reader to the index of
 cluster profiles, which lists every cluster. The site's directory and comparison tools still
 work on every cluster: they read the clusters' data, not the page's table.
 """
