@@ -800,6 +800,11 @@ MAP_DOTS = 300
 MAP_CELL = 2.0
 
 
+def in_squares(locations: pd.DataFrame) -> bool:
+    """Whether a map of these locations (`indicators.cluster_locations`) counts its clusters per square."""
+    return len(locations) > MAP_DOTS
+
+
 def map_squares(locations: pd.DataFrame) -> pd.DataFrame:
     """Clusters counted per kind and square of `MAP_CELL` degrees, each square at its clusters' mean position."""
     d = locations.assign(square_lat=(locations["lat"] // MAP_CELL) * MAP_CELL,
@@ -831,7 +836,7 @@ def _map(locations: pd.DataFrame, boundaries: dict, *, chart_id: str, projection
          in_print: bool = True, hint: str | None = None) -> alt.VConcatChart:
     name = chart_id.replace("-", "_")
     locations, kind_names = _kinds(locations)
-    grouped = len(locations) > MAP_DOTS
+    grouped = in_squares(locations)
     if grouped:
         d = map_squares(locations)
     else:
@@ -897,7 +902,7 @@ def _map_tooltip(grouped: bool) -> list:
 
 def _dots(locations: pd.DataFrame) -> str:
     """How the map's dots read, for its alt text."""
-    if len(locations) > MAP_DOTS:
+    if in_squares(locations):
         squares, n, cell = len(map_squares(locations)), len(locations), text.num(MAP_CELL)
         return text.say(f"a dot for each square of {MAP_CELL:g} by {MAP_CELL:g} degrees holding clusters of one kind, "
                         f"sized by how many ({squares} dots for {n:,} clusters)",
@@ -948,7 +953,7 @@ def cluster_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> al
 def directory_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt.VConcatChart:
     """The world map of the cluster directory, whose dots follow the directory's filters; beyond `MAP_DOTS`
     clusters its dots count the clusters per square, and it shows them all whatever the filters."""
-    if len(locations) > MAP_DOTS:
+    if in_squares(locations):
         title = text.say("The clusters on the map", "Кластеры на карте")
         subtitle = text.say("Counted per square; the filters below narrow the list, not the map",
                             "По числу кластеров в квадрате; фильтры ниже сужают список, а не карту")
@@ -984,7 +989,7 @@ def russia_map(locations: pd.DataFrame, boundaries: dict, *, source: str) -> alt
                           "Большинство пилотных кластеров находится в европейской части России, несколько — в Сибири и на Дальнем Востоке."),
         hint=_HINT(),
         description=text.say(
-            "A map of Russia with " + ("a dot for each of the" if len(ru) <= MAP_DOTS else f"{_dots(ru)}, for the")
+            "A map of Russia with " + ("a dot for each of the" if not in_squares(ru) else f"{_dots(ru)}, for the")
             + f" {pilots:,} pilot clusters, the "
             f"{parts} parts of pilots that the sources name on their own, and the "
             f"{others} other Russian clusters in the sources, placed at"

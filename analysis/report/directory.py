@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import indicators, text
-from analysis.charts import MAP_CELL, MAP_DOTS
+from analysis.charts import MAP_CELL, in_squares
 from analysis.data import Dataset, language
 from analysis.report import citation, listing
 from analysis.report.profiles import KIND_ORDER, SCOPE
@@ -420,7 +420,7 @@ class Pages:
     n_industry: int  # figures that describe the whole regional industry or park
     n_references: int
     max_compared: int
-    #: How the directory's map relates to its list: dot for dot, or (beyond `MAP_DOTS` clusters) counted per square.
+    #: How the directory's map relates to its list: dot for dot, or (a large registry) counted per square.
     map_note: str
     directory: pd.DataFrame  # Markdown: Cluster (links to the profiles)
     compare: pd.DataFrame  # Markdown: Cluster
@@ -442,13 +442,14 @@ def pages(ds: Dataset) -> Pages:
         n_with_figures=sum(bool(c["figures"]) for c in clusters), n_figures=len(figures),
         n_initiative=sum(f["scope"] == "initiative" for f in figures),
         n_industry=sum(f["scope"] == "regional_industry" for f in figures),
-        n_references=len(data["references"]), max_compared=MAX_COMPARED, map_note=_map_note(len(clusters)),
+        n_references=len(data["references"]), max_compared=MAX_COMPARED, map_note=_map_note(ds),
         directory=directory_table(ds, data), compare=compare_table(data), references=reference_table(ds),
     )
 
 
-def _map_note(n_clusters: int) -> str:
-    if n_clusters > MAP_DOTS:
+def _map_note(ds: Dataset) -> str:
+    """What the directory says of its map, decided as the map decides (`charts.in_squares`)."""
+    if in_squares(indicators.cluster_locations(ds)):
         cell = text.num(MAP_CELL)
         return say(f"The map counts the clusters in each square of {cell} by {cell} degrees and shows them all, whatever the filters.",
                    f"Карта показывает число кластеров в каждом квадрате {cell} × {cell} {text.plural(MAP_CELL, 'градус|градуса|градусов')}, "
