@@ -108,21 +108,21 @@ def _pages_of(job: tuple) -> dict[str, str]:
     from analysis import text
 
     ds, ranks, ids, scorecard_link, printed = job
-    wanted = set(ids)
     with text.speaking(ds.language, ds.units):
         return {cid: profile_markdown(view, cid, ranks, scorecard_link=scorecard_link, printed=printed)
-                for cid, view in _cluster_views(ds, skip=set(ds["clusters"]["id"]) - wanted)}
+                for cid, view in _cluster_views(ds, set(ids))}
 
 
-def _cluster_views(ds: Dataset, skip: set[str] = frozenset()):
-    """(cluster id, the dataset with only that cluster's rows of `OWN_ROWS` and of clusters.csv) per cluster.
+def _cluster_views(ds: Dataset, only: set[str]):
+    """(cluster id, the dataset with only that cluster's rows of `OWN_ROWS` and of clusters.csv) for each
+    cluster in `only`.
 
     A page then filters a handful of rows instead of the whole registry; the rows it needs from
     clusters.csv are its own and those of the pilot it merged into.
     """
     frames, rows_of = _own_rows(ds)
     for cid, cluster_rows in rows_of.items():
-        if cid in skip:
+        if cid not in only:
             continue
         own = {name: frames[name].iloc[rows] for name, rows in cluster_rows.items()}
         yield cid, dataclasses.replace(ds, tables={**ds.tables, **{n: f for n, f in own.items() if n != "observations"}},
