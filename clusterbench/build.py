@@ -620,10 +620,9 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             # An edition written lets go of its pages and their outputs (but those a later edition shares):
             # at 5,000 clusters each edition holds thousands of parsed profile pages, and the next can reuse that memory.
             later = {pc.doc.path for p in plans[i + 1:] for b in p.books() for pc in b.chapters}
-            for b in plan.books():
-                for pc in b.chapters:
-                    if pc.doc.path not in later:
-                        results.pop(job_key(pc.doc, EXECUTION_TARGET), None)
+            done = {pc.doc.path for b in plan.books() for pc in b.chapters} - later
+            for key in [key for key in results if key[0] in done]:  # keys are job_key()s: (path, target, text hash)
+                del results[key]
             plans[i] = plan = None
     return result
 
