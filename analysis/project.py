@@ -223,6 +223,14 @@ def _merged_config(root: Path, profile: str | list[str] | None, generated: dict[
     return config, profiles, file
 
 
+def cb_limit(config: dict, key: str, file: str) -> int | None:
+    """A limit of the `cb:` block (`CB_LIMITS`), checked to be a whole number; None when it is not set."""
+    limit = (config.get("cb") or {}).get(key)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ProjectError(f"{file}: cb.{key} must be a whole number of {CB_LIMITS[key]}, not {limit!r}")
+    return limit
+
+
 def _check_config(config: dict, file: str) -> None:
     """Every key and format in the merged config is one the wheel engine understands."""
     _check_unsupported(config, "", file)
@@ -237,10 +245,8 @@ def _check_config(config: dict, file: str) -> None:
     _check_keys(sidebar, SIDEBAR_KEYS, "book.sidebar.", file)
     if "collapse-level" in sidebar and not (isinstance(sidebar["collapse-level"], int) and sidebar["collapse-level"] >= 1):
         raise ProjectError(f"{file}: book.sidebar.collapse-level must be a whole number from 1")
-    for key, what in CB_LIMITS.items():
-        limit = (config.get("cb") or {}).get(key)
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-            raise ProjectError(f"{file}: cb.{key} must be a whole number of {what}, not {limit!r}")
+    for key in CB_LIMITS:
+        cb_limit(config, key, file)
     if not book.get("author"):
         raise ProjectError(f"{file}: book.author is required (Typst books fail without it)")
     for name, options in config.get("format", {}).items():

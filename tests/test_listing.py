@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
+
+from analysis import project
 from analysis.data import load
 from analysis.report import directory, listing
 from analysis.report.chapter import ChapterContext
@@ -46,6 +49,16 @@ def test_a_chapter_table_puts_the_note_before_the_table_so_its_caption_still_fol
 
 def test_a_folder_without_quarto_yml_sets_no_limit(tmp_path):
     assert listing.limit(tmp_path) is None
+
+
+def test_a_chapter_reads_the_limit_as_the_build_checks_it(tmp_path):
+    """Under real Quarto no build checks `_quarto.yml` first, so a chapter stops on a limit that is not a count."""
+    config = tmp_path / "_quarto.yml"
+    config.write_text("project:\n  type: book\ncb:\n  table-rows: many\n", encoding="utf-8")
+    with pytest.raises(project.ProjectError, match="cb.table-rows must be a whole number of rows, not 'many'"):
+        listing.limit(tmp_path)
+    config.write_text("project:\n  type: book\ncb:\n  table-rows: 40\n", encoding="utf-8")
+    assert listing.limit(tmp_path) == 40
 
 
 def test_the_directorys_static_list_is_cut_the_same_way():

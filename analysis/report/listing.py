@@ -23,10 +23,11 @@ CONFIG_KEY = "table-rows"
 
 def limit(project_dir: Path) -> int | None:
     """`cb.table-rows` from the project's `_quarto.yml`: the most rows a table shows (None: all, as in
-    a folder with no `_quarto.yml`, where tests run single chapters)."""
+    a folder with no `_quarto.yml`, where tests run single chapters). Checked as the wheel engine checks
+    it, so a chapter under real Quarto stops on a limit that is not a count too."""
     if not (Path(project_dir) / "_quarto.yml").exists():
         return None
-    return (project.read_config(project_dir).get("cb") or {}).get(CONFIG_KEY)
+    return project.cb_limit(project.read_config(project_dir), CONFIG_KEY, "_quarto.yml")
 
 
 def first_rows(frame: pd.DataFrame, most: int | None) -> tuple[pd.DataFrame, str]:
