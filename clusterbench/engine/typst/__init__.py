@@ -93,7 +93,7 @@ def to_typst_many(sources: list[tuple[str, Path | None, str]]) -> list[str]:
         text = source if reader == "json" else crossref.strip_comments(source)
         conversions.append(pandoc.Conversion(text, reader, "typst", tuple(args)))
     try:
-        return pandoc.run_many(conversions)
+        return pandoc.convert_many(conversions, kind="typst", extra_key=FILTER.read_text(encoding="utf-8"))
     except pandoc.PandocError as e:
         raise PdfError(f"pandoc could not convert the chapter to Typst: {e}") from None
 
