@@ -5,6 +5,7 @@
     python scripts/benchmark_build.py --sizes ""           # the real book only
     python scripts/benchmark_build.py --scale-to html      # scale builds of the site alone (no PDFs)
     python scripts/benchmark_build.py --json out.json      # where the JSON goes (default .cache/benchmark-build.json)
+    python scripts/benchmark_build.py --floors-only        # no builds: only the pandoc floor at 5,000 clusters
 
 Scenarios, each in one temporary copy of the repository (its own code, data and cache):
 
@@ -12,7 +13,9 @@ Scenarios, each in one temporary copy of the repository (its own code, data and 
   employees of Kaluga pharma in data/observations/), checked to show in the rebuilt site and full
   report PDF; and real Quarto's render of the same book when `quarto` is on PATH;
 - scale: for each size N, a synthetic registry of the real data plus N cloned pilot clusters
-  (`scripts/synthetic_registry.py`), then `validate`, a clean build and the same one-value rebuild.
+  (`scripts/synthetic_registry.py`), then `validate`, a clean build and the same one-value rebuild;
+- a floor, for the largest registry: the time pandoc alone needs to make the HTML of its profile pages
+  (a sample of them read and written as the build does, without the cache), which no build can beat.
 
 Each row gives wall time, the peak memory of the command's process tree (the build, its workers and
 kernels, summed; sampled with psutil), the HTML pages written and the biggest. A build whose tree
@@ -51,6 +54,8 @@ TARGETS = {
 MAX_PAGE = 2 * MB
 MAX_MEMORY = 2 * GB
 QUARTO_SPEEDUP = 10.0
+#: Profile pages whose conversion `pandoc_floor` times.
+FLOOR_SAMPLE = 500
 KALUGA = ("observations/anon-2020-success-factors.csv", "kaluga-pharma,employees,,12400,", "kaluga-pharma,employees,,12500,")
 
 
@@ -122,6 +127,7 @@ class Bench:
     work: Path
     cap: int
     scale_to: str
+    floors_only: bool = False
     rows: list[Row] = field(default_factory=list)
 
     def cli(self, *args: str) -> list[str]:
@@ -192,10 +198,15 @@ def real_book(bench: Bench, quarto: bool) -> None:
                     "--out", str(root / "_quarto-site"))
 
 
-def scale(bench: Bench, size: int) -> None:
-    """A registry of the real data plus `size` cloned pilots: validate, clean build, one value changed."""
+def scale(bench: Bench, size: int, floor: bool = False) -> dict:
+    """A registry of the real data plus `size` cloned pilots: validate, clean build, one value changed;
+    with `floor`, what pandoc alone needs for its profile pages (`pandoc_floor`)."""
     data, site = bench.work / f"data-{size}", bench.work / f"site-{size}"
     generate(size, data, source=bench.work / "data")
+    if bench.floors_only:
+        found = pandoc_floor(data)
+        shutil.rmtree(data, ignore_errors=True)
+        return found
     clusters = sum(1 for _ in (data / "clusters.csv").open(encoding="utf-8")) - 1
     bench.validate(f"{size}: validate", "--data", str(data), clusters=clusters)
     shutil.rmtree(bench.root / ".cache", ignore_errors=True)
@@ -206,7 +217,47 @@ def scale(bench: Bench, size: int) -> None:
         if not row.failed:
             row.note += _shows_edit(site)
     shutil.rmtree(site, ignore_errors=True)
+    found = pandoc_floor(data) if floor else {}
     shutil.rmtree(data, ignore_errors=True)
+    return found
+
+
+def pandoc_floor(data: Path, sample: int = FLOOR_SAMPLE) -> dict:
+    """The least time a build of this registry spends in pandoc making the profile pages' HTML, whatever
+    the build does around it: `sample` English profile pages, as the site gets them, read and written by
+    pandoc in the build's own batches (one process per core, no cache); scaled to every profile page
+    of every language."""
+    sys.path.insert(0, str(ROOT))
+    from analysis.data import load
+    from clusterbench import prerender
+    from clusterbench.build import languages
+    from clusterbench.engine import crossref, pandoc
+    from clusterbench.engine.html import PANDOC_ARGS
+    from clusterbench.engine.parse import apply_conditions
+
+    ds = load(data)
+    clusters = len(ds["clusters"])
+    profiles = [text for path, text in prerender.pages(ds, scorecard_link=True).items() if path != prerender.PROFILES_INDEX]
+    texts = [apply_conditions(text, profiles=[], target="html") for text in profiles[-sample:]]
+    cache, pandoc.CACHE_DIR = pandoc.CACHE_DIR, None
+    try:
+        start = time.perf_counter()
+        asts = crossref.read_many_json(texts, "html")
+        read = time.perf_counter() - start
+        start = time.perf_counter()
+        pandoc.run_many([pandoc.Conversion(ast, "json", "html5", PANDOC_ARGS) for ast in asts])
+        write = time.perf_counter() - start
+    finally:
+        pandoc.CACHE_DIR = cache
+    pages = clusters * len(languages(ROOT))
+    return {"clusters": clusters, "sample": len(texts), "cpus": os.cpu_count(), "read_ms": read / len(texts) * 1000,
+            "write_ms": write / len(texts) * 1000, "pages": pages, "seconds": (read + write) / len(texts) * pages}
+
+
+def print_floor(floor: dict) -> None:
+    print(f"\nfloor at {floor['clusters']:,} clusters: pandoc alone needs {floor['seconds']:.0f} s on {floor['cpus']} cores "
+          f"to make the HTML of the {floor['pages']:,} profile pages ({floor['read_ms'] + floor['write_ms']:.1f} ms a page: "
+          f"reading {floor['read_ms']:.1f}, writing {floor['write_ms']:.1f}; {floor['sample']} pages timed, no cache)")
 
 
 def fits(rows: list[Row]) -> dict:
@@ -262,26 +313,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-real", action="store_true", help="leave out the real book's scenarios")
     parser.add_argument("--scale-to", default="html,pdf", help="what the scale builds make (build --to)")
     parser.add_argument("--memory-cap", type=float, default=8.0, help="GB a build's processes may use before it is stopped")
+    parser.add_argument("--floors-only", action="store_true",
+                        help="no builds: only what pandoc alone needs for the largest registry's profile pages")
     parser.add_argument("--json", type=Path, default=ROOT / ".cache" / "benchmark-build.json")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     quarto = shutil.which("quarto") is not None
+    floor = {}
     with tempfile.TemporaryDirectory(prefix="cb-bench-") as tmp:
-        bench = Bench(Path(tmp) / "repo", Path(tmp) / "work", int(args.memory_cap * GB), args.scale_to)
+        bench = Bench(Path(tmp) / "repo", Path(tmp) / "work", int(args.memory_cap * GB), args.scale_to, args.floors_only)
         _copy_repo(bench.root)
         shutil.copytree(bench.root / "data", bench.work / "data")  # the registries start from the data as copied
-        if not args.skip_real:
+        if args.floors_only:
+            sizes = [max(sizes)] if sizes else []
+        elif not args.skip_real:
             real_book(bench, quarto)
         for size in sizes:
-            scale(bench, size)
+            floor = scale(bench, size, floor=size == max(sizes)) or floor
     rows = bench.rows
     fit, verdict = fits(rows), verdicts(rows)
-    print_table(rows, verdict, fit)
-    if not quarto:
+    if rows:
+        print_table(rows, verdict, fit)
+    if floor:
+        print_floor(floor)
+    if not quarto and not args.floors_only:
         print("\nquarto is not on PATH: the comparison with real Quarto was left out.")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"rows": [asdict(r) for r in rows], "verdicts": verdict, "fit": fit, "cpus": os.cpu_count(),
-                                     "quarto": quarto, "scale_to": args.scale_to}, indent=1) + "\n", encoding="utf-8")
+    args.json.write_text(json.dumps({"rows": [asdict(r) for r in rows], "verdicts": verdict, "fit": fit, "floor": floor,
+                                     "cpus": os.cpu_count(), "quarto": quarto, "scale_to": args.scale_to}, indent=1) + "\n",
+                         encoding="utf-8")
     print(f"\nWrote {args.json}")
     return 1 if any(v.startswith("MISSED") for v in verdict.values()) else 0
 
