@@ -173,6 +173,16 @@ def test_bad_data_means_no_build_and_the_previous_site_is_untouched(built):
     assert _tree_hash(root / "_site") == before
 
 
+def test_a_build_leaves_the_garbage_collector_as_it_found_it_even_when_it_fails(tmp_path):
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    (tmp_path / "data").mkdir()
+    with pytest.raises(BuildError):  # a project without _quarto.yml fails once the build is under way
+        build(tmp_path, quiet=True, force=True)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+
+
 @pytest.mark.parametrize("snippet, expected, line", [
     ("{{< include other.qmd >}}", "shortcode 'include' is not supported", 3),
     ("::: {.panel-tabset}\nA\n:::", "div class '.panel-tabset' is not supported", 3),

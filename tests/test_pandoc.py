@@ -117,3 +117,24 @@ def test_convert_many_reuses_conversions_kept_on_disk(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pandoc, "run_many", no_pandoc)
     assert pandoc.convert_many(conversions, kind="test") == first == [f"<p>Text {i}.</p>\n" for i in range(3)]
+
+
+def test_typst_conversions_are_kept_and_a_changed_filter_converts_again(tmp_path, monkeypatch):
+    from clusterbench.engine import typst
+
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path)
+    ast = _json_ast("Some *text*.")
+    first = typst.to_typst(ast)
+    assert len(list((tmp_path / "typst").iterdir())) == 1
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc ran for a Typst conversion kept on disk")
+
+    monkeypatch.setattr(pandoc, "run_many", no_pandoc)
+    assert typst.to_typst(ast) == first == "Some #emph[text].\n"
+    # the filter is part of the key: a new filter.lua must not be served an old conversion
+    changed = tmp_path / "filter.lua"
+    changed.write_text(TYPST_FILTER.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+    monkeypatch.setattr(typst, "FILTER", changed)
+    with pytest.raises(AssertionError, match="pandoc ran"):
+        typst.to_typst(ast)
