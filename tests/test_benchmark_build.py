@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
+import script_modules
 from analysis.paths import DATA
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "benchmark_build.py"
-
-
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("benchmark_build", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["benchmark_build"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_pandoc_floor_times_profile_pages_and_counts_every_language(tmp_path):
-    bench = _benchmark()
+    bench = script_modules.load("benchmark_build")
     data = tmp_path / "data"
     bench.generate(12, data, source=DATA)
     floor = bench.pandoc_floor(data, sample=5)

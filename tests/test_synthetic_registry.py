@@ -3,13 +3,12 @@ the fast path equal to the page function's own, readable maps."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+import script_modules
 from analysis import indicators
 from analysis.charts import DIRECTORY_SHOWN, MAP_DOTS, cluster_map, directory_map, export, russia_map
 from analysis.data import load, validate
@@ -17,15 +16,9 @@ from analysis.paths import DATA
 from analysis.report.profiles import profile_markdown
 from clusterbench import prerender
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "synthetic_registry.py"
-
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("synthetic_registry", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic_registry"] = module
-    spec.loader.exec_module(module)
-    return module
+    return script_modules.load("synthetic_registry")
 
 
 @pytest.fixture(scope="module")
