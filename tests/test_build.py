@@ -282,3 +282,21 @@ def test_a_one_value_rebuild_equals_a_clean_build_of_the_edited_data(book, tmp_p
     build(clean, quiet=True)
     assert "Kaluga pharma employs 12500 people." in _page(book, "03-data.html")
     assert _tree_hash(book / "_site") == _tree_hash(clean / "_site")
+
+
+def test_a_chapter_kept_from_the_cache_follows_references_that_moved(book, tmp_path):
+    build(book, quiet=True)
+    assert re.search(r'<a href="02-charts.html#fig-bars"[^>]*>Figure 2.1</a>', _page(book, "index.html"))
+    # the home page's text is unchanged, but the figure it cites is now in chapter 1, the section in chapter 2
+    config = book / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("- 01-intro.qmd\n        - 02-charts.qmd", "- 02-charts.qmd\n        - 01-intro.qmd"),
+                      encoding="utf-8")
+    build(book, quiet=True)
+    index = _page(book, "index.html")
+    assert re.search(r'<a href="02-charts.html#fig-bars"[^>]*>Figure 1.1</a>', index)
+    assert re.search(r'<a href="01-intro.html"[^>]*>Chapter 2</a>', index)
+    clean = tmp_path / "clean"
+    shutil.copytree(book, clean, ignore=shutil.ignore_patterns("_site", ".cache"))
+    build(clean, quiet=True)
+    assert _tree_hash(book / "_site") == _tree_hash(clean / "_site")

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -212,21 +212,87 @@ def cross_reference(book: Book, assemblies: list[Assembly], target: str) -> list
     # Two passes with one parsed AST at a time: the first numbers every chapter to learn the book's targets,
     # the second numbers each again and resolves its references. Keeping every AST parsed between the two
     # took gigabytes in a book of thousands of pages.
-    numbered = [crossref.number(json.loads(text), pc.number, lang) for text, pc in zip(texts, book.chapters)]
+    numbered = [_numbered(text, pc.number, lang) for text, pc in zip(texts, book.chapters)]
     targets = _targets(book, numbered)
     chapters = []
     for index, (pc, assembly) in enumerate(zip(book.chapters, assemblies)):
-        ast = json.loads(texts[index])
-        crossref.number(ast, pc.number, lang)
-        missing = crossref.resolve(ast, _Refs(book, targets, index, target), book.chapter_href(index, target))
-        if missing.labels:
-            label = missing.labels[0]
-            raise QmdError(pc.doc.path, _source_line(pc, f"@{label}"), f"unresolved cross-reference @{label}")
-        if missing.links:
-            link = missing.links[0]
-            raise QmdError(pc.doc.path, _source_line(pc, f"]({link}"), f"link to {link}, which is not a chapter of this book")
-        chapters.append(to_chapter(pc, {target: json.dumps(ast, ensure_ascii=False)}, numbered[index].headings, assembly.title))
+        resolved = _resolved(pc, texts[index], lang, target, _Refs(book, targets, index, target),
+                             book.chapter_href(index, target))
+        chapters.append(to_chapter(pc, {target: resolved}, numbered[index].headings, assembly.title))
     return chapters
+
+
+# Numbering and resolving a chapter are pure functions of its AST and of what it looks up, so a rebuild
+# finds them in the pandoc cache (a data edit changes a few chapters of a book of thousands of pages).
+_CROSSREF_CODE = hashlib.sha256(Path(crossref.__file__).read_bytes()).hexdigest()
+
+
+def _numbered(text: str, number: int | None, lang: str) -> crossref.Numbered:
+    """`crossref.number` of one chapter's AST (pandoc's JSON text): its targets and headings."""
+    key = "\0".join([_CROSSREF_CODE, str(number), lang, text])
+    kept = pandoc.recall("numbered", key)
+    if kept is not None:
+        found = json.loads(kept)
+        return crossref.Numbered(found["targets"], [Heading(*h) for h in found["headings"]])
+    found = crossref.number(json.loads(text), number, lang)
+    pandoc.remember("numbered", key, json.dumps({"targets": found.targets, "headings": [astuple(h) for h in found.headings]},
+                                                ensure_ascii=False))
+    return found
+
+
+def _resolved(pc: ParsedChapter, text: str, lang: str, target: str, refs: Mapping, chapter_href) -> str:
+    """One chapter's AST numbered, its references and chapter links resolved, as JSON text. Kept with every
+    label and link it looked up and where each led, and taken from the cache only while each still leads there."""
+    key = "\0".join([_CROSSREF_CODE, str(pc.number), lang, target, text])
+    kept = pandoc.recall("resolved", key)
+    if kept is not None:
+        head, _, resolved = kept.partition("\n")
+        looked = json.loads(head)
+        if (all(_lookup(refs, label) == tuple(found) for label, found in looked["refs"].items())
+                and all(chapter_href(file, fragment) == href for file, fragment, href in looked["links"])):
+            return resolved
+    ast = json.loads(text)
+    crossref.number(ast, pc.number, lang)
+    labels, links = _Looked(refs), []
+
+    def link(file: str, fragment: str) -> str | None:
+        links.append((file, fragment, chapter_href(file, fragment)))
+        return links[-1][2]
+
+    missing = crossref.resolve(ast, labels, link)
+    if missing.labels:
+        label = missing.labels[0]
+        raise QmdError(pc.doc.path, _source_line(pc, f"@{label}"), f"unresolved cross-reference @{label}")
+    if missing.links:
+        file = missing.links[0]
+        raise QmdError(pc.doc.path, _source_line(pc, f"]({file}"), f"link to {file}, which is not a chapter of this book")
+    resolved = json.dumps(ast, ensure_ascii=False)  # no line breaks: JSON escapes them inside strings
+    pandoc.remember("resolved", key, json.dumps({"refs": labels.seen, "links": links}, ensure_ascii=False) + "\n" + resolved)
+    return resolved
+
+
+def _lookup(refs: Mapping, label: str) -> tuple | None:
+    try:
+        return tuple(refs[label])
+    except KeyError:
+        return None
+
+
+class _Looked(Mapping):
+    """`refs` as `crossref.resolve` reads it, remembering each label it looked up and what it found."""
+
+    def __init__(self, refs: Mapping):
+        self.refs, self.seen = refs, {}
+
+    def __getitem__(self, label: str) -> tuple:
+        self.seen[label] = tuple(self.refs[label])
+        return self.seen[label]
+
+    def __iter__(self):
+        return iter(self.refs)
+
+    def __len__(self) -> int:
+        return len(self.refs)
 
 
 class _Refs(Mapping):

@@ -178,13 +178,23 @@ def _remember(path: Path | None, text: str) -> None:
     tmp.replace(path)
 
 
+def recall(kind: str, key: str) -> str | None:
+    """What `remember` kept under `key`, or None (nothing kept, or no CACHE_DIR)."""
+    path = _cache_path(kind, key)
+    return path.read_text(encoding="utf-8") if path is not None and path.exists() else None
+
+
+def remember(kind: str, key: str, text: str) -> None:
+    """Keep `text` on disk under CACHE_DIR by a hash of `key` (which must cover every input); no-op without it."""
+    _remember(_cache_path(kind, key), text)
+
+
 def cached(kind: str, key: str, make) -> str:
     """`make()`, remembered on disk under CACHE_DIR by a hash of `key` (which must cover every input)."""
-    path = _cache_path(kind, key)
-    if path is not None and path.exists():
-        return path.read_text(encoding="utf-8")
-    text = make()
-    _remember(path, text)
+    text = recall(kind, key)
+    if text is None:
+        text = make()
+        remember(kind, key, text)
     return text
 
 
