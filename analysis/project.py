@@ -149,9 +149,19 @@ def active_profiles(config: dict, requested: str | list[str] | None = None) -> l
     return active
 
 
+#: PyYAML's C parser where the wheel has one: the same documents and errors, parsed about fifteen times faster.
+#: Every build reads the project files, each chapter's cell options and the data's YAML.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """`yaml.safe_load(text)`, with the C parser when PyYAML has it."""
+    return yaml.load(text, Loader=_LOADER)
+
+
 def _read_yaml(path: Path, text: str | None = None) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8") if text is None else text) or {}
+        return load_yaml(path.read_text(encoding="utf-8") if text is None else text) or {}
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path.name}: not valid YAML: {exc}") from None
 

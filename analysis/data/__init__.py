@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from analysis.project import load_yaml
 from analysis.paths import data_dir
 
 
@@ -449,7 +450,7 @@ def read_yaml_doc(path: Path, rel: str, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(rel, str(mark.line + 1) if mark else "-", "-", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
@@ -475,7 +476,7 @@ def _read_distribution_meta(root: Path, problems: list[Problem], broken: set[str
         broken.add(rel)
         return {}
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, "-", "-", f"not valid YAML: {exc}"))
         return {}
@@ -524,7 +525,7 @@ def _read_practices(root: Path, problems: list[Problem]) -> list[Practice]:
             problems.append(Problem(rel, str(head.count("\n") + 4), "body",
                                     f"text is too long ({len(body):,} characters; at most {MAX_BODY_CHARS:,})", body))
         try:
-            doc = yaml.safe_load(head) or {}
+            doc = load_yaml(head) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Problem(rel, str(mark.line + 2) if mark else "-", "-", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}"))

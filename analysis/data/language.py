@@ -27,7 +27,8 @@ import typing
 from pathlib import Path
 
 import pydantic
-import yaml
+
+from analysis.project import load_yaml
 
 LABELS = "ru/"
 PRACTICES = "practices/ru"
@@ -82,7 +83,7 @@ def read(root: Path) -> Translations:
         if parts is None:
             continue
         head, body, _ = parts
-        meta = yaml.safe_load(head) or {}
+        meta = load_yaml(head) or {}
         practices[str(meta.get("id"))] = {"title": meta.get("title"), "label": meta.get("label"), "body": body.strip()}
     return Translations(labels, terms, practices)
 

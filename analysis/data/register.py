@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from analysis.project import load_yaml
+
 EDITION_RE = re.compile(r"^\d{4}\.\d+$")
 TAG_PREFIX = "edition-"
 REGISTER = Path("data") / "editions.yml"
@@ -56,7 +58,7 @@ def load_register(root: Path) -> list[Entry]:
 
     from analysis.data.schemas import Editions
 
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     try:
         model = Editions.model_validate(raw)
     except ValidationError as exc:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.project import load_yaml
 from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
 from analysis.report.editions import CHANGELOGS, NO_SUMMARY_RU  # noqa: F401  (the file names, for the release)
 from analysis.text import language, lower, md_escape, num, place, plural, say, speaking
@@ -375,7 +376,7 @@ def parse_practice(text: str, name: str) -> tuple[str, dict, str]:
     from analysis.data import split_front_matter
 
     parts = split_front_matter(text)
-    meta = (yaml.safe_load(parts[0]) or {}) if parts else {}
+    meta = (load_yaml(parts[0]) or {}) if parts else {}
     return str(meta.get("id", name[:6])), meta, (parts[1] if parts else text).strip()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.project import load_yaml
 from analysis.text import md_escape  # noqa: F401  (the engine escapes text from data with it)
 
 SUPPORTED_OPTIONS = {"label", "echo", "output", "include", "eval", "fig-cap", "fig-alt", "tbl-cap", "warning", "message"}
@@ -85,7 +86,7 @@ def _options(lines: list[str], path: Path, start: int) -> tuple[dict, list[str]]
             body = lines[i:]
             break
     try:
-        options = yaml.safe_load("\n".join(opt_lines)) or {} if opt_lines else {}
+        options = load_yaml("\n".join(opt_lines)) or {} if opt_lines else {}
     except yaml.YAMLError as exc:
         raise QmdError(path, start + 1, f"cell options are not valid YAML: {exc}") from None
     for key in options:
@@ -152,7 +153,7 @@ def _front_matter(lines: list[str], path: Path) -> tuple[dict, int]:
     except StopIteration:
         raise QmdError(path, 1, "front matter is not closed with '---'") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = load_yaml("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         raise QmdError(path, 1, f"front matter is not valid YAML: {exc}") from None
     return meta, end + 1
