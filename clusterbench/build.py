@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -627,49 +628,8 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         workers.close()  # the kernels and what they hold are not needed while the outputs are written
         del jobs
-        for i, plan in enumerate(plans):
-            if i == 0:
-                _write_outputs(plan, results, root, site, to, data_dir, cache_dir, card, progress, result)
-            else:
-                _write_edition_in(plan, results, root, site, to, card, progress, result)
-            # An edition written lets go of its pages and their outputs (but those a later edition shares):
-            # at 5,000 clusters each edition holds thousands of parsed profile pages, and the next can reuse that memory.
-            later = {pc.doc.path for p in plans[i + 1:] for b in p.books() for pc in b.chapters}
-            done = {pc.doc.path for b in plan.books() for pc in b.chapters} - later
-            for key in [key for key in results if key[0] in done]:  # keys are job_key()s: (path, target, text hash)
-                del results[key]
-            plans[i] = plan = None
+        _write_editions(plans, results, root, site, to, data_dir, cache_dir, card, progress, result)
     return result
-
-
-def _write_edition_in(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], card: dict | None,
-                      progress, result: BuildResult) -> None:
-    """The site and PDFs of an edition in another language, under its folder of the site (ru/), beside the
-    English one; the open data are shared, so they are written once, by the English edition."""
-    from clusterbench import prerender
-    from clusterbench.engine import pandoc
-    from clusterbench.engine.parse import QmdError
-    from clusterbench.engine.typst import PdfError
-
-    lang = plan.book.project.config.get("lang")
-    here = site / prerender.folder(lang)
-    work = site.with_name(site.name + f"-work-{lang}")
-    task = progress.add_task(f"Writing the {lang} edition", total=("html" in to) + ("pdf" in to) + (1 if plan.collection else 0))
-    try:
-        assembler = _Assembler(results, here, work)
-        _copy_resources(plan.book.project, here)
-        _write_card(here, card)
-        with _timed(result.timings, f"write site and PDFs ({lang})"):
-            result.pages += _render_formats(plan, assembler, to, progress, task)
-        if "pdf" in to:
-            result.pdfs += [here / plan.report_pdf] + ([here / plan.collection_pdf] if plan.collection is not None else [])
-        result.downloads += _write_figure_tables(here, assembler.figure_tables)
-    except QmdError as exc:
-        raise BuildError(_where(exc, root)) from None
-    except (pandoc.PandocError, PdfError) as exc:
-        raise BuildError(f"The {lang} site or a PDF could not be written: {exc}") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _plan_wheel(root: Path, data_dir: Path, to: tuple[str, ...], card: dict | None, lang: str = "en") -> _WheelPlan:
@@ -724,74 +684,141 @@ def _execute_or_explain(jobs: list[tuple], cache: ExecutionCache, progress, work
         raise BuildError(_where(exc, root)) from None
 
 
-def _write_outputs(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
-                   cache_dir: Path, card: dict | None, progress, result: BuildResult) -> None:
-    """The site, the PDFs and the data downloads, recorded in `result`; the work folder goes whatever happens."""
+@dataclass
+class _Edition:
+    """One language's site and PDFs, assembled, while pandoc and Typst write them in the pool."""
+
+    plan: _WheelPlan
+    assembler: _Assembler
+    lang: str
+    folder: Path  # where in the site the edition goes: the site itself, or ru/
+    first: bool  # the first edition also writes the open data, shared by all
+    task: object
+    started: float = field(default_factory=time.perf_counter)
+    jobs: dict = field(default_factory=dict)  # future -> "report", "collection" or "html"
+
+
+def _write_editions(plans: list, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
+                    cache_dir: Path, card: dict | None, progress, result: BuildResult) -> None:
+    """Every edition's site and PDFs, recorded in `result`; the work folders go whatever happens.
+
+    Each edition is assembled in this thread, then pandoc and Typst write it in the pool while the next
+    edition is assembled: on two cores, the English report compiles while the Russian pages are put together.
+    """
+    from clusterbench.engine import pandoc
+
+    pandoc.CACHE_DIR = cache_dir / "pandoc"
+    editions: list[_Edition] = []
+    pool = cf.ThreadPoolExecutor(max_workers=3)
+    try:
+        for i, plan in enumerate(plans):
+            editions.append(_start_edition(plan, results, root, site, to, card, progress, pool, first=i == 0))
+            # An edition assembled lets go of its chapters' outputs (but those a later edition shares):
+            # at 5,000 clusters each edition holds thousands of parsed profile pages, and the next can reuse that memory.
+            later = {pc.doc.path for p in plans[i + 1:] for b in p.books() for pc in b.chapters}
+            done = {pc.doc.path for b in plan.books() for pc in b.chapters} - later
+            for key in [key for key in results if key[0] in done]:  # keys are job_key()s: (path, target, text hash)
+                del results[key]
+            plans[i] = plan = None
+        for edition in editions:
+            _finish_edition(edition, root, to, data_dir, progress, result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for edition in editions:
+            shutil.rmtree(edition.assembler.work, ignore_errors=True)
+
+
+@contextmanager
+def _edition_errors(root: Path, lang: str, first: bool):
+    """A chapter, pandoc or Typst problem in an edition, as a BuildError that names the edition."""
     from clusterbench.engine import pandoc
     from clusterbench.engine.parse import QmdError
     from clusterbench.engine.typst import PdfError
 
-    formats = ("html" in to) + ("pdf" in to)
-    task = progress.add_task("Writing outputs", total=formats + (1 if plan.collection else 0) + 1)
-    work = site.with_name(site.name + "-work")
     try:
-        assembler = _Assembler(results, site, work)
-        pandoc.CACHE_DIR = cache_dir / "pandoc"
-        _copy_resources(plan.book.project, site)
-        _write_card(site, card)
-        with _timed(result.timings, "write site and PDFs"):
-            result.pages = _render_formats(plan, assembler, to, progress, task)
-        if "pdf" in to:
-            result.pdfs += [site / plan.report_pdf] + ([site / plan.collection_pdf] if plan.collection is not None else [])
-        with _timed(result.timings, "write data downloads"):
-            result.downloads = _write_downloads(data_dir, site, assembler.figure_tables)
-        _write_empty_versions(site)
-        progress.update(task, advance=1, description="Wrote the data downloads")
+        yield
     except QmdError as exc:
         raise BuildError(_where(exc, root)) from None
     except (pandoc.PandocError, PdfError) as exc:
-        raise BuildError(f"The site or a PDF could not be written: {exc}") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        what = "The site" if first else f"The {lang} site"
+        raise BuildError(f"{what} or a PDF could not be written: {exc}") from None
+
+
+def _start_edition(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], card: dict | None,
+                   progress, pool: cf.ThreadPoolExecutor, *, first: bool) -> _Edition:
+    """Assemble an edition and submit its site and PDFs to `pool`. The first edition goes at the root of the
+    site; one in another language goes under its folder (ru/), beside it."""
+    from clusterbench import prerender
+
+    lang = plan.book.project.config.get("lang")
+    folder = site if first else site / prerender.folder(lang)
+    work = site.with_name(site.name + ("-work" if first else f"-work-{lang}"))
+    total = ("html" in to) + ("pdf" in to) + (1 if plan.collection else 0) + first
+    task = progress.add_task("Writing outputs" if first else f"Writing the {lang} edition", total=total)
+    edition = _Edition(plan, _Assembler(results, folder, work), lang, folder, first, task)
+    with _edition_errors(root, lang, first):
+        _copy_resources(plan.book.project, folder)
+        _write_card(folder, card)
+        edition.jobs = _submit_formats(plan, edition.assembler, to, pool)
+    return edition
+
+
+def _finish_edition(edition: _Edition, root: Path, to: tuple[str, ...], data_dir: Path, progress, result: BuildResult) -> None:
+    """Wait for an edition's site and PDFs, then write what follows from them (figure tables, downloads)."""
+    plan, folder, timings = edition.plan, edition.folder, result.timings
+    with _edition_errors(root, edition.lang, edition.first):
+        for future in cf.as_completed(edition.jobs):
+            done, kind = future.result(), edition.jobs[future]
+            if kind == "html":
+                result.pages += len(done)
+            progress.update(edition.task, advance=1, description=_WROTE[kind])
+    step = "write site and PDFs" + ("" if edition.first else f" ({edition.lang})")
+    timings[step] = round(time.perf_counter() - edition.started, 3)
+    if "pdf" in to:
+        result.pdfs += [folder / plan.report_pdf] + ([folder / plan.collection_pdf] if plan.collection is not None else [])
+    if edition.first:
+        with _timed(timings, "write data downloads"):
+            result.downloads += _write_downloads(data_dir, folder, edition.assembler.figure_tables)
+        _write_empty_versions(folder)
+        progress.update(edition.task, advance=1, description="Wrote the data downloads")
+    else:
+        result.downloads += _write_figure_tables(folder, edition.assembler.figure_tables)
 
 
 _WROTE = {"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
           "collection": "Wrote the Best-Practice Collection PDF"}
+#: One Typst compile of each kind at a time, across editions: at 5,000 clusters a report's compile holds about
+#: 2 GB, and the two editions' reports side by side would hold twice that.
+_COMPILING = {"report": threading.Lock(), "collection": threading.Lock()}
 
 
-def _render_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...], progress, task) -> int:
-    """Write the HTML site and the PDFs; the number of site pages written (0 without html)."""
+def _submit_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...], pool: cf.ThreadPoolExecutor) -> dict:
+    """Assemble the edition's chapters for each format and submit the HTML site and the PDFs to `pool`.
+
+    The site and the PDFs share nothing once assembled, and pandoc and Typst do their work outside the
+    interpreter lock. The report goes first: its Typst compile is the longest job, and it runs while
+    the site is assembled."""
     from clusterbench.engine import html as site_mod
 
     project, collection, site, work = plan.book.project, plan.collection, assembler.site, assembler.work
-    pages = 0
-    # The HTML site and the PDFs share nothing once assembled: write them side by side
-    # (pandoc and Typst do the work, outside the interpreter lock). The report goes first: its
-    # Typst compile is the longest job, and it runs while the site is assembled.
     jobs = {}
-    with cf.ThreadPoolExecutor(max_workers=3) as pool:
-        if "pdf" in to:
-            from clusterbench.engine import typst as pdf_mod
+    if "pdf" in to:
+        from clusterbench.engine import typst as pdf_mod
 
-            typst_header = _typst_header(project)
-            jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=plan.downloads, pdf=plan.report_pdf),
-                             assembler.chapters(plan.book, "typst"), site / plan.report_pdf,
-                             workdir=work / "report", kind="report", header=typst_header,
-                             toc_depth=_toc_depth(project, "typst"))] = "report"
-            if collection is not None:
-                cinfo = book_info(collection.project, downloads=plan.downloads, pdf=plan.collection_pdf)
-                jobs[pool.submit(pdf_mod.render_pdf, cinfo, assembler.chapters(collection, "typst"), site / plan.collection_pdf,
-                                 workdir=work / "collection", kind="collection", header=typst_header,
-                                 toc_depth=_toc_depth(collection.project, "typst"))] = "collection"
-        if "html" in to:
-            jobs[pool.submit(site_mod.write_site, plan.info, assembler.chapters(plan.book, "html"), site)] = "html"
-        for future in cf.as_completed(jobs):
-            done = future.result()
-            kind = jobs[future]
-            if kind == "html":
-                pages = len(done)
-            progress.update(task, advance=1, description=_WROTE[kind])
-    return pages
+        typst_header = _typst_header(project)
+        jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=plan.downloads, pdf=plan.report_pdf),
+                         assembler.chapters(plan.book, "typst"), site / plan.report_pdf,
+                         workdir=work / "report", kind="report", header=typst_header,
+                         toc_depth=_toc_depth(project, "typst"), compiling=_COMPILING["report"])] = "report"
+        if collection is not None:
+            cinfo = book_info(collection.project, downloads=plan.downloads, pdf=plan.collection_pdf)
+            jobs[pool.submit(pdf_mod.render_pdf, cinfo, assembler.chapters(collection, "typst"), site / plan.collection_pdf,
+                             workdir=work / "collection", kind="collection", header=typst_header,
+                             toc_depth=_toc_depth(collection.project, "typst"),
+                             compiling=_COMPILING["collection"])] = "collection"
+    if "html" in to:
+        jobs[pool.submit(site_mod.write_site, plan.info, assembler.chapters(plan.book, "html"), site)] = "html"
+    return jobs
 
 
 def _write_card(site: Path, card: dict | None) -> None:

@@ -163,6 +163,21 @@ def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
     assert not list(root.glob("._site*"))
 
 
+def test_a_pdf_that_fails_to_compile_names_its_chapter_and_keeps_the_previous_site(built):
+    # The PDFs compile while the site is assembled: a failure there still stops the build, with the
+    # previous site intact and no work folder left behind.
+    root, _ = built
+    before = _tree_hash(root / "_site")
+    chapter = root / "02-charts.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA `#no-such-function()`{=typst} call.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(root, quiet=True)
+    message = str(err.value)
+    assert message.startswith("The site or a PDF could not be written") and "02-charts.qmd" in message
+    assert _tree_hash(root / "_site") == before
+    assert not list(root.glob("._site*"))
+
+
 def test_bad_data_means_no_build_and_the_previous_site_is_untouched(built):
     root, _ = built
     before = _tree_hash(root / "_site")

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import re
 import shutil
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,7 +159,8 @@ class _Span:
 # ------------------------------------------------------------------------------ render
 
 def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: Path,
-               kind: str = "report", header: str = "", toc_depth: int = 2) -> Path:
+               kind: str = "report", header: str = "", toc_depth: int = 2,
+               compiling: AbstractContextManager = nullcontext()) -> Path:
     """Write one PDF of the given chapters and return `out`.
 
     `kind` is "report" (full report) or "collection" (Best-Practice Collection); it only
@@ -195,7 +197,8 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
     main = workdir / (out.stem + ".typ")
     main.write_text(source, encoding="utf-8")
 
-    pdf = _compile(main, date=date, spans=spans, out=out)
+    with compiling:  # a lock from a caller that compiles several PDFs at once, to bound their memory
+        pdf = _compile(main, date=date, spans=spans, out=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(pdf)
