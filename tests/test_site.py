@@ -412,6 +412,32 @@ def test_same_inputs_give_identical_bytes(tmp_path):
     assert not differing, f"two renders of the same book differ in {differing}"
 
 
+def _files(out: Path) -> dict:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_pages_kept_in_the_cache_follow_a_renamed_neighbour(tmp_path, monkeypatch):
+    # Pages are kept on disk by their body and the book's navigation. Renaming one chapter changes every
+    # page's sidebar, and the previous/next links of its neighbours, though their bodies are the same.
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path / "cache")
+    book, chapters = make_book()
+    site.write_site(book, chapters, tmp_path / "first")
+    kept = sorted((tmp_path / "cache" / "pages").iterdir())
+    assert len(kept) == len(chapters)
+    site.write_site(book, chapters, tmp_path / "again")
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    assert sorted((tmp_path / "cache" / "pages").iterdir()) == kept
+
+    chapters[2] = replace(chapters[2], title="Practices that travel")
+    site.write_site(book, chapters, tmp_path / "renamed")
+    monkeypatch.setattr(pandoc, "CACHE_DIR", None)
+    site.write_site(book, chapters, tmp_path / "fresh")
+    renamed, fresh = _files(tmp_path / "renamed"), _files(tmp_path / "fresh")
+    assert renamed == fresh
+    assert "Practices that travel" in renamed[Path("index.html")].decode()
+    assert renamed[Path("index.html")] != _files(tmp_path / "first")[Path("index.html")]
+
+
 def test_nested_slug_gets_relative_links(tmp_path):
     book, chapters = make_book()
     chapters[2].slug = "clusters/kazan"

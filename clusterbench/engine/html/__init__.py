@@ -19,7 +19,9 @@ downloads) is escaped by Jinja2.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 import json
 import os
 import re
@@ -552,6 +554,38 @@ def search_index_script(entries: list[dict]) -> str:
 # --------------------------------------------------------------------------- site
 
 
+@functools.lru_cache(maxsize=1)
+def _code_key() -> str:
+    """The code and templates that make a page's shell and search entries."""
+    sources = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".lua"))
+    sources.append(Path(__file__).resolve().parent.parent / "document.py")
+    h = hashlib.sha256(f"jinja2 {jinja2.__version__}".encode())
+    for source in sources:
+        h.update(source.read_bytes())
+    return h.hexdigest()
+
+
+def _shell_key(book: BookInfo, chapters: list[Chapter]) -> str:
+    """What every page's shell and search entries take from the book and its other pages: the edition's facts,
+    and each page's address and name in the navigation."""
+    nav = [(ch.slug, ch.title, ch.number, ch.part, ch.appendix) for ch in chapters]
+    return hashlib.sha256(json.dumps([_code_key(), repr(book), nav], default=str).encode("utf-8")).hexdigest()
+
+
+def _page_and_entries(book: BookInfo, chapters: list[Chapter], index: int, shell: str) -> tuple[str, list[dict]]:
+    """`render_page` and `_search_entries` of chapters[index], kept on disk (pandoc's cache folder) by everything
+    they read: after a data edit, most of a large book's pages have the same body and navigation as before."""
+    own = dataclasses.replace(chapters[index], ast={})  # the page's title, headings, description...
+    key = f"{shell}|{index}|{own!r}|{hashlib.sha256(_html_of(chapters[index]).encode('utf-8')).hexdigest()}"
+    kept = pandoc.recall("pages", key)
+    if kept is not None:
+        done = json.loads(kept)
+        return done["page"], done["entries"]
+    page, entries = render_page(book, chapters, index), _search_entries(chapters, index)
+    pandoc.remember("pages", key, json.dumps({"page": page, "entries": entries}, ensure_ascii=False))
+    return page, entries
+
+
 def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]:
     """Write one HTML page per chapter (the first is index.html), assets, the search index and `404.html`.
 
@@ -570,6 +604,7 @@ def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]
     write_assets(out)
     pages: list[Path] = []
     entries: list[dict] = []
+    shell = _shell_key(book, chapters)
     # The chapters go to pandoc a batch at a time; each batch's pages and search entries are then made in order.
     for start in range(0, len(chapters), HTML_BATCH):
         batch = range(start, min(start + HTML_BATCH, len(chapters)))
@@ -577,9 +612,10 @@ def write_site(book: BookInfo, chapters: list[Chapter], out: Path) -> list[Path]
         for i in batch:
             path = out / files[i]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(render_page(book, chapters, i).encode("utf-8"))
+            page, found = _page_and_entries(book, chapters, i, shell)
+            path.write_bytes(page.encode("utf-8"))
             pages.append(path)
-            entries += _search_entries(chapters, i)
+            entries += found
     (out / "assets" / SEARCH_INDEX).write_bytes(search_index_script(entries).encode("utf-8"))
     (out / NOT_FOUND_PAGE).write_bytes(render_not_found(book, chapters).encode("utf-8"))
     return pages
