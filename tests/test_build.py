@@ -149,33 +149,29 @@ def test_a_build_that_runs_no_chapter_leaves_no_warming_worker_behind(built):
     assert _children() - before == set()
 
 
-def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
-    root, _ = built
+def _failed_build(root: Path, addition: str) -> str:
+    """Add `addition` to 02-charts.qmd and build: the BuildError's message, once the build is known to have
+    left the previous site as it was and no temporary or work folder behind."""
     before = _tree_hash(root / "_site")
     chapter = root / "02-charts.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n```{python}\n#| label: broken-cell\n1 / 0\n```\n", encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + addition, encoding="utf-8")
     with pytest.raises(BuildError) as err:
         build(root, quiet=True)
-    message = str(err.value)
-    assert "02-charts.qmd" in message and "broken-cell" in message and "ZeroDivisionError" in message
-    assert len(message.splitlines()) <= 8
     assert _tree_hash(root / "_site") == before
     assert not list(root.glob("._site*"))
+    return str(err.value)
+
+
+def test_failing_cell_names_chapter_and_cell_and_keeps_the_previous_site(built):
+    message = _failed_build(built[0], "\n```{python}\n#| label: broken-cell\n1 / 0\n```\n")
+    assert "02-charts.qmd" in message and "broken-cell" in message and "ZeroDivisionError" in message
+    assert len(message.splitlines()) <= 8
 
 
 def test_a_pdf_that_fails_to_compile_names_its_chapter_and_keeps_the_previous_site(built):
-    # The PDFs compile while the site is assembled: a failure there still stops the build, with the
-    # previous site intact and no work folder left behind.
-    root, _ = built
-    before = _tree_hash(root / "_site")
-    chapter = root / "02-charts.qmd"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA `#no-such-function()`{=typst} call.\n", encoding="utf-8")
-    with pytest.raises(BuildError) as err:
-        build(root, quiet=True)
-    message = str(err.value)
+    # The PDFs compile while the next edition is assembled: a failure there still stops the build.
+    message = _failed_build(built[0], "\nA `#no-such-function()`{=typst} call.\n")
     assert message.startswith("The site or a PDF could not be written") and "02-charts.qmd" in message
-    assert _tree_hash(root / "_site") == before
-    assert not list(root.glob("._site*"))
 
 
 def test_bad_data_means_no_build_and_the_previous_site_is_untouched(built):
