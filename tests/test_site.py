@@ -397,6 +397,10 @@ def test_hostile_title_is_escaped(built):
     assert f'<span class="page-nav-label">1\u2002{escaped}</span>' in page(built, "03-practices.html")
 
 
+def _files(out: Path) -> dict:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
 def test_same_inputs_give_identical_bytes(tmp_path):
     # Two fresh interpreters with other hash seeds, so no in-memory or disk cache can stand in for a render.
     outs = [tmp_path / "first", tmp_path / "second"]
@@ -406,14 +410,10 @@ def test_same_inputs_give_identical_bytes(tmp_path):
         done = subprocess.run([sys.executable, "-c", WRITE_SITE, str(Path(__file__).parent), str(out)], cwd=ROOT, env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, f"writing the site failed:\n{done.stdout}{done.stderr}"
-    first, second = ({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} for out in outs)
+    first, second = (_files(out) for out in outs)
     assert len(first) > 5 and first.keys() == second.keys()
     differing = [str(rel) for rel in first if first[rel] != second[rel]]
     assert not differing, f"two renders of the same book differ in {differing}"
-
-
-def _files(out: Path) -> dict:
-    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_pages_kept_in_the_cache_follow_a_renamed_neighbour(tmp_path, monkeypatch):

@@ -23,8 +23,8 @@ from typing import Any, Iterable
 
 import yaml
 
-from analysis.project import load_yaml
 from analysis.paths import data_dir
+from analysis.project import load_yaml
 
 
 class _OnFirstUse(types.ModuleType):

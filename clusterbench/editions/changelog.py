@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.project import load_yaml
 from analysis.data import DataError, Problem, read_table_text, read_yaml_doc
+from analysis.project import load_yaml
 from analysis.report.editions import CHANGELOGS, NO_SUMMARY_RU  # noqa: F401  (the file names, for the release)
 from analysis.text import language, lower, md_escape, num, place, plural, say, speaking
 
