@@ -33,13 +33,8 @@ EVENT_LABELS = {
 
 
 def _obs(ds: Dataset, entity: str | None = None, indicator: str | None = None) -> pd.DataFrame:
-    obs = ds.observations
-    mask = pd.Series(True, index=obs.index)
-    if entity is not None:
-        mask &= obs["entity"] == entity
-    if indicator is not None:
-        mask &= obs["indicator"] == indicator
-    return obs[mask]
+    where = {"entity": entity, "indicator": indicator}
+    return ds.observation_rows(**{col: value for col, value in where.items() if value is not None})
 
 
 def value(ds: Dataset, entity: str, indicator: str, year: int | None = None) -> float:
@@ -556,7 +551,7 @@ def foreign_key_figures(ds: Dataset) -> pd.DataFrame:
     """All figures recorded for foreign clusters, with their scope flag."""
     clusters = ds["clusters"]
     foreign = clusters[clusters["kind"] == "foreign"][["id", "name", "country"]]
-    obs = ds.observations.merge(foreign, left_on="entity", right_on="id")
+    obs = ds.observation_rows(entity=foreign["id"]).merge(foreign, left_on="entity", right_on="id")
     labels = ds["indicators"].set_index("id")["label"]
     units = ds.vocab.units
     out = obs.assign(
@@ -577,7 +572,7 @@ def normalised_figures(ds: Dataset) -> pd.DataFrame:
     quality flag (derived, or ambiguous when an input is).
     """
     inputs = ("employees", "organisations", "companies", "participants", "residents", "export_share_of_sales", "patents_granted")
-    figures = _whole_figures(ds.observations[ds.observations["indicator"].isin(inputs)])
+    figures = _whole_figures(ds.observation_rows(indicator=inputs))
     clusters = ds["clusters"]
     names = clusters.set_index("id")["short_name"]
     rows = []

@@ -183,12 +183,22 @@ def _relative(path: Path, root: Path) -> str:
 class ExecutionCache:
     """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
 
-    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path):
+    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path, ds=None):
         self.folder = folder
         self.data_dir = data_dir
         self.code = code
         self.root = root
+        self.ds = ds  # the build's checked data, for the observations a chapter selected (`Dataset.observation_rows`)
+        self._hashes: dict[str, str] = {}  # many chapters read the same files; the data does not change during a build
         folder.mkdir(parents=True, exist_ok=True)
+
+    def _hash(self, rel: str) -> str:
+        from analysis.data import ROWS
+
+        if rel not in self._hashes:
+            self._hashes[rel] = (self.ds.rows_digest(rel) if rel.startswith(ROWS) and self.ds is not None
+                                 else data_file_hash(self.data_dir, rel))
+        return self._hashes[rel]
 
     def _path(self, doc, target: str) -> Path:
         source = doc.path
@@ -208,7 +218,7 @@ class ExecutionCache:
             return None
         if entry.get("version") != CACHE_VERSION or entry["source"] != _text_hash(doc) or entry["code"] != self.code:
             return None
-        if any(data_file_hash(self.data_dir, rel) != h for rel, h in entry["data"].items()):
+        if any(self._hash(rel) != h for rel, h in entry["data"].items()):
             return None
         return entry["result"]
 
@@ -217,7 +227,7 @@ class ExecutionCache:
             "version": CACHE_VERSION,
             "source": _text_hash(doc),
             "code": self.code,
-            "data": {rel: data_file_hash(self.data_dir, rel) for rel in result.data_files},
+            "data": {rel: self._hash(rel) for rel in result.data_files},
             "result": result,
         }
         self._path(doc, target).write_bytes(pickle.dumps(entry))
@@ -436,7 +446,7 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         if engine == "quarto":
             result = _build_quarto(root, tmp, to, data_dir, card)
         else:
-            result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card)
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card, ds)
         if "html" in to:
             _write_site_data(root, ds, tmp)
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
@@ -609,7 +619,7 @@ class _Assembler:
 
 
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: _Workers, quiet: bool,
-                 card: dict | None = None) -> BuildResult:
+                 card: dict | None = None, ds=None) -> BuildResult:
     from analysis.report.chapter import DATA_ENV
 
     timings: dict[str, float] = {}
@@ -619,7 +629,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
     # Chapter outputs carry a raw block for each format (the chapter contract), so one execution
     # serves the site and both PDFs; Quarto's own contract still names a target, and html is it.
     jobs = [(pc.doc, EXECUTION_TARGET, root, env) for p in plans for b in p.books() for pc in b.chapters]
-    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root)
+    cache = ExecutionCache(cache_dir / "executions", data_dir, code_hash() + context_hash(root), root, ds)
     result = BuildResult(site, "wheel", 0.0, timings=timings)
     progress = _progress()
     progress.disable = quiet

@@ -259,6 +259,8 @@ def test_quarto_renders_the_whole_product_offline_and_leaves_the_tree_clean(tmp_
 KALUGA_ROW = "kaluga-pharma,employees,,{},"
 KALUGA_SENTENCE = ("\n\nKaluga pharma employs `{python} str(int(ctx.ds.observations.query("
                    "\"entity == 'kaluga-pharma' and indicator == 'employees'\")['value'].iloc[0]))` people.\n")
+KALUGA_SELECTED = ("\n\nKaluga pharma employs `{python} str(int(ctx.ds.observation_rows("
+                   "entity='kaluga-pharma', indicator='employees')['value'].iloc[0]))` people.\n")
 
 
 def _set_kaluga_employees(data: Path, old: str, new: str) -> None:
@@ -293,6 +295,21 @@ def test_a_one_value_rebuild_equals_a_clean_build_of_the_edited_data(book, tmp_p
     build(clean, quiet=True)
     assert "Kaluga pharma employs 12500 people." in _page(book, "03-data.html")
     assert _tree_hash(book / "_site") == _tree_hash(clean / "_site")
+
+
+def test_a_chapter_that_selects_observations_runs_again_only_when_those_rows_change(book):
+    chapter = book / "03-data.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + KALUGA_SELECTED, encoding="utf-8")
+    build(book, quiet=True)
+    path = book / "data" / "observations" / "anon-2020-success-factors.csv"
+    montreal = "aero-montreal,employees,,41750,"
+    path.write_text(path.read_text(encoding="utf-8").replace(montreal, montreal.replace("41750", "41800")), encoding="utf-8")
+    other_row = build(book, quiet=True)
+    assert (other_row.executed, other_row.reused) == (0, 3)  # the same file, but not a row the chapter selected
+    _set_kaluga_employees(book / "data", "12400", "12500")
+    own_row = build(book, quiet=True)
+    assert (own_row.executed, own_row.reused) == (1, 2)
+    assert "Kaluga pharma employs 12500 people." in _page(book, "03-data.html")
 
 
 def test_a_chapter_kept_from_the_cache_follows_references_that_moved(book, tmp_path):

@@ -561,3 +561,24 @@ def test_diff_with_a_malformed_csv_reports_the_row_without_a_traceback(tmp_path,
         f"observations/kutsenko-2015.csv:5:-: row has {columns + 1} fields but the header has {columns}; check for unquoted commas",
         "1 problem(s) found; nothing was compared.",
     ]
+
+
+def test_a_selection_of_observations_is_recorded_and_hashed_by_its_rows(data_copy):
+    ds = data.load(data_copy)
+    ds.reset_access()
+    rows = ds.observation_rows(entity="kaluga-pharma", indicator=["employees"])
+    assert rows["value"].tolist() == [12400]
+    [key] = ds.accessed_files()
+    assert key.startswith(data.ROWS)
+    kaluga = ds.rows_digest(key)
+    assert ds.observation_rows(columns=["quality"]).columns.tolist() == ["quality"]
+
+    path = data_copy / "observations" / "anon-2020-success-factors.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("aero-montreal,employees,,41750,", "aero-montreal,employees,,41800,"), encoding="utf-8")
+    assert data.load(data_copy).rows_digest(key) == kaluga  # another row of the same file
+    path.write_text(text.replace("kaluga-pharma,employees,,12400,", "kaluga-pharma,employees,,12500,"), encoding="utf-8")
+    assert data.load(data_copy).rows_digest(key) != kaluga
+
+    ds.observations  # noqa: B018 - reading every observation makes the selections moot
+    assert ds.accessed_files() == ["observations/"]

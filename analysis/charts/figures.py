@@ -63,9 +63,9 @@ def _works(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _observations(ds: Dataset, entities, indicators=None) -> pd.DataFrame:
-    obs = ds.observations
-    keep = obs["entity"].isin(list(entities))
-    return obs[keep & obs["indicator"].isin(list(indicators))] if indicators is not None else obs[keep]
+    if indicators is None:
+        return ds.observation_rows(entity=entities)
+    return ds.observation_rows(entity=entities, indicator=indicators)
 
 
 def _critical_mass(ds):

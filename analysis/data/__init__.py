@@ -12,6 +12,7 @@ pandera / pydantic schemas, then run the cross-file checks, and last the data co
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib
 import io
 import json
@@ -44,6 +45,7 @@ class _OnFirstUse(types.ModuleType):
         return getattr(module, attr)
 
 
+np = _OnFirstUse("numpy", "np")
 pd = _OnFirstUse("pandas", "pd")
 pa = _OnFirstUse("pandera.pandas", "pa")
 pydantic = _OnFirstUse("pydantic", "pydantic")
@@ -118,6 +120,11 @@ FIELD_FILES = {
 }
 
 
+#: How a read of some observations is named among a chapter's data files: this prefix, then the selection
+#: as JSON. The build compares the rows selected, not the whole folder (`Dataset.observation_rows`).
+ROWS = "observations/?"
+
+
 class _TrackedTables(dict):
     """A dict of tables that remembers which ones were read."""
 
@@ -158,6 +165,7 @@ class Dataset:
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", _TrackedTables(self.tables))
         object.__setattr__(self, "_read_fields", set())
+        object.__setattr__(self, "_row_reads", set())
 
     def __getattribute__(self, name: str):
         if name in FIELD_FILES:
@@ -167,15 +175,47 @@ class Dataset:
     def reset_access(self) -> None:
         object.__getattribute__(self, "_read_fields").clear()
         object.__getattribute__(self, "tables").read.clear()
+        object.__setattr__(self, "_row_reads", set())  # set here too: a Dataset pickled by older code has none
 
     def accessed_files(self) -> list[str]:
-        """Data files (relative to the data folder) whose content has been read so far.
+        """Data files (relative to the data folder) whose content has been read so far, and the selections
+        of observations read through `observation_rows` (each `ROWS` + JSON) unless all of them were read.
 
-        The build uses this to re-run only the chapters that depend on a changed file.
+        The build uses this to re-run only the chapters that depend on a changed file or on changed rows.
         """
-        fields = object.__getattribute__(self, "_read_fields")
-        tables = object.__getattribute__(self, "tables")
-        return sorted({FIELD_FILES[f] for f in fields} | set(tables.read))
+        files = {FIELD_FILES[f] for f in object.__getattribute__(self, "_read_fields")}
+        files |= object.__getattribute__(self, "tables").read
+        if FIELD_FILES["observations"] not in files:
+            files |= object.__getattribute__(self, "_row_reads")
+        return sorted(files)
+
+    def observation_rows(self, columns: Iterable[str] | None = None, **where) -> pd.DataFrame:
+        """The observations whose columns hold the values in `where` (one value, or a list of them), with only
+        `columns` if given: `ds.observation_rows(entity="kaluga-pharma", indicator="employees")`.
+
+        A chapter that reads observations this way depends on these rows only: the build runs it again when
+        they change, and not on every edit of an observation, as it does after `ds.observations`.
+        """
+        selection = {"columns": list(columns) if columns is not None else None,
+                     "where": {col: [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
+                               for col, value in sorted(where.items())}}
+        object.__getattribute__(self, "_row_reads").add(ROWS + json.dumps(selection, sort_keys=True, ensure_ascii=False, default=str))
+        return self._selected(selection)
+
+    def rows_digest(self, key: str) -> str:
+        """A hash of the rows and columns a `ROWS` key names, to tell whether what a chapter read has changed."""
+        rows = self._selected(json.loads(key.removeprefix(ROWS)))
+        digest = hashlib.sha256(json.dumps([list(map(str, rows.columns)), len(rows)]).encode())
+        digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+        return digest.hexdigest()
+
+    def _selected(self, selection: dict) -> pd.DataFrame:
+        obs = object.__getattribute__(self, "observations")  # not a read of every observation
+        keep = np.ones(len(obs), dtype=bool)
+        for col, values in selection["where"].items():
+            keep &= obs[col].isin(values).to_numpy()
+        rows = obs[keep]
+        return rows[selection["columns"]] if selection["columns"] is not None else rows
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """A table by its name without extension, e.g. `ds["clusters"]`."""

@@ -67,8 +67,7 @@ class OpenData:
 def files(ds: Dataset, descriptor: dict) -> pd.DataFrame:
     """The published files, in the descriptor's order: its tables, the combined observations, the
     observations of each source document, then the descriptor itself."""
-    observations = ds.observations
-    per_file = observations["_file"].value_counts()
+    per_file = ds.observation_rows(columns=["_file"])["_file"].value_counts()  # counts: not the values themselves
     names = dict(zip(ds["references"]["id"], ds["references"]["short_name"]))
     tables, sources = [], []
     for res in descriptor["resources"]:
@@ -90,7 +89,7 @@ def files(ds: Dataset, descriptor: dict) -> pd.DataFrame:
                                                "in one table.",
                                                "Все значения о кластерах и группах в длинном формате: файлы "
                                                "документов-источников, перечисленные ниже, в одной таблице."),
-                         len(observations), sources[0][say("Columns", "Столбцов")])]
+                         int(per_file.sum()), sources[0][say("Columns", "Столбцов")])]
     package = _row(DESCRIPTOR, descriptor_summary(descriptor), None, None)
     rows, columns = say("Rows", "Строк"), say("Columns", "Столбцов")
     return pd.DataFrame(tables + combined + sources + [package]).astype({rows: "Int64", columns: "Int64"})
@@ -128,7 +127,7 @@ def open_data(ds: Dataset, facts: citation.Facts | None = None) -> OpenData:
     obs = [r["path"].startswith(f"{schemas.OBSERVATIONS_DIR}/") for r in descriptor["resources"]]
     return OpenData(
         files=table, n_tables=obs.count(False), n_observation_files=obs.count(True),
-        n_observations=num(len(ds.observations)),
+        n_observations=num(len(ds.observation_rows(columns=["_file"]))),
         licence_link=f"[{md_escape(say(licence['title'], title_ru))}]({say(licence['path'], path_ru)})",
         citation=data_citation(f), released=f.released,
     )

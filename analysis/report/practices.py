@@ -26,7 +26,6 @@ def anchor(practice_id: str) -> str:
 
 
 def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
-    obs = ds.observations
     labels = ds["indicators"].set_index("id")["label"]
     units = ds.vocab.units
     names = {**dict(zip(ds["clusters"]["id"], ds["clusters"]["short_name"])), **dict(zip(ds["groups"]["id"], ds["groups"]["label"]))}
@@ -45,7 +44,7 @@ def _evidence_lines(ds: Dataset, p: Practice) -> list[str]:
             lines.append(esc(f"{meta.title}: {parts}")
                          + f" ({citation.cite(ds, meta.source, meta.locator, quoted.get('cites'), quoted.get('cited_work'))})")
         else:
-            rows = obs[(obs["entity"] == ev.entity) & (obs["indicator"] == ev.indicator)]
+            rows = ds.observation_rows(entity=ev.entity, indicator=ev.indicator)
             if ev.year:
                 rows = rows[rows["year"] == ev.year]
             for _, r in rows.iterrows():

@@ -154,7 +154,7 @@ def profile_markdown(ds: Dataset, cluster_id: str, ranks: pd.DataFrame | None = 
     if ranks is None:
         ranks = indicators.scores(ds).set_index("cluster")
     score = ranks.loc[cluster_id] if c["kind"] == "pilot" and cluster_id in ranks.index else None
-    obs = ds.observations[ds.observations["entity"] == cluster_id]
+    obs = ds.observation_rows(entity=cluster_id)
     attrs = ds["cluster_attributes"]
     facts = len(obs) + int((attrs["entity"] == cluster_id).sum())
     little = facts < LITTLE_EVIDENCE and (score is None or not score["scored"])

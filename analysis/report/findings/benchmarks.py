@@ -28,8 +28,7 @@ LARGE_CLUSTER = 100
 
 
 def _observation(ds: Dataset, entity: str, indicator: str) -> pd.Series:
-    obs = ds.observations
-    return obs[(obs["entity"] == entity) & (obs["indicator"] == indicator)].iloc[0]
+    return ds.observation_rows(entity=entity, indicator=indicator).iloc[0]
 
 
 def _cite(ds: Dataset, row: pd.Series, *, with_cited_work: bool = True) -> MarkdownText:

@@ -107,11 +107,12 @@ def _flag(ds: Dataset, flag: str) -> str:
 
 def findings(ds: Dataset) -> Methodology:
     sources = ds["sources"]
-    quality = ds.observations["quality"].value_counts()
+    flags = ds.observation_rows(columns=["quality"])["quality"]  # all rows, but a chapter depends on their flags only
+    quality = flags.value_counts()
     dictionary = datapackage.dictionary()
     return Methodology(
         sources=len(sources), unidentified=int((~sources["identified"]).sum()), sources_table=_sources_table(ds),
-        observations=num(len(ds.observations)),
+        observations=num(len(flags)),
         reported=num(quality.get("reported", 0)), derived=num(quality.get("derived", 0)),
         estimates=num(quality.get("estimate", 0)), ambiguous=num(quality.get("ambiguous", 0)),
         quality_table=pd.DataFrame([{say("Flag", "Отметка"): _flag(ds, flag), say("Meaning", "Что означает"): meaning,

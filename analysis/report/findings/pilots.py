@@ -68,8 +68,7 @@ def _flagged(values, confidences) -> list[str]:
 
 
 def _observation(ds: Dataset, entity: str, indicator: str) -> pd.DataFrame:
-    obs = ds.observations
-    return obs[(obs["entity"] == entity) & (obs["indicator"] == indicator)]
+    return ds.observation_rows(entity=entity, indicator=indicator)
 
 
 # --- the pilots --------------------------------------------------------------------------

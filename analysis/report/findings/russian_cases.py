@@ -85,8 +85,7 @@ class Findings:
 
 
 def findings(ds: Dataset) -> Findings:
-    obs = ds.observations
-    case_obs = obs[(obs["source"] == SOURCE) & obs["entity"].isin(CASES)]
+    case_obs = ds.observation_rows(source=SOURCE, entity=CASES)
     russian = ds["preconditions"][ds["preconditions"]["side"] == "russian"]
     kinds = ds["clusters"].set_index("id").loc[list(CASES), "kind"]
     n_pilots = int((kinds == "pilot").sum())

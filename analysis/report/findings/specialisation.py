@@ -108,8 +108,7 @@ def _quoted(text: str) -> str:
 
 def _distribution(ds: Dataset, gap: pd.DataFrame, links: pd.DataFrame, many: int) -> dict:
     survey = indicators.distribution(ds, "world-clusters-by-field").iloc[0]
-    obs = ds.observations
-    coverage = obs[(obs["entity"] == "world-clusters") & (obs["indicator"] == "survey_coverage_share")].iloc[0]
+    coverage = ds.observation_rows(entity="world-clusters", indicator="survey_coverage_share").iloc[0]
     largest = gap.iloc[0]
     most_piloted = gap.sort_values(["russian_pilots", "world_clusters"], ascending=False).iloc[0]
     ict = gap.set_index("field").loc["ict"]

@@ -191,8 +191,7 @@ def _survey_number(value, qualifier, unit: str) -> str:
 
 def _survey(ds: Dataset) -> dict:
     """The 2019 interviews with cluster managers, and the business survey before them."""
-    obs = ds.observations
-    sv = obs[obs["entity"] == SURVEY]
+    sv = ds.observation_rows(entity=SURVEY)
     counts = sv.drop_duplicates("indicator").set_index("indicator")["value"].astype(int).to_dict()
     managers, clusters = counts["managers_interviewed"], counts["clusters_surveyed"]
     short_names = ds["clusters"].set_index("id")["short_name"]
