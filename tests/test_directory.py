@@ -185,6 +185,16 @@ def test_the_pages_counts_add_up(ds, data):
     assert len(p.compare) == p.n_with_figures and len(p.references) == p.n_references
 
 
+def test_the_pages_agree_with_the_records_without_reading_every_value(ds, data):
+    ds.reset_access()
+    p = directory.pages(ds)
+    assert "observations/" not in ds.accessed_files()  # so editing a figure does not run these chapters again
+    counts = {c["name"]: str(len(c["figures"])) for c in data["clusters"] if c["figures"]}
+    assert dict(zip(p.compare["Cluster"].str.extract(r"^\[(.*?)\]")[0], p.compare["Figures"])) == counts
+    assert p.directory.equals(directory.directory_table(ds, data))
+    assert p.n_references == len(data["references"])
+
+
 def _russian(ds):
     """The directory's records and static tables as the build writes them for the Russian edition."""
     from analysis import text

@@ -221,16 +221,7 @@ def records(ds: Dataset) -> dict:
     if REFERENCE in set(clusters["id"]):
         raise ValueError(f"a cluster's id is '{REFERENCE}', which the compare tool's address keeps for the world reference values")
     ind = ds["indicators"].set_index("id")
-    labels = ind["label"].to_dict()
-    obs = ds.observations.sort_values(["indicator", "breakdown", "year", "source"], na_position="first")
-    scored = indicators.scores(ds).set_index("cluster").to_dict("index")
-    # Rows as dicts, grouped once: at 5,000 clusters, pandas rows (iterrows, a Series lookup per field) took 4 s.
-    rows_of: dict[str, list[dict]] = {}
-    for r in obs.to_dict("records"):
-        rows_of.setdefault(r["entity"], []).append(r)
-    out, sources = [], {}
-    for c in clusters.to_dict("records"):
-        out.append(_cluster(ds, c, [_figure(ds, r, labels, sources) for r in rows_of.get(c["id"], [])], scored))
+    out = _clusters(ds, clusters, ds.observations)
     references = [_reference(ds, b) for _, b in ds["benchmarks"].iterrows()]
     used = {f["indicator"] for c in out for f in c["figures"]} | {r["indicator"] for r in references}
     return {
@@ -242,6 +233,20 @@ def records(ds: Dataset) -> dict:
         "reference_token": REFERENCE, "max_compared": MAX_COMPARED,
         "minimum_coverage": {"percent": _plain(ds.scorecard.minimum_coverage.percent), "label": ds.scorecard.minimum_coverage.label},
     }
+
+
+def _clusters(ds: Dataset, clusters: pd.DataFrame, obs: pd.DataFrame) -> list[dict]:
+    """One record per cluster of `clusters` (in their order), each with its figures among `obs`."""
+    labels = ds["indicators"].set_index("id")["label"].to_dict()
+    obs = obs.sort_values(["indicator", "breakdown", "year", "source"], na_position="first")
+    scored = indicators.scores(ds).set_index("cluster").to_dict("index")
+    # Rows as dicts, grouped once: at 5,000 clusters, pandas rows (iterrows, a Series lookup per field) took 4 s.
+    rows_of: dict[str, list[dict]] = {}
+    for r in obs.to_dict("records"):
+        rows_of.setdefault(r["entity"], []).append(r)
+    sources: dict = {}
+    return [_cluster(ds, c, [_figure(ds, r, labels, sources) for r in rows_of.get(c["id"], [])], scored)
+            for c in clusters.to_dict("records")]
 
 
 #: A figure's fields that say where it comes from (`source_fields`); thousands of figures share a few.
@@ -377,14 +382,15 @@ def pipe_table(frame: pd.DataFrame, most: int | None = None) -> str:
     return (f"{note}\n\n" if note else "") + "\n".join(lines) + "\n"
 
 
-def compare_table(data: dict) -> pd.DataFrame:
-    """The clusters with at least one figure, with how many and what they describe (the compare page's list), as Markdown."""
+def compare_table(clusters: list[dict], scopes: dict[str, list[str]]) -> pd.DataFrame:
+    """The clusters with at least one figure, with how many and what they describe (the compare page's list), as
+    Markdown. `scopes` gives each cluster's figures by their scope."""
     rows = []
-    for c in data["clusters"]:
-        if c["figures"]:
-            scopes = sorted({f["scope_label"] for f in c["figures"]})
-            rows.append({"Cluster": _link(c), "Kind": _words(KIND_CELL, KIND_CELL_RU)[c["kind"]], "Figures": str(len(c["figures"])),
-                         "What the figures describe": _cell(text.listing(scopes))})
+    for c in clusters:
+        if scopes.get(c["id"]):
+            labels = sorted({_scope_label(scope) for scope in scopes[c["id"]]})
+            rows.append({"Cluster": _link(c), "Kind": _words(KIND_CELL, KIND_CELL_RU)[c["kind"]], "Figures": str(len(scopes[c["id"]])),
+                         "What the figures describe": _cell(text.listing(labels))})
     return _headed(pd.DataFrame(rows))
 
 
@@ -430,10 +436,14 @@ class Pages:
 
 
 def pages(ds: Dataset) -> Pages:
-    data = records(ds)
-    clusters = data["clusters"]
+    """The pages' counts and tables. They need the clusters' participant counts and the scope of each figure, not the
+    figures' values, so a chapter that shows them is not run again when a value is edited."""
+    ordered = _ordered(ds)
+    clusters = _clusters(ds, ordered, ds.observation_rows(indicator="participants"))
+    counted = ds.observation_rows(columns=["entity", "scope"])
+    counted = counted[counted["entity"].isin(ordered["id"])]
+    scopes = counted.groupby("entity", sort=False)["scope"].agg(list).to_dict()
     kinds = [c["kind"] for c in clusters]
-    figures = [f for c in clusters for f in c["figures"]]
     least = ds.scorecard.minimum_coverage
     return Pages(
         n_clusters=len(clusters), n_pilots=kinds.count("pilot"), n_components=kinds.count("pilot_component"),
@@ -441,11 +451,12 @@ def pages(ds: Dataset) -> Pages:
         n_participants=sum(c["participants"] is not None for c in clusters),
         n_scored=sum(c["scored"] for c in clusters), n_signs=len(ds.sign_table),
         min_coverage=text.num(least.percent), insufficient_label=esc(least.label),
-        n_with_figures=sum(bool(c["figures"]) for c in clusters), n_figures=len(figures),
-        n_initiative=sum(f["scope"] == "initiative" for f in figures),
-        n_industry=sum(f["scope"] == "regional_industry" for f in figures),
-        n_references=len(data["references"]), max_compared=MAX_COMPARED, map_note=_map_note(ds),
-        directory=directory_table(ds, data), compare=compare_table(data), references=reference_table(ds),
+        n_with_figures=len(scopes), n_figures=len(counted),
+        n_initiative=int((counted["scope"] == "initiative").sum()),
+        n_industry=int((counted["scope"] == "regional_industry").sum()),
+        n_references=len(ds["benchmarks"]), max_compared=MAX_COMPARED, map_note=_map_note(ds),
+        directory=directory_table(ds, {"clusters": clusters}), compare=compare_table(clusters, scopes),
+        references=reference_table(ds),
     )
 
 
