@@ -205,7 +205,7 @@ class ExecutionCache:
         # Keyed by the path inside the project, so a copy of the project (with its .cache) reuses the entries;
         # an entry is only used while its source, code, context and data hashes still match.
         name = _relative(source, self.root)
-        key = hashlib.sha256(f"{name}|{target}|{_text_hash(doc)}".encode()).hexdigest()[:24]
+        key = hashlib.sha256(f"{name}|{target}|{doc.text_hash}".encode()).hexdigest()[:24]
         return self.folder / f"{key}.pickle"
 
     def get(self, doc, target: str):
@@ -216,7 +216,7 @@ class ExecutionCache:
             entry = pickle.loads(path.read_bytes())
         except Exception:  # a corrupt or old-format cache entry is simply ignored
             return None
-        if entry.get("version") != CACHE_VERSION or entry["source"] != _text_hash(doc) or entry["code"] != self.code:
+        if entry.get("version") != CACHE_VERSION or entry["source"] != doc.text_hash or entry["code"] != self.code:
             return None
         if any(self._hash(rel) != h for rel, h in entry["data"].items()):
             return None
@@ -225,7 +225,7 @@ class ExecutionCache:
     def put(self, doc, target: str, result) -> None:
         entry = {
             "version": CACHE_VERSION,
-            "source": _text_hash(doc),
+            "source": doc.text_hash,
             "code": self.code,
             "data": {rel: self._hash(rel) for rel in result.data_files},
             "result": result,
@@ -233,13 +233,8 @@ class ExecutionCache:
         self._path(doc, target).write_bytes(pickle.dumps(entry))
 
 
-def _text_hash(doc) -> str:
-    """A chapter's text as executed (its profile's content), so each profile's version is kept apart."""
-    return hashlib.sha256(json.dumps(doc.blocks, default=repr).encode("utf-8")).hexdigest()
-
-
 def job_key(doc, target: str) -> tuple:
-    return (doc.path, target, _text_hash(doc))
+    return (doc.path, target, doc.text_hash)
 
 
 # --- the build -------------------------------------------------------------------------------
