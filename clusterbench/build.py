@@ -183,7 +183,7 @@ def _relative(path: Path, root: Path) -> str:
 class ExecutionCache:
     """Executed chapters on disk, keyed by chapter and target, valid while their inputs are unchanged."""
 
-    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path, ds=None):
+    def __init__(self, folder: Path, data_dir: Path, code: str, root: Path, ds):
         self.folder = folder
         self.data_dir = data_dir
         self.code = code
@@ -196,8 +196,7 @@ class ExecutionCache:
         from analysis.data import ROWS
 
         if rel not in self._hashes:
-            self._hashes[rel] = (self.ds.rows_digest(rel) if rel.startswith(ROWS) and self.ds is not None
-                                 else data_file_hash(self.data_dir, rel))
+            self._hashes[rel] = self.ds.rows_digest(rel) if rel.startswith(ROWS) else data_file_hash(self.data_dir, rel)
         return self._hashes[rel]
 
     def _path(self, doc, target: str) -> Path:
@@ -442,7 +441,7 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
             result = _build_quarto(root, tmp, to, data_dir, card)
         else:
             result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card, ds)
-        if "html" in to:
+        if "html" in to and engine == "quarto":  # the wheel engine writes them while its PDFs compile
             _write_site_data(root, ds, tmp)
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
         if refusal:
@@ -614,7 +613,7 @@ class _Assembler:
 
 
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: _Workers, quiet: bool,
-                 card: dict | None = None, ds=None) -> BuildResult:
+                 card: dict | None, ds) -> BuildResult:
     from analysis.report.chapter import DATA_ENV
 
     timings: dict[str, float] = {}
@@ -633,7 +632,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         workers.close()  # the kernels and what they hold are not needed while the outputs are written
         del jobs
-        _write_editions(plans, results, root, site, to, data_dir, cache_dir, card, progress, result)
+        _write_editions(plans, results, root, site, to, data_dir, cache_dir, card, progress, result, ds)
     return result
 
 
@@ -704,7 +703,7 @@ class _Edition:
 
 
 def _write_editions(plans: list, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
-                    cache_dir: Path, card: dict | None, progress, result: BuildResult) -> None:
+                    cache_dir: Path, card: dict | None, progress, result: BuildResult, ds) -> None:
     """Every edition's site and PDFs, recorded in `result`; the work folders go whatever happens.
 
     Each edition is assembled in this thread, then pandoc and Typst write it in the pool while the next
@@ -725,6 +724,10 @@ def _write_editions(plans: list, results: dict, root: Path, site: Path, to: tupl
             for key in [key for key in results if key[0] in done]:  # keys are job_key()s: (path, target, text hash)
                 del results[key]
             plans[i] = plan = None
+        if "html" in to:
+            # This thread would only wait for Typst now: at 5,000 clusters the data files take it 5 s.
+            with _timed(result.timings, "write the directory's data"):
+                _write_site_data(root, ds, site)
         for edition in editions:
             _finish_edition(edition, root, to, data_dir, progress, result)
     finally:
