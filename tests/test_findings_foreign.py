@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
-from analysis.data import load
+from analysis.data import ROWS, load
 from analysis.report.findings import foreign
 
 
@@ -31,6 +32,16 @@ def test_the_figures_are_counted_by_cluster_country_scope_and_quality(f):
     assert f.n_profiles_from_main_source == 8
     assert f.main_source_locator == ("[Unidentified article on clustering success factors (c. 2020)](11-references.qmd#ref-anon-2020-success-factors), section "
                                      "'Case Analysis of Cluster Initiatives Development in Advanced Economies'")
+
+
+def test_the_home_pages_counts_are_the_findings_counts_without_reading_a_value(f):
+    ds = load()
+    ds.reset_access()
+    counts = foreign.figure_counts(ds)
+    assert (counts.n_figures, counts.n_clusters_with_figures, counts.n_initiative_figures) == (
+        f.n_figures, f.n_clusters_with_figures, f.n_initiative_figures)
+    read = [key for key in ds.accessed_files() if key.startswith("observations/")]
+    assert read and all(json.loads(key.removeprefix(ROWS))["columns"] == ["entity", "scope"] for key in read)
 
 
 def test_clusters_named_without_figures_are_listed_in_the_data_order(f):

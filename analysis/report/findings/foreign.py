@@ -101,6 +101,25 @@ def findings(ds: Dataset) -> Findings:
     return Findings(**_profiles(ds), **_normalised(ds), **_country_counts(ds), **_preconditions(ds))
 
 
+@dataclass(frozen=True)
+class FigureCounts:
+    """How many figures the sources give on foreign clusters, on how many clusters, and how many of them count a
+    cluster initiative (the rest describe a whole regional industry or park)."""
+
+    n_figures: int
+    n_clusters_with_figures: int
+    n_initiative_figures: int
+
+
+def figure_counts(ds: Dataset) -> FigureCounts:
+    """The counts of `findings`, from the figures' scopes only: a page that quotes just these does not depend on
+    the values, and is not run again when one is edited."""
+    clusters = ds["clusters"]
+    rows = ds.observation_rows(columns=["entity", "scope"], entity=clusters.loc[clusters["kind"] == "foreign", "id"])
+    return FigureCounts(n_figures=len(rows), n_clusters_with_figures=rows["entity"].nunique(),
+                        n_initiative_figures=int((rows["scope"] == "initiative").sum()))
+
+
 def key_figures(ds: Dataset) -> pd.DataFrame:
     """The foreign clusters' figures, each with its value as a reader says it, and with its year."""
     kf = indicators.foreign_key_figures(ds)

@@ -85,7 +85,7 @@ def key_findings(ds: Dataset) -> KeyFindings:
     b = benchmarks.findings(ds)
     s = scorecard.findings(ds)
     sp = specialisation.findings(ds)
-    fo = foreign.findings(ds)
+    fo = foreign.figure_counts(ds)
     return KeyFindings(
         avg_participants=b.mass.avg_participants, share_of_world=b.mass.share_of_world, world_avg=b.mass.world_avg,
         groups_below_minimum=b.mass.groups_below_minimum,
