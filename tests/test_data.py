@@ -582,3 +582,12 @@ def test_a_selection_of_observations_is_recorded_and_hashed_by_its_rows(data_cop
 
     ds.observations  # noqa: B018 - reading every observation makes the selections moot
     assert ds.accessed_files() == ["observations/"]
+
+
+def test_a_selection_by_values_from_a_column_keeps_their_type(ds):
+    year = ds.observations["year"].dropna().astype("int64").iloc[0]  # a numpy integer, as a column gives it
+    ds.reset_access()
+    rows = ds.observation_rows(year=[year])
+    assert len(rows) and set(rows["year"]) == {year}
+    [key] = ds.accessed_files()
+    assert f'"year": [{year}]' in key  # a number: the build's check selects the same rows, not none
