@@ -34,12 +34,12 @@ def test_the_figures_are_counted_by_cluster_country_scope_and_quality(f):
                                      "'Case Analysis of Cluster Initiatives Development in Advanced Economies'")
 
 
-def test_the_home_pages_counts_are_the_findings_counts_without_reading_a_value(f):
+def test_the_home_pages_counts_come_without_reading_a_value():
     ds = load()
     ds.reset_access()
     counts = foreign.figure_counts(ds)
-    assert (counts.n_figures, counts.n_clusters_with_figures, counts.n_initiative_figures) == (
-        f.n_figures, f.n_clusters_with_figures, f.n_initiative_figures)
+    # as in the test above: 43 rows for 9 foreign clusters, 3 of them with scope "initiative"
+    assert (counts.n_figures, counts.n_clusters_with_figures, counts.n_initiative_figures) == (43, 9, 3)
     read = [key for key in ds.accessed_files() if key.startswith("observations/")]
     assert read and all(json.loads(key.removeprefix(ROWS))["columns"] == ["entity", "scope"] for key in read)
 

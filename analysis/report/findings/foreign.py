@@ -8,7 +8,7 @@ hold the raw text, since `ctx.table` escapes it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -137,11 +137,9 @@ def _profiles(ds: Dataset) -> dict:
     main = kf[kf["source"] == MAIN_SOURCE]
     upper_austria = kf[(kf["entity"] == "upper-austria-automotive") & (kf["indicator"] == "years_support_needed")]
     return {
-        "n_clusters_with_figures": len(with_figures),
+        **asdict(figure_counts(ds)),  # the counts the home page quotes, made one way
         "n_countries": int(kf["country"].nunique()),
-        "n_figures": len(kf),
         "n_industry_figures": int((kf["scope"] == "regional_industry").sum()),
-        "n_initiative_figures": int((kf["scope"] == "initiative").sum()),
         "n_ambiguous": len(ambiguous),
         "n_profiles_from_main_source": int(main["entity"].nunique()),
         "main_source_locator": citation.cite_row(ds, main.iloc[0], quoted=False),
