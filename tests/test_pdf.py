@@ -19,7 +19,7 @@ pypdf = pytest.importorskip("pypdf")
 
 import bookparts  # noqa: E402
 from clusterbench.engine.document import BookInfo, Chapter  # noqa: E402
-from clusterbench.engine.typst import PdfError, render_pdf  # noqa: E402
+from clusterbench.engine.typst import Compilers, PdfError, render_pdf  # noqa: E402
 
 HOSTILE = "Cluster <script>alert(1)</script> # * $ @ <"
 
@@ -250,6 +250,18 @@ def test_deterministic(rendered, tmp_path):
     tmp, book, chapters, out = rendered
     again = render_pdf(book, chapters, tmp_path / "again.pdf", workdir=tmp_path / "work")
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_kept_typst_process_compiles_an_edited_book_as_a_fresh_one_does(rendered, tmp_path):
+    tmp, book, chapters, out = rendered
+    compilers = Compilers()
+    try:
+        shorter = render_pdf(book, chapters[:2], tmp_path / "report.pdf", workdir=tmp_path / "work", compilers=compilers)
+        assert shorter.read_bytes() != out.read_bytes()
+        whole = render_pdf(book, chapters, tmp_path / "report.pdf", workdir=tmp_path / "work", compilers=compilers)
+        assert whole.read_bytes() == out.read_bytes()
+    finally:
+        compilers.close()
 
 
 def test_collection_title(tmp_path):
