@@ -141,8 +141,10 @@ class _Workers:
     (about 1 s on one core); meanwhile each worker starts its kernel and imports pandas and Altair there.
     """
 
-    def __init__(self, count: int, project_dir: Path, env: dict):
+    def __init__(self, count: int, project_dir: Path, env: dict, *, kept: bool = False):
         self.count, self.used = count, False
+        self.key = (count, project_dir, tuple(sorted(env.items())))
+        self.kept = kept  # a Session's: they outlive each build, and only the session closes them
         self._pool: cf.ProcessPoolExecutor | None = None
         if WARM_KERNELS:
             for _ in range(count):  # a pool starts a process for each task it cannot give to an idle one
@@ -160,7 +162,7 @@ class _Workers:
         return self.pool.submit(_execute_job, job)
 
     def close(self) -> None:
-        if self._pool is None:
+        if self._pool is None or self.kept:
             return
         if not self.used:
             # Every chapter came from the cache: stop the warming kernels rather than wait seconds for them.
@@ -169,6 +171,45 @@ class _Workers:
                 process.terminate()
         self._pool.shutdown(wait=self.used, cancel_futures=True)
         self._pool = None
+
+
+class Session:
+    """What a series of builds of one project keeps between them (`clusterbench preview`): the chapter workers
+    with their warm kernels, and a Typst process per kind of PDF (`typst.Compilers`).
+
+    A lone build starts both and lets them go: at a one-value rebuild of the real book, starting the kernels
+    and compiling in fresh Typst processes are most of its time. A session's builds start them once.
+    """
+
+    def __init__(self):
+        self._workers: _Workers | None = None
+        self._compilers = None
+
+    def workers(self, count: int, project_dir: Path, env: dict) -> _Workers:
+        if self._workers is not None and self._workers.key != (count, project_dir, tuple(sorted(env.items()))):
+            self._close_workers()
+        if self._workers is None:
+            self._workers = _Workers(count, project_dir, env, kept=True)
+        return self._workers
+
+    def compilers(self):
+        from clusterbench.engine.typst import Compilers
+
+        if self._compilers is None:
+            self._compilers = Compilers()
+        return self._compilers
+
+    def _close_workers(self) -> None:
+        if self._workers is not None:
+            self._workers.kept = False
+            self._workers.close()
+            self._workers = None
+
+    def close(self) -> None:
+        self._close_workers()
+        if self._compilers is not None:
+            self._compilers.close()
+            self._compilers = None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -401,20 +442,16 @@ def _fewer_collections():
 
 @_fewer_collections()
 def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tuple[str, ...] = ("html", "pdf"),
-          data: Path | None = None, workers: int | None = None, force: bool = False, quiet: bool = False) -> BuildResult:
-    """Build the site and PDFs. Raises BuildError (with a readable message) on any problem."""
+          data: Path | None = None, workers: int | None = None, force: bool = False, quiet: bool = False,
+          session: Session | None = None) -> BuildResult:
+    """Build the site and PDFs. Raises BuildError (with a readable message) on any problem.
+
+    With a `session`, the build uses the kernels and Typst processes it keeps, and leaves them to it."""
     start = time.perf_counter()
     root = Path(root).resolve()
     data_dir = Path(data).resolve() if data else root / "data"
     out = Path(out).resolve() if out else root / "_site"
-    to = tuple(sorted(set(to)))
-    unknown = set(to) - {"html", "pdf"}
-    if unknown:
-        raise BuildError(f"--to accepts html and pdf, not {', '.join(sorted(unknown))}")
-    if engine == "auto":
-        engine = "quarto" if shutil.which("quarto") else "wheel"
-    if engine not in ("quarto", "wheel"):
-        raise BuildError(f"--engine must be auto, quarto or wheel, not {engine}")
+    to, engine = _checked_options(to, engine)
 
     cache_dir = root / ".cache"
     state_file = cache_dir / "last-build.json"
@@ -430,7 +467,8 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     if engine == "wheel":
         from analysis.report.chapter import DATA_ENV
 
-        pool = _Workers(workers or min(4, os.cpu_count() or 1), root, {DATA_ENV: str(data_dir)})
+        count, env = workers or min(4, os.cpu_count() or 1), {DATA_ENV: str(data_dir)}
+        pool = session.workers(count, root, env) if session else _Workers(count, root, env)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     try:
         if tmp.exists():
@@ -440,7 +478,8 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
         if engine == "quarto":
             result = _build_quarto(root, tmp, to, data_dir, card)
         else:
-            result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card, ds)
+            result = _build_wheel(root, tmp, to, data_dir, cache_dir, pool, quiet, card, ds,
+                                  session.compilers() if session and "pdf" in to else None)
         if "html" in to and engine == "quarto":  # the wheel engine writes them while its PDFs compile
             _write_site_data(root, ds, tmp)
         refusal = overwrite_refusal(out)  # published editions are only ever updated by editions.assemble
@@ -460,6 +499,19 @@ def build(root: Path, *, out: Path | None = None, engine: str = "auto", to: tupl
     result.out = out
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _checked_options(to: tuple[str, ...], engine: str) -> tuple[tuple[str, ...], str]:
+    """The formats, sorted, and the engine that `auto` stands for; a BuildError for anything unknown."""
+    to = tuple(sorted(set(to)))
+    unknown = set(to) - {"html", "pdf"}
+    if unknown:
+        raise BuildError(f"--to accepts html and pdf, not {', '.join(sorted(unknown))}")
+    if engine == "auto":
+        engine = "quarto" if shutil.which("quarto") else "wheel"
+    if engine not in ("quarto", "wheel"):
+        raise BuildError(f"--engine must be auto, quarto or wheel, not {engine}")
+    return to, engine
 
 
 def _write_site_data(root: Path, ds, site: Path) -> None:
@@ -613,7 +665,7 @@ class _Assembler:
 
 
 def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, cache_dir: Path, workers: _Workers, quiet: bool,
-                 card: dict | None, ds) -> BuildResult:
+                 card: dict | None, ds, compilers=None) -> BuildResult:
     from analysis.report.chapter import DATA_ENV
 
     timings: dict[str, float] = {}
@@ -632,7 +684,7 @@ def _build_wheel(root: Path, site: Path, to: tuple[str, ...], data_dir: Path, ca
             results, result.executed, result.reused = _execute_or_explain(jobs, cache, progress, workers, root, timings)
         workers.close()  # the kernels and what they hold are not needed while the outputs are written
         del jobs
-        _write_editions(plans, results, root, site, to, data_dir, cache_dir, card, progress, result, ds)
+        _write_editions(plans, results, root, site, to, data_dir, cache_dir, card, progress, result, ds, compilers)
     return result
 
 
@@ -703,7 +755,7 @@ class _Edition:
 
 
 def _write_editions(plans: list, results: dict, root: Path, site: Path, to: tuple[str, ...], data_dir: Path,
-                    cache_dir: Path, card: dict | None, progress, result: BuildResult, ds) -> None:
+                    cache_dir: Path, card: dict | None, progress, result: BuildResult, ds, compilers=None) -> None:
     """Every edition's site and PDFs, recorded in `result`; the work folders go whatever happens.
 
     Each edition is assembled in this thread, then pandoc and Typst write it in the pool while the next
@@ -716,7 +768,7 @@ def _write_editions(plans: list, results: dict, root: Path, site: Path, to: tupl
     pool = cf.ThreadPoolExecutor(max_workers=3)
     try:
         for i, plan in enumerate(plans):
-            editions.append(_start_edition(plan, results, root, site, to, card, progress, pool, first=i == 0))
+            editions.append(_start_edition(plan, results, root, site, to, card, progress, pool, compilers, first=i == 0))
             # An edition assembled lets go of its chapters' outputs (but those a later edition shares):
             # at 5,000 clusters each edition holds thousands of parsed profile pages, and the next can reuse that memory.
             later = {pc.doc.path for p in plans[i + 1:] for b in p.books() for pc in b.chapters}
@@ -753,7 +805,7 @@ def _edition_errors(root: Path, lang: str, first: bool):
 
 
 def _start_edition(plan: _WheelPlan, results: dict, root: Path, site: Path, to: tuple[str, ...], card: dict | None,
-                   progress, pool: cf.ThreadPoolExecutor, *, first: bool) -> _Edition:
+                   progress, pool: cf.ThreadPoolExecutor, compilers=None, *, first: bool) -> _Edition:
     """Assemble an edition and submit its site and PDFs to `pool`. The first edition goes at the root of the
     site; one in another language goes under its folder (ru/), beside it."""
     from clusterbench import prerender
@@ -767,7 +819,7 @@ def _start_edition(plan: _WheelPlan, results: dict, root: Path, site: Path, to: 
     with _edition_errors(root, lang, first):
         _copy_resources(plan.book.project, folder)
         _write_card(folder, card)
-        edition.jobs = _submit_formats(plan, edition.assembler, to, pool)
+        edition.jobs = _submit_formats(plan, edition.assembler, to, pool, compilers)
     return edition
 
 
@@ -800,7 +852,8 @@ _WROTE = {"html": "Wrote the HTML site", "report": "Wrote the full report PDF",
 _COMPILING = {"report": threading.Lock(), "collection": threading.Lock()}
 
 
-def _submit_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...], pool: cf.ThreadPoolExecutor) -> dict:
+def _submit_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...], pool: cf.ThreadPoolExecutor,
+                    compilers=None) -> dict:
     """Assemble the edition's chapters for each format and submit the HTML site and the PDFs to `pool`.
 
     The site and the PDFs share nothing once assembled, and pandoc and Typst do their work outside the
@@ -817,13 +870,14 @@ def _submit_formats(plan: _WheelPlan, assembler: _Assembler, to: tuple[str, ...]
         jobs[pool.submit(pdf_mod.render_pdf, book_info(project, downloads=plan.downloads, pdf=plan.report_pdf),
                          assembler.chapters(plan.book, "typst"), site / plan.report_pdf,
                          workdir=work / "report", kind="report", header=typst_header,
-                         toc_depth=_toc_depth(project, "typst"), compiling=_COMPILING["report"])] = "report"
+                         toc_depth=_toc_depth(project, "typst"), compiling=_COMPILING["report"],
+                         compilers=compilers)] = "report"
         if collection is not None:
             cinfo = book_info(collection.project, downloads=plan.downloads, pdf=plan.collection_pdf)
             jobs[pool.submit(pdf_mod.render_pdf, cinfo, assembler.chapters(collection, "typst"), site / plan.collection_pdf,
                              workdir=work / "collection", kind="collection", header=typst_header,
                              toc_depth=_toc_depth(collection.project, "typst"),
-                             compiling=_COMPILING["collection"])] = "collection"
+                             compiling=_COMPILING["collection"], compilers=compilers)] = "collection"
     if "html" in to:
         jobs[pool.submit(site_mod.write_site, plan.info, assembler.chapters(plan.book, "html"), site)] = "html"
     return jobs
