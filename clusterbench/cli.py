@@ -151,6 +151,37 @@ def _build_tree(args: argparse.Namespace, root: Path, to: tuple[str, ...]) -> in
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from analysis.data.register import EditionError, load_register
+    from clusterbench import preview
+    from clusterbench.build import overwrite_refusal
+
+    root = _root(args)
+    to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
+    if set(to) - set(BOTH) or not to:
+        print(f"--to takes html, pdf or html,pdf, not '{args.to}'.", file=sys.stderr)
+        return 1
+    try:
+        has_editions = bool(load_register(root))
+    except EditionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.out is None and has_editions:
+        print(f"{root / '_site'} is the editions archive, which only `clusterbench build` updates: "
+              "preview into another folder with --out DIR.", file=sys.stderr)
+        return 1
+    out = Path(args.out).resolve() if args.out else root / "_site"
+    refusal = overwrite_refusal(out)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+    ended = preview.run(root, out=out, data=Path(args.data).resolve() if args.data else None, to=to,
+                        port=None if args.no_serve else args.port)
+    if ended == "restart":
+        preview.restart()
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
     from clusterbench import editions
 
@@ -285,6 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unpinned", action="store_true",
                    help="build editions with this environment, not with the package versions locked at their tags")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("preview", parents=[project],
+                       help="build, serve the site on this machine, and build again each time a file is saved")
+    p.add_argument("--port", type=int, default=4848, help="the port of the preview at http://127.0.0.1:PORT/ (default: 4848)")
+    p.add_argument("--no-serve", action="store_true", help="build on every save, but serve nothing")
+    p.add_argument("--to", default="html,pdf", help="comma-separated targets: html, pdf (default: both)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: _site/; required in a project with editions)")
+    p.add_argument("--data", metavar="DIR", help="data folder (default: the project's data/)")
+    p.set_defaults(func=_preview)
 
     _add_release(sub, project)
 

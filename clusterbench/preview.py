@@ -1,0 +1,157 @@
+"""`clusterbench preview`: build the working tree, serve the site on this machine, and build again on every save.
+
+A lone `clusterbench build` after a one-value edit spends most of its time starting things: a kernel in
+each worker, with pandas and Altair imported, and a Typst process per PDF that has memoised nothing yet.
+A preview keeps them from one build to the next (a `build.Session`), so the site and the PDFs show an
+edit sooner; what each build writes is exactly what `clusterbench build` would write.
+
+A change to the code of `analysis` or `clusterbench` restarts the preview in a fresh process, so that no
+kernel or module runs code older than the files.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from clusterbench import build as B
+
+#: How often the files are looked at for a change, in seconds.
+POLL = 0.25
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two looks at the files: inputs of the book, or the code that builds it."""
+
+    inputs: tuple[Path, ...] = ()
+    code: tuple[Path, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.inputs or self.code)
+
+
+class Watcher:
+    """The modification times and sizes of everything a build reads: the project's files, the data and the code."""
+
+    def __init__(self, root: Path, data_dir: Path):
+        self.root, self.data_dir = root, data_dir
+        self._seen = self._look()
+
+    def _code(self) -> list[Path]:
+        import analysis
+
+        packages = (Path(analysis.__file__).resolve().parent, Path(B.__file__).resolve().parent)
+        return [f for pkg in packages for f in B.files(pkg, ("**/*.py", "**/*.html", "**/*.lua", "**/*.css", "**/*.typ"))]
+
+    def _look(self) -> dict[Path, tuple[str, int, int]]:
+        kinds = [("input", B._project_files(self.root)), ("input", B.files(self.data_dir, ("**/*",))),
+                 ("input", [self.root / name for name in B.CONTEXT_FILES]), ("code", self._code())]
+        seen = {}
+        for kind, paths in kinds:
+            for path in paths:
+                try:
+                    stat = path.stat()
+                except OSError:  # gone, or never there (an optional context file)
+                    continue
+                seen[path] = (kind, stat.st_mtime_ns, stat.st_size)
+        return seen
+
+    def changes(self) -> Changes:
+        """What changed since the last call (or since the watcher was made): added, edited and deleted files."""
+        before, now = self._seen, self._look()
+        self._seen = now
+        changed = {p: (now.get(p) or before[p])[0] for p in now.keys() | before.keys() if now.get(p) != before.get(p)}
+        return Changes(tuple(sorted(p for p, kind in changed.items() if kind == "input")),
+                       tuple(sorted(p for p, kind in changed.items() if kind == "code")))
+
+    def settled(self) -> Changes:
+        """`changes()`, once the files have stopped changing: an editor may write a file in several steps."""
+        found = self.changes()
+        while True:
+            time.sleep(POLL / 5)
+            more = self.changes()
+            if not more:
+                return found
+            found = Changes(tuple(sorted(set(found.inputs) | set(more.inputs))), tuple(sorted(set(found.code) | set(more.code))))
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the terminal is for the builds
+        pass
+
+
+def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """The site, served from localhost in a background thread (the folder is looked up anew on each request,
+    so each build's swap of the site is served at once)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
+    return server
+
+
+def _describe(result: B.BuildResult) -> str:
+    if result.up_to_date:
+        return f"Up to date: nothing changed since {result.out} was built."
+    return (f"Built {result.out} in {result.seconds:.1f} s: {result.pages} pages, {len(result.pdfs)} PDFs; "
+            f"chapters executed {result.executed}, reused from cache {result.reused}.")
+
+
+def _build(session: B.Session, root: Path, out: Path, data: Path | None, to: tuple[str, ...], say, force: bool = False) -> bool:
+    try:
+        say(_describe(B.build(root, out=out, engine="wheel", to=to, data=data, quiet=True, force=force, session=session)))
+        return True
+    except B.BuildError as exc:
+        say(f"Build failed; the site shown is the last one built.\n{exc}")
+        return False
+
+
+def run(root: Path, *, out: Path, data: Path | None = None, to: tuple[str, ...] = ("html", "pdf"),
+        port: int | None = 4848, builds: int | None = None, say=print) -> str:
+    """Build, serve (unless `port` is None) and build again on each change, until interrupted or, with `builds`,
+    until that many builds after the first. Returns "restart" when the code changed, else "stopped"."""
+    data_dir = Path(data).resolve() if data else root / "data"
+    session = B.Session()
+    server = None
+    try:
+        watcher = Watcher(root, data_dir)
+        # Even when the site is up to date: the first build starts the kernels and gives Typst its memo.
+        _build(session, root, out, data, to, say, force=True)
+        if port is not None:
+            server = serve(out, port)
+            say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ ; watching {root} (Ctrl-C stops).")
+        else:
+            say(f"Watching {root} (Ctrl-C stops).")
+        done = 0
+        while builds is None or done < builds:
+            time.sleep(POLL)
+            changes = watcher.settled()
+            if changes.code:
+                say(f"The code changed ({_names(changes.code, root)}): starting again.")
+                return "restart"
+            if changes.inputs:
+                say(f"Changed: {_names(changes.inputs, root)}")
+                _build(session, root, out, data, to, say)
+                done += 1
+        return "stopped"
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        session.close()
+
+
+def _names(paths: tuple[Path, ...], root: Path) -> str:
+    shown = [B._relative(p, root) for p in paths[:3]]
+    return ", ".join(shown) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def restart() -> None:
+    """Run this same command again in a fresh process, which imports the code as it is now."""
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "clusterbench.cli", *sys.argv[1:]])
