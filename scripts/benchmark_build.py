@@ -11,7 +11,8 @@ Scenarios, each in one temporary copy of the repository (its own code, data and 
 
 - the real book: `validate`, a clean build (no .cache), a no-op rebuild, and one value changed (the
   employees of Kaluga pharma in data/observations/), checked to show in the rebuilt site and full
-  report PDF; and real Quarto's render of the same book when `quarto` is on PATH;
+  report PDF; the same edit again while `clusterbench preview` runs (timed from the save to the end of
+  the build it starts); and real Quarto's render of the same book when `quarto` is on PATH;
 - scale: for each size N, a synthetic registry of the real data plus N cloned pilot clusters
   (`scripts/synthetic_registry.py`), then `validate`, a clean build and the same one-value rebuild;
 - a floor, for the largest registry: the time pandoc alone needs to make the HTML of its profile pages
@@ -32,10 +33,13 @@ import argparse
 import json
 import math
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,6 +53,7 @@ GB = 1024 * MB
 #: Issue 13's targets in seconds; the scale ones apply at 5,000 clusters.
 TARGETS = {
     "real: clean build": 30.0, "real: no-op rebuild": 0.5, "real: one value changed": 5.0,
+    "real: one value changed, in preview": 5.0,
     "5000: validate": 5.0, "5000: clean build": 180.0, "5000: one value changed": 15.0,
 }
 MAX_PAGE = 2 * MB
@@ -56,7 +61,7 @@ MAX_MEMORY = 2 * GB
 QUARTO_SPEEDUP = 10.0
 #: Profile pages whose conversion `pandoc_floor` times.
 FLOOR_SAMPLE = 500
-KALUGA = ("observations/anon-2020-success-factors.csv", "kaluga-pharma,employees,,12400,", "kaluga-pharma,employees,,12500,")
+KALUGA = ("observations/anon-2020-success-factors.csv", "kaluga-pharma,employees,,{},")
 
 
 @dataclass
@@ -147,6 +152,56 @@ class Bench:
             _site_facts(row, site)
         return self._add(row)
 
+    def preview_edit(self, name: str, site: Path, old: int, new: int) -> Row:
+        """Start `clusterbench preview`, change one value once it watches, and time the build that follows:
+        from the save to the line the build prints."""
+        import psutil
+
+        proc = subprocess.Popen(self.cli("preview", "--no-serve"), cwd=self.root, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+        peak = 0
+
+        def next_line(*starts: str) -> str:
+            nonlocal peak
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    tree = psutil.Process(proc.pid)
+                    peak = max(peak, sum(p.memory_info().rss for p in [tree, *tree.children(recursive=True)]))
+                except psutil.Error:
+                    pass
+                try:
+                    line = lines.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if line.startswith(starts):
+                    return line.strip()
+            return "FAILED: the preview stopped or printed nothing for 10 minutes"
+
+        try:
+            line = next_line("Watching")
+            start = time.perf_counter()
+            if not line.startswith("FAILED"):
+                peak = 0  # the memory the edit's build needs, the session's processes included
+                _edit_kaluga(self.root / "data", old, new)
+                line = next_line("Built", "Build failed")
+            seconds = time.perf_counter() - start
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if line.startswith("Build failed"):
+            line = "FAILED: " + line
+        row = Row(name, seconds, peak, load=os.getloadavg()[0], note=line)
+        if not row.failed:
+            _site_facts(row, site)
+            row.note += _shows_edit(site, new)
+        return self._add(row)
+
     def _add(self, row: Row) -> Row:
         self.rows.append(row)
         print(f"  {row.scenario}: {row.seconds:.2f} s {row.note[:120]}", file=sys.stderr)
@@ -161,23 +216,24 @@ def _site_facts(row: Row, site: Path) -> None:
         row.biggest_page, row.biggest_page_name = big.stat().st_size, big.relative_to(site).as_posix()
 
 
-def _edit_kaluga(data: Path) -> None:
+def _edit_kaluga(data: Path, old: int = 12400, new: int = 12500) -> None:
     path = data / KALUGA[0]
     text = path.read_text(encoding="utf-8")
-    if text.count(KALUGA[1]) != 1:
-        sys.exit(f"{path}: expected one row starting {KALUGA[1]!r} to edit")
-    path.write_text(text.replace(KALUGA[1], KALUGA[2]), encoding="utf-8")
+    row = KALUGA[1].format(old)
+    if text.count(row) != 1:
+        sys.exit(f"{path}: expected one row starting {row!r} to edit")
+    path.write_text(text.replace(row, KALUGA[1].format(new)), encoding="utf-8")
 
 
-def _shows_edit(site: Path) -> str:
+def _shows_edit(site: Path, value: int = 12500) -> str:
     """Whether the Kaluga pharma profile page, and the full report PDF when there is one, show the edited value."""
-    page = site / "kaluga-pharma.html"
-    shown = {"site": page.exists() and "12,500" in page.read_text(encoding="utf-8")}
+    page, shown_value = site / "kaluga-pharma.html", f"{value:,}"
+    shown = {"site": page.exists() and shown_value in page.read_text(encoding="utf-8")}
     report = next(site.glob("cluster-benchmark-*.pdf"), None)
     if report is not None and report.stat().st_size < 20 * MB:  # reading a huge PDF's text would take minutes
         from pypdf import PdfReader
 
-        shown["report PDF"] = any("12,500" in (p.extract_text() or "") for p in PdfReader(report).pages)
+        shown["report PDF"] = any(shown_value in (p.extract_text() or "") for p in PdfReader(report).pages)
     return " | new value shown in: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in shown.items())
 
 
@@ -193,6 +249,7 @@ def real_book(bench: Bench, quarto: bool) -> None:
     row = bench.build("real: one value changed", root / "_site")
     if not row.failed:
         row.note += _shows_edit(root / "_site")
+        bench.preview_edit("real: one value changed, in preview", root / "_site", 12500, 12600)
     if quarto:
         bench.build("real: quarto render (clean)", root / "_quarto-site", "--engine", "quarto", "--force",
                     "--out", str(root / "_quarto-site"))
@@ -296,10 +353,10 @@ def verdicts(rows: list[Row]) -> dict[str, str]:
 
 
 def print_table(rows: list[Row], verdict: dict[str, str], fit: dict) -> None:
-    print(f"\n{'scenario':30} {'clusters':>8} {'time':>9} {'peak MB':>8} {'pages':>6} {'biggest page':>13} {'load':>5}  target")
+    print(f"\n{'scenario':36} {'clusters':>8} {'time':>9} {'peak MB':>8} {'pages':>6} {'biggest page':>13} {'load':>5}  target")
     for r in rows:
         page = f"{r.biggest_page / 1024:,.0f} kB" if r.pages else ""
-        print(f"{r.scenario:30} {r.clusters or '':>8} {r.seconds:8.2f}s {r.peak_rss / MB:8.0f} {r.pages or '':>6} {page:>13} "
+        print(f"{r.scenario:36} {r.clusters or '':>8} {r.seconds:8.2f}s {r.peak_rss / MB:8.0f} {r.pages or '':>6} {page:>13} "
               f"{r.load:5.1f}  {verdict.get(r.scenario, '')}{'  ' + r.note if r.failed else ''}")
     if fit:
         print(f"\nclean build time vs clusters: t = {fit['intercept_s']:.1f} s + {fit['seconds_per_1000_clusters']:.1f} s "
