@@ -182,8 +182,11 @@ class Session:
     """
 
     def __init__(self):
+        from analysis.data import keep_readings
+
         self._workers: _Workers | None = None
         self._compilers = None
+        keep_readings()  # the data is checked at each build: read again only the files that changed
 
     def workers(self, count: int, project_dir: Path, env: dict) -> _Workers:
         if self._workers is not None and self._workers.key != (count, project_dir, tuple(sorted(env.items()))):

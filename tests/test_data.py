@@ -591,3 +591,27 @@ def test_a_selection_by_values_from_a_column_keeps_their_type(ds):
     assert len(rows) and set(rows["year"]) == {year}
     [key] = ds.accessed_files()
     assert f'"year": [{year}]' in key  # a number: the build's check selects the same rows, not none
+
+
+def test_kept_readings_give_the_same_dataset_and_problems_and_see_each_edit(data_copy, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setattr(data, "_READINGS", None)
+    fresh, fresh_problems = data.collect(data_copy)
+    data.keep_readings()
+    data.collect(data_copy)
+    kept, kept_problems = data.collect(data_copy)  # every table from the kept readings
+    assert kept_problems == fresh_problems == []
+    for name, frame in fresh.tables.items():
+        pd.testing.assert_frame_equal(kept.tables[name], frame)
+    pd.testing.assert_frame_equal(kept.observations, fresh.observations)
+
+    path = data_copy / "observations" / "anon-2020-success-factors.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("kaluga-pharma,employees,,12400,", "kaluga-pharma,employees,,many,"), encoding="utf-8")
+    _, problems = data.collect(data_copy)
+    assert [(p.file, p.field, p.value) for p in problems] == [("observations/anon-2020-success-factors.csv", "value", "many")]
+    path.write_text(text, encoding="utf-8")
+    again, problems = data.collect(data_copy)
+    assert problems == []
+    pd.testing.assert_frame_equal(again.observations, fresh.observations)

@@ -441,8 +441,42 @@ def _run_schema(frame: pd.DataFrame, model: type[pa.DataFrameModel], rel: str, l
         return frame
 
 
+#: The last reading of each table file while `keep_readings()` is on: {(path, rel): (digest of its bytes, model,
+#: frame, lines, problems, {its name if unreadable})}. A process that checks the data again and again (`clusterbench preview`)
+#: then reads and checks again only the files that changed; the cross-file checks still run every time.
+_READINGS: dict[tuple[Path, str], tuple] | None = None
+
+
+def keep_readings() -> None:
+    """Keep each table file's reading, to reuse while the file's bytes stay the same."""
+    global _READINGS
+    if _READINGS is None:
+        _READINGS = {}
+
+
 def _read_table(root: Path, rel: str, model: type[pa.DataFrameModel], problems: list[Problem],
                 broken: set[str]) -> tuple[pd.DataFrame, list[int]]:
+    path = root / rel
+    if _READINGS is None:
+        return _read_table_now(root, rel, model, problems, broken)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return _read_table_now(root, rel, model, problems, broken)
+    kept = _READINGS.get((path, rel))
+    if kept is None or kept[:2] != (digest, model):
+        found: list[Problem] = []
+        unreadable: set[str] = set()
+        frame, lines = _read_table_now(root, rel, model, found, unreadable)
+        kept = _READINGS[path, rel] = (digest, model, frame, lines, found, unreadable)
+    frame, lines, found, unreadable = kept[2:]
+    problems.extend(found)
+    broken.update(unreadable)
+    return frame.copy(), list(lines)
+
+
+def _read_table_now(root: Path, rel: str, model: type[pa.DataFrameModel], problems: list[Problem],
+                    broken: set[str]) -> tuple[pd.DataFrame, list[int]]:
     read = _read_csv(root / rel, rel, problems)
     if read is None:
         broken.add(rel)
