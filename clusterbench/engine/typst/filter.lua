@@ -188,7 +188,7 @@ end
 -- A paragraph that is only a bold lead-in ("**Evidence.**") introduces what follows: keep them together.
 local function Para(el)
   if #el.content == 1 and el.content[1].t == "Strong" then
-    return pandoc.RawBlock("typst", "#block(sticky: true)[" .. typst_inlines(el.content) .. "]")
+    return pandoc.Plain({ pandoc.RawInline("typst", "#block(sticky: true)["), el.content[1], pandoc.RawInline("typst", "]") })
   end
   return nil
 end
