@@ -175,8 +175,12 @@ def _preview(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 1
-    ended = preview.run(root, out=out, data=Path(args.data).resolve() if args.data else None, to=to,
-                        port=None if args.no_serve else args.port)
+    try:
+        ended = preview.run(root, out=out, data=Path(args.data).resolve() if args.data else None, to=to,
+                            port=None if args.no_serve else args.port)
+    except preview.PreviewError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     if ended == "restart":
         preview.restart()
     return 0

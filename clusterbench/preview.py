@@ -23,7 +23,11 @@ from pathlib import Path
 from clusterbench import build as B
 
 #: How often the files are looked at for a change, in seconds.
-POLL = 0.25
+POLL = 0.1
+
+
+class PreviewError(Exception):
+    """The preview cannot start; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
     """The site, served from localhost in a background thread (the folder is looked up anew on each request,
     so each build's swap of the site is served at once)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(site)))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(site)))
+    except OSError as exc:
+        raise PreviewError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror}): choose another port with --port N") from None
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
 
@@ -116,14 +123,13 @@ def run(root: Path, *, out: Path, data: Path | None = None, to: tuple[str, ...] 
     """Build, serve (unless `port` is None) and build again on each change, until interrupted or, with `builds`,
     until that many builds after the first. Returns "restart" when the code changed, else "stopped"."""
     data_dir = Path(data).resolve() if data else root / "data"
+    server = serve(out, port) if port is not None else None  # first, so that a port in use stops it at once
     session = B.Session()
-    server = None
     try:
         watcher = Watcher(root, data_dir)
         # Even when the site is up to date: the first build starts the kernels and gives Typst its memo.
         _build(session, root, out, data, to, say, force=True)
-        if port is not None:
-            server = serve(out, port)
+        if server is not None:
             say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ ; watching {root} (Ctrl-C stops).")
         else:
             say(f"Watching {root} (Ctrl-C stops).")

@@ -156,3 +156,19 @@ def test_preview_serves_the_site_it_builds(book):
     finally:  # one more build, and the preview ends
         _touch(book / "03-data.qmd", (book / "03-data.qmd").read_text(encoding="utf-8") + "\nOne more line.\n")
         thread.join(timeout=300)
+
+
+def test_a_port_in_use_stops_the_preview_before_it_builds(project, capsys):
+    import socket
+
+    from clusterbench import cli
+
+    root, _ = project
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["preview", "--root", str(root), "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot serve on 127.0.0.1:{port}" in err and "--port N" in err
+    assert not (root / "_site").exists()
