@@ -71,13 +71,16 @@ def _timed(timings: dict[str, float], step: str):
 # --- fingerprints ------------------------------------------------------------------------
 
 
-def code_hash() -> str:
-    """Hash of the code and templates that shape every output: both packages, analysis and generator."""
+def code_files() -> list[Path]:
+    """The code and templates that shape every output: both packages, analysis and generator."""
     import analysis
 
-    base = Path(__file__).resolve().parent.parent
     packages = [Path(analysis.__file__).resolve().parent, Path(__file__).resolve().parent]
-    return hash_files([f for pkg in packages for f in files(pkg, ("**/*.py", "**/*.html", "**/*.lua", "**/*.css", "**/*.typ"))], base)
+    return [f for pkg in packages for f in files(pkg, ("**/*.py", "**/*.html", "**/*.lua", "**/*.css", "**/*.typ"))]
+
+
+def code_hash() -> str:
+    return hash_files(code_files(), Path(__file__).resolve().parent.parent)
 
 
 #: Project files that chapters may read through analysis functions (edition facts, the register,

@@ -49,10 +49,7 @@ class Watcher:
         self._seen = self._look()
 
     def _code(self) -> list[Path]:
-        import analysis
-
-        packages = (Path(analysis.__file__).resolve().parent, Path(B.__file__).resolve().parent)
-        return [f for pkg in packages for f in B.files(pkg, ("**/*.py", "**/*.html", "**/*.lua", "**/*.css", "**/*.typ"))]
+        return B.code_files()
 
     def _look(self) -> dict[Path, tuple[str, int, int]]:
         kinds = [("input", B._project_files(self.root)), ("input", B.files(self.data_dir, ("**/*",))),
