@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -151,6 +152,10 @@ def _build_tree(args: argparse.Namespace, root: Path, to: tuple[str, ...]) -> in
     return 0
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _preview(args: argparse.Namespace) -> int:
     from analysis.data.register import EditionError, load_register
     from clusterbench import preview
@@ -175,6 +180,10 @@ def _preview(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 1
+    # Ctrl-C, or a SIGTERM, stops the preview and its kernels and Typst processes, even when the shell
+    # that started it in the background had it ignore SIGINT.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _stop)
     try:
         ended = preview.run(root, out=out, data=Path(args.data).resolve() if args.data else None, to=to,
                             port=None if args.no_serve else args.port)

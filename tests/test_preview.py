@@ -150,9 +150,17 @@ def test_preview_serves_the_site_it_builds(book):
     thread.start()
     try:
         address = _wait_for(lines, "Preview at").split()[2]
+        built = (book / "_site" / "03-data.html").read_bytes()
         with urllib.request.urlopen(address + "03-data.html", timeout=30) as response:
-            assert response.status == 200
-            assert response.read() == (book / "_site" / "03-data.html").read_bytes()
+            served = response.read()
+        assert served.replace(b'<script src="/__preview__/reload.js"></script></body>', b"</body>") == built
+        assert served.count(b"/__preview__/reload.js") == 1 and b"/__preview__/reload.js" not in built
+        with urllib.request.urlopen(address + "__preview__/build", timeout=30) as response:
+            assert response.read() == b"1"
+        with urllib.request.urlopen(address + "__preview__/reload.js", timeout=30) as response:
+            assert b"location.reload()" in response.read()
+        with urllib.request.urlopen(address + "versions.json", timeout=30) as response:
+            assert response.read() == (book / "_site" / "versions.json").read_bytes()
     finally:  # one more build, and the preview ends
         _touch(book / "03-data.qmd", (book / "03-data.qmd").read_text(encoding="utf-8") + "\nOne more line.\n")
         thread.join(timeout=300)
@@ -172,3 +180,30 @@ def test_a_port_in_use_stops_the_preview_before_it_builds(project, capsys):
     err = capsys.readouterr().err
     assert f"cannot serve on 127.0.0.1:{port}" in err and "--port N" in err
     assert not (root / "_site").exists()
+
+
+@pytest.mark.slow
+def test_a_preview_told_to_stop_stops_its_kernels_and_typst_processes(book):
+    """SIGTERM, or SIGINT even when the shell that started the preview in the background ignores it."""
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "clusterbench.cli", "preview", "--no-serve", "--root", str(book)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        for line in proc.stdout:
+            if line.startswith("Watching"):
+                break
+        family = psutil.Process(proc.pid).children(recursive=True)
+        assert len(family) >= 3, "chapter workers, their kernels and a Typst process"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        proc.kill()
+        proc.stdout.close()
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []
