@@ -50,7 +50,14 @@ _cb_os.chdir({cwd!r})
 get_ipython().execution_count = 1
 del _cb_gc, _cb_os
 """
-_WARM_UP_CODE = "import analysis.report.chapter\n"
+#: A warm kernel imports what chapters import, so that no chapter pays for it: the findings modules
+#: bring analysis.indicators and analysis.charts with them.
+_WARM_UP_CODE = (
+    "import importlib, pkgutil\n"
+    "import analysis.report.chapter, analysis.report.findings\n"
+    "for _module in pkgutil.iter_modules(analysis.report.findings.__path__):\n"
+    "    importlib.import_module('analysis.report.findings.' + _module.name)\n"
+)
 KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
 
