@@ -209,5 +209,8 @@ def _names(paths: tuple[Path, ...], root: Path) -> str:
 
 def restart() -> None:
     """Run this same command again in a fresh process, which imports the code as it is now."""
+    import gc
+
+    gc.collect()  # the closed session's process pools release their semaphores, or the tracker warns of leaks
     sys.stdout.flush()
     os.execv(sys.executable, [sys.executable, "-m", "clusterbench.cli", *sys.argv[1:]])
