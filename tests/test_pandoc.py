@@ -138,3 +138,58 @@ def test_typst_conversions_are_kept_and_a_changed_filter_converts_again(tmp_path
     monkeypatch.setattr(typst, "FILTER", changed)
     with pytest.raises(AssertionError, match="pandoc ran"):
         typst.to_typst(ast)
+
+
+def test_a_conversion_asked_for_twice_at_once_is_made_once(tmp_path, monkeypatch):
+    """The report and the collection, written side by side, ask for their shared chapters at the same time."""
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path)
+    made, started = [], threading.Event()
+    run_many = pandoc.run_many
+
+    def slow_run_many(conversions, *args, **kwargs):
+        made.extend(c.text for c in conversions)
+        started.set()
+        threading.Event().wait(1.0)  # the other thread asks meanwhile
+        return run_many(conversions, *args, **kwargs)
+
+    monkeypatch.setattr(pandoc, "run_many", slow_run_many)
+    shared = pandoc.Conversion("Shared *text*.", "markdown", "html5")
+    results = {}
+    first = threading.Thread(target=lambda: results.update(a=pandoc.convert_many([shared, shared], kind="test")))
+    first.start()
+    started.wait(10)
+    results["b"] = pandoc.convert_many([pandoc.Conversion("Other.", "markdown", "html5"), shared], kind="test")
+    first.join(10)
+    assert made == ["Shared *text*.", "Other."]
+    assert results["a"] == ["<p>Shared <em>text</em>.</p>\n"] * 2
+    assert results["b"] == ["<p>Other.</p>\n", "<p>Shared <em>text</em>.</p>\n"]
+
+
+def test_a_conversion_another_thread_failed_fails_here_too_with_its_own_position(tmp_path, monkeypatch):
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path)
+    started = threading.Event()
+
+    def failing(conversions, *args, **kwargs):
+        started.set()
+        threading.Event().wait(1.0)
+        raise pandoc.PandocError("could not read it", 0)
+
+    monkeypatch.setattr(pandoc, "run_many", failing)
+    bad = pandoc.Conversion("Bad.", "markdown", "html5")
+    errors = []
+
+    def first():
+        try:
+            pandoc.convert_many([bad], kind="test")
+        except pandoc.PandocError as e:
+            errors.append(("first", e.index))
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    started.wait(10)
+    monkeypatch.setattr(pandoc, "run_many", lambda conversions, *a, **k: [f"{c.text}\n" for c in conversions])
+    with pytest.raises(pandoc.PandocError, match="could not read it") as caught:
+        pandoc.convert_many([pandoc.Conversion("Fine.", "markdown", "html5"), bad], kind="test")
+    thread.join(10)
+    assert caught.value.index == 1 and errors == [("first", 0)]
+    assert pandoc._making == {}

@@ -17,7 +17,8 @@ import hashlib
 import json
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -211,17 +212,55 @@ def convert(text: str, *, reader: str, writer: str, args: tuple[str, ...] = (), 
                   lambda: run(text, reader=reader, writer=writer, args=args))
 
 
+#: Cached conversions being made right now, by cache path: the report and the collection, written side by
+#: side, share chapters, and a conversion another thread is making is waited for, not made twice.
+_making: dict[Path, Future] = {}
+_making_lock = threading.Lock()
+
+
 def convert_many(conversions: list[Conversion], *, kind: str = "", extra_key: str = "") -> list[str]:
-    """`convert` for each conversion, those not on disk in batches (`run_many`)."""
+    """`convert` for each conversion, those not on disk in batches (`run_many`); each at most once at a time."""
     paths = [_cache_path(kind, _key(c, extra_key)) if kind else None for c in conversions]
     outputs = [p.read_text(encoding="utf-8") if p is not None and p.exists() else None for p in paths]
-    todo = [i for i, out in enumerate(outputs) if out is None]
-    if todo:
+    todo, waits = [], {}
+    with _making_lock:
+        for i, out in enumerate(outputs):
+            if out is not None:
+                continue
+            if paths[i] is not None and paths[i] in _making:
+                waits[i] = _making[paths[i]]
+                continue
+            todo.append(i)
+            if paths[i] is not None:
+                _making[paths[i]] = Future()
+    try:
+        made = run_many([conversions[i] for i in todo]) if todo else []
+    except PandocError as e:
+        _settle({paths[i]: e for i in todo})
+        raise PandocError(str(e), None if e.index is None else todo[e.index]) from None
+    except BaseException as e:
+        _settle({paths[i]: e for i in todo})
+        raise
+    for i, text in zip(todo, made):
+        outputs[i] = text
+        _remember(paths[i], text)
+    _settle({paths[i]: outputs[i] for i in todo})
+    for i, future in waits.items():
         try:
-            made = run_many([conversions[i] for i in todo])
+            outputs[i] = future.result()
         except PandocError as e:
-            raise PandocError(str(e), None if e.index is None else todo[e.index]) from None
-        for i, text in zip(todo, made):
-            outputs[i] = text
-            _remember(paths[i], text)
+            raise PandocError(str(e), i) from None
     return [o or "" for o in outputs]
+
+
+def _settle(results: dict) -> None:
+    """Hand each conversion this thread made (or its error) to the threads waiting for it."""
+    with _making_lock:
+        for path, result in results.items():
+            future = _making.pop(path, None) if path is not None else None
+            if future is None:
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
