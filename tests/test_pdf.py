@@ -7,6 +7,7 @@ table with a caption and text that looks like markup.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -345,3 +346,21 @@ def test_chapters_marked_compact_share_pages(tmp_path):
     assert main.count("supplement: [Compact]") == 3
     pages = [_flat(p.extract_text()) for p in pypdf.PdfReader(out).pages]
     assert any(all(f"Profile {k}" in page for k in range(3)) for page in pages)  # three short profiles, one page
+
+
+def test_a_chapter_numbered_differently_in_two_pdfs_is_converted_to_typst_once(tmp_path, monkeypatch):
+    from clusterbench.engine import pandoc
+
+    monkeypatch.setattr(pandoc, "CACHE_DIR", tmp_path / "cache")
+    book, chapters = make_book(tmp_path)
+    text = "## Who decides {#sec-who}\n\nThe board.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n: Sizes. {#tbl-sizes}\n"
+    as_nine = dataclasses.replace(chapters[2], number=9, ast=bookparts.ast(text, "typst", 9))
+    as_one = dataclasses.replace(chapters[2], number=1, ast=bookparts.ast(text, "typst", 1))
+    render_pdf(book, [as_nine], tmp_path / "report.pdf", workdir=tmp_path / "report")
+    converted = len(list((tmp_path / "cache" / "typst").iterdir()))
+    render_pdf(book, [as_one], tmp_path / "bp.pdf", workdir=tmp_path / "bp", kind="collection")
+    assert len(list((tmp_path / "cache" / "typst").iterdir())) == converted  # nothing new to convert
+    report, collection = ((tmp_path / d / f"{n}.typ").read_text(encoding="utf-8") for d, n in (("report", "report"), ("bp", "bp")))
+    assert '"9.1"' in report and '"1.1"' not in report
+    assert '"1.1"' in collection and '"9.1"' not in collection
+    assert "\ue000" not in report + collection

@@ -100,6 +100,20 @@ def to_typst_many(sources: list[tuple[str, Path | None, str]]) -> list[str]:
         raise PdfError(f"pandoc could not convert the chapter to Typst: {e}") from None
 
 
+#: Stands for a chapter's number in its AST while pandoc converts it to Typst. A chapter in both PDFs
+#: (numbered 9 in the report and 1 in the collection, say) is then one conversion, done once.
+_NUMBER = "\ue000"
+
+
+def _unnumbered(ast: str, number: int | None) -> str:
+    """A chapter's AST (JSON text) with its number replaced by `_NUMBER` where it begins an element's
+    `number` attribute ("9.1"); the AST itself when there is nothing to replace."""
+    if number is None or _NUMBER in ast:
+        return ast
+    marked = re.sub(r'(\["number", ?")' + str(number) + r"\.", lambda m: m.group(1) + _NUMBER + ".", ast)
+    return marked if marked != ast else ast
+
+
 def typst_string(text: str) -> str:
     """A Typst string literal; displayed, it shows `text` literally."""
     escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
@@ -188,10 +202,12 @@ def render_pdf(book: BookInfo, chapters: list[Chapter], out: Path, *, workdir: P
         if "typst" not in ch.ast:
             raise PdfError(f"chapter {ch.label!r} ({ch.source}) has nothing for the PDF (ast['typst'])")
     title_page = (book.how_to_cite or "", licence_line)
+    asts = [_unnumbered(ch.ast["typst"], ch.number) for ch in chapters]
     converted = to_typst_many([(text, None, READER) for text in title_page]
-                              + [(ch.ast["typst"], Path(ch.source).parent, "json") for ch in chapters])
+                              + [(ast, Path(ch.source).parent, "json") for ast, ch in zip(asts, chapters)])
     cite, licence = (typst if text.strip() else "" for text, typst in zip(title_page, converted))
-    bodies = converted[len(title_page):]
+    bodies = [body.replace(_NUMBER, str(ch.number)) if ast is not ch.ast["typst"] else body
+              for body, ast, ch in zip(converted[len(title_page):], asts, chapters)]
 
     source, spans = _main_file(book, chapters, bodies, cite=cite, licence=licence, kind=kind,
                                words=words, date=date, header=header,
