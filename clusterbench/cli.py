@@ -68,16 +68,21 @@ def _datapackage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _targets(text: str) -> tuple[str, ...] | None:
+    """The formats `--to` names, sorted; None when it names none or one that is not html or pdf."""
+    to = tuple(sorted({t.strip() for t in text.split(",") if t.strip()}))
+    return to if to and not set(to) - set(BOTH) else None
+
+
 def _build(args: argparse.Namespace) -> int:
     # Only light modules before the up-to-date check: a no-op build must not pay for pandas.
     from analysis.data.register import EditionError, load_register
     from analysis.paths import page_clashes
 
     root = _root(args)
-    to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
+    to = _targets(args.to)
     failed = "Build failed; the previous site was left as it was."
-    unknown = sorted(set(to) - set(BOTH))
-    if unknown or not to:
+    if to is None:
         print(f"{failed}\n--to takes html, pdf or html,pdf, not '{args.to}'.", file=sys.stderr)
         return 1
     try:
@@ -162,8 +167,8 @@ def _preview(args: argparse.Namespace) -> int:
     from clusterbench.build import overwrite_refusal
 
     root = _root(args)
-    to = tuple(sorted({t.strip() for t in args.to.split(",") if t.strip()}))
-    if set(to) - set(BOTH) or not to:
+    to = _targets(args.to)
+    if to is None:
         print(f"--to takes html, pdf or html,pdf, not '{args.to}'.", file=sys.stderr)
         return 1
     try:
