@@ -235,11 +235,10 @@ def convert_many(conversions: list[Conversion], *, kind: str = "", extra_key: st
                 _making[paths[i]] = Future()
     try:
         made = run_many([conversions[i] for i in todo]) if todo else []
-    except PandocError as e:
-        _settle({paths[i]: e for i in todo})
-        raise PandocError(str(e), None if e.index is None else todo[e.index]) from None
     except BaseException as e:
         _settle({paths[i]: e for i in todo})
+        if isinstance(e, PandocError):
+            raise PandocError(str(e), None if e.index is None else todo[e.index]) from None
         raise
     for i, text in zip(todo, made):
         outputs[i] = text
