@@ -146,12 +146,17 @@ class _Workers:
 
     def __init__(self, count: int, project_dir: Path, env: dict, *, kept: bool = False):
         self.count, self.used = count, False
-        self.key = (count, project_dir, tuple(sorted(env.items())))
+        self.key = self.key_for(count, project_dir, env)
         self.kept = kept  # a Session's: they outlive each build, and only the session closes them
         self._pool: cf.ProcessPoolExecutor | None = None
         if WARM_KERNELS:
             for _ in range(count):  # a pool starts a process for each task it cannot give to an idle one
                 self.pool.submit(_warm_up, project_dir, env)
+
+    @staticmethod
+    def key_for(count: int, project_dir: Path, env: dict) -> tuple:
+        """What workers are made for: workers with another key cannot run these chapters."""
+        return count, project_dir, tuple(sorted(env.items()))
 
     @property
     def pool(self) -> cf.ProcessPoolExecutor:
@@ -192,7 +197,7 @@ class Session:
         keep_readings()  # the data is checked at each build: read again only the files that changed
 
     def workers(self, count: int, project_dir: Path, env: dict) -> _Workers:
-        if self._workers is not None and self._workers.key != (count, project_dir, tuple(sorted(env.items()))):
+        if self._workers is not None and self._workers.key != _Workers.key_for(count, project_dir, env):
             self._close_workers()
         if self._workers is None:
             self._workers = _Workers(count, project_dir, env, kept=True)

@@ -56,14 +56,13 @@ class Watcher:
         return B.code_files()
 
     def _look(self) -> dict[Path, tuple[str, int, int]]:
-        kinds = [("input", B._project_files(self.root)), ("input", B.files(self.data_dir, ("**/*",))),
-                 ("input", [self.root / name for name in B.CONTEXT_FILES]), ("code", self._code())]
+        kinds = [("input", B._project_files(self.root)), ("input", B.files(self.data_dir, ("**/*",))), ("code", self._code())]
         seen = {}
         for kind, paths in kinds:
             for path in paths:
                 try:
                     stat = path.stat()
-                except OSError:  # gone, or never there (an optional context file)
+                except OSError:  # gone since it was listed
                     continue
                 seen[path] = (kind, stat.st_mtime_ns, stat.st_size)
         return seen
